@@ -1,0 +1,1 @@
+"""Guests of an event: list, add, change status, invite."""

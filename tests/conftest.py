@@ -1,0 +1,77 @@
+"""Shared fixtures: the integration root on sys.path, Autohive-style mocked contexts, and the local Luma."""
+
+import os
+import sys
+from unittest.mock import AsyncMock, MagicMock
+
+import pytest
+
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
+
+import helpers  # noqa: E402
+
+TEST_API_KEY = "luma-test-key-0123456789"  # nosec B105 - a fake key for tests
+
+
+def production_auth(api_key: str = TEST_API_KEY) -> dict:
+    """The shape Autohive passes in production."""
+    return {"auth_type": "Custom", "credentials": {"api_key": api_key}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limiters(monkeypatch):
+    """Pacing state is per process; each test starts with an unused key budget and the default base URL."""
+    helpers.reset_rate_limiters()
+    monkeypatch.delenv(helpers.LUMA_API_BASE_ENV, raising=False)
+    monkeypatch.delenv(helpers.RATE_LIMIT_ENV, raising=False)
+    yield
+    helpers.reset_rate_limiters()
+
+
+@pytest.fixture
+def mock_context():
+    """A mocked ExecutionContext with production-shaped auth; `fetch` is an AsyncMock."""
+    ctx = MagicMock(name="ExecutionContext")
+    ctx.fetch = AsyncMock(name="fetch")
+    ctx.auth = production_auth()
+    ctx.config = {"max_retries": 3, "timeout": 30}
+    return ctx
+
+
+@pytest.fixture
+def make_context():
+    def _make(auth=None):
+        ctx = MagicMock(name="ExecutionContext")
+        ctx.fetch = AsyncMock(name="fetch")
+        ctx.auth = auth if auth is not None else production_auth()
+        ctx.config = {"max_retries": 3, "timeout": 30}
+        return ctx
+
+    return _make
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """Patches the client's sleep; the AsyncMock records every wait it would have made."""
+    sleep = AsyncMock(name="sleep")
+    monkeypatch.setattr(helpers, "_sleep", sleep)
+    return sleep
+
+
+@pytest.fixture
+async def luma_emulator(monkeypatch):
+    """The local Luma over real HTTP on 127.0.0.1; the integration reaches it through LUMA_API_BASE_URL."""
+    from luma_local import LumaEmulator
+
+    async with LumaEmulator(api_key=TEST_API_KEY) as emulator:
+        monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
+        yield emulator
+
+
+@pytest.fixture
+async def live_context(luma_emulator):
+    """The SDK's real ExecutionContext, production auth, talking to the emulator."""
+    from autohive_integrations_sdk import ExecutionContext
+
+    async with ExecutionContext(auth=production_auth()) as context:
+        yield context
