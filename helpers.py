@@ -425,15 +425,28 @@ class LumaClient:
         limit: int | None = None,
         cursor: str | None = None,
     ) -> dict[str, Any]:
-        """All entries up to `limit`; stops early (with a cursor to continue) when the time budget runs low."""
+        """All entries up to `limit`. When the time budget runs low, or a later page times out, it returns what it
+        has with `has_more` and the cursor to continue from, rather than losing the pages already read."""
         entries: list[dict[str, Any]] = []
-        has_more, next_cursor = False, None
-        async for page in self.pages(path, params, cursor=cursor, limit=limit):
+        has_more, next_cursor = False, cursor
+        pages = self.pages(path, params, cursor=cursor, limit=limit)
+        while True:
+            try:
+                page = await anext(pages)
+            except StopAsyncIteration:
+                break
+            except (LumaTimeoutError, LumaServerError, LumaNetworkError, LumaRateLimitError):
+                if not entries:
+                    raise
+                return {"entries": entries, "has_more": True, "next_cursor": next_cursor}
             entries.extend(page.entries)
             has_more, next_cursor = page.has_more, page.next_cursor
+            if not has_more:
+                break
             if (limit is not None and len(entries) >= limit) or self.time_left() < REQUEST_TIMEOUT_SECONDS / 2:
                 break
-        return {"entries": entries, "has_more": has_more, "next_cursor": next_cursor}
+        await pages.aclose()
+        return {"entries": entries, "has_more": has_more, "next_cursor": next_cursor if has_more else None}
 
     # -- the one request path
 
