@@ -1,0 +1,60 @@
+"""``python -m luma_local --port 0 --seed demo``: serve the emulator until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+
+from .server import DEFAULT_API_KEY, LumaEmulator
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m luma_local", description="Local Luma API emulator")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY)
+    parser.add_argument("--seed", choices=["none", "demo"], default="none")
+    parser.add_argument("--rate-limit", type=int, default=200, help="requests per window per key")
+    parser.add_argument("--rate-window", type=float, default=60.0)
+    parser.add_argument("--lockout", type=float, default=60.0)
+    parser.add_argument("--max-page-size", type=int, default=100)
+    parser.add_argument("--lax", action="store_true", help="ignore unknown query params and body fields")
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    emu = LumaEmulator(
+        args.api_key,
+        rate_limit=args.rate_limit,
+        rate_window=args.rate_window,
+        lockout=args.lockout,
+        max_page_size=args.max_page_size,
+        strict=not args.lax,
+    )
+    if args.seed == "demo":
+        emu.seed_demo()
+    url = await emu.start(args.host, args.port)
+    print(f"Luma emulator listening on {url}", flush=True)
+    print(f"API key: {emu.api_key}", flush=True)
+    print(f"export LUMA_API_BASE_URL={url}", flush=True)
+    done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # explicit handlers: a backgrounded process inherits SIGINT as ignored, and TERM should clean up too
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, done.set)
+    try:
+        await done.wait()
+    finally:
+        await emu.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
