@@ -476,8 +476,9 @@ class LumaClient:
         what = f"{method} {path}"
         while True:
             await self._pace(what)
-            timeout = min(REQUEST_TIMEOUT_SECONDS, self.time_left())
-            if timeout < 1.0:
+            left = self.time_left()
+            timeout = min(REQUEST_TIMEOUT_SECONDS, left)
+            if left < 1.0:
                 raise LumaTimeoutError(
                     f"{what}: the run's time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out before Luma answered. "
                     "Retry; for long lists pass the returned cursor to continue."
