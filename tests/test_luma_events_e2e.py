@@ -1,0 +1,295 @@
+"""Event-side actions end to end: the SDK's real ExecutionContext over HTTP against the local Luma."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from autohive_integrations_sdk.integration import ResultType
+
+from luma import luma
+
+pytestmark = pytest.mark.e2e
+
+
+async def run(name, inputs, context):
+    return await luma.execute_action(name, inputs, context)
+
+
+def ok(result):
+    assert result.type == ResultType.ACTION, getattr(result.result, "message", result.result)
+    return result.result.data
+
+
+def failed(result, *words):
+    assert result.type == ResultType.ACTION_ERROR, result.result
+    for word in words:
+        assert word in result.result.message
+    return result.result.message
+
+
+def instant(value):
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def posts(emulator, path):
+    return emulator.requests_to(path, "POST")
+
+
+def add_coupon(emulator, event_id, code, **discount):
+    emulator.call(
+        "POST",
+        "/v1/events/coupons/create",
+        body={
+            "event_id": event_id,
+            "code": code,
+            "discount": discount or {"discount_type": "percent", "percent_off": 10},
+        },
+    )
+
+
+class TestGetEvents:
+    async def test_one_event_with_hosts(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        data = ok(await run("get_events", {"event_api_id": event["id"]}, live_context))
+        assert data == {"event": luma_emulator.event(event["id"])}
+        assert data["event"]["hosts"][0]["email"] == "owner@example.com"
+
+    async def test_more_than_100_events_with_limit_and_cursor(self, luma_emulator, live_context):
+        seeded = [e["id"] for e in luma_emulator.seed_events(120)]
+        first = ok(await run("get_events", {"limit": 110}, live_context))
+        assert len(first["events"]) == 110 and first["has_more"] is True and first["next_cursor"]
+        rest = ok(await run("get_events", {"cursor": first["next_cursor"]}, live_context))
+        assert rest["has_more"] is False and rest["next_cursor"] is None
+        assert [e["id"] for e in first["events"] + rest["events"]] == seeded
+        sent = luma_emulator.requests_to("/v1/calendars/events/list")
+        assert [r.query_values("pagination_limit") for r in sent] == [["100"], ["10"], ["50"]]
+
+    async def test_window_sort_and_platforms(self, luma_emulator, live_context):
+        seeded = luma_emulator.seed_events(8)
+        after = (instant(seeded[2]["start_at"]) - timedelta(hours=1)).isoformat()
+        before = (instant(seeded[5]["start_at"]) - timedelta(hours=1)).astimezone(timezone(timedelta(hours=13)))
+        inputs = {
+            "after": after,
+            "before": before.isoformat(),
+            "sort_direction": "desc",
+            "platforms": ["luma", "external"],
+        }
+        data = ok(await run("get_events", inputs, live_context))
+        assert [e["id"] for e in data["events"]] == [seeded[i]["id"] for i in (4, 3, 2)]
+        sent = luma_emulator.requests_to("/v1/calendars/events/list")[-1]
+        assert sent.query_values("platforms") == ["luma", "external"]
+        assert sent.query_values("before")[0].endswith("Z")
+
+    async def test_unknown_event(self, luma_emulator, live_context):
+        failed(await run("get_events", {"event_api_id": "evt-doesnotexist"}, live_context), "404")
+
+
+class TestCreateEvent:
+    INPUTS = {
+        "name": "Founders Breakfast",
+        "start_at": "2030-05-01T07:30:00",
+        "timezone": "Pacific/Auckland",
+        "duration_minutes": 90,
+        "geo_address_json": {"type": "manual", "address": "GridAKL, 101 Pakenham Street West, Auckland"},
+        "registration_questions": [
+            {"id": "role", "label": "Role", "required": True, "question_type": "dropdown", "options": ["Founder"]}
+        ],
+        "feedback_email": {"enabled": True, "delay": "PT2H"},
+        "slug": "founders-breakfast",
+    }
+
+    async def test_creates_and_returns_the_full_event(self, luma_emulator, live_context):
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        stored = luma_emulator.event(data["event"]["id"])
+        assert data["event"] == stored
+        # 07:30 in Auckland (NZST, UTC+12) on 1 May.
+        assert stored["start_at"] == "2030-04-30T19:30:00.000Z" and stored["end_at"] == "2030-04-30T21:00:00.000Z"
+        assert stored["url"] == "https://luma.com/founders-breakfast"
+        assert stored["registration_questions"] == self.INPUTS["registration_questions"]
+        assert stored["geo_address_json"]["address"] == self.INPUTS["geo_address_json"]["address"]
+
+    async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
+        luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        matching = [e for e in luma_emulator.events() if e["name"] == "Founders Breakfast"]
+        assert [e["id"] for e in matching] == [data["event"]["id"]]
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
+        assert len(luma_emulator.requests_to("/v1/calendars/events/list")) == 1
+
+    async def test_failure_before_work_is_sent_once_more(self, luma_emulator, live_context):
+        luma_emulator.inject("POST /v1/events/create", status=503)
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
+        assert len(posts(luma_emulator, "/v1/events/create")) == 2
+
+    async def test_same_name_and_start_created_earlier_is_not_mistaken(self, luma_emulator, live_context):
+        earlier = luma_emulator.seed_events(1, name="Founders Breakfast", start_at="2030-04-30T19:30:00.000Z")[0]
+        luma_emulator.state.events[earlier["id"]]["created_at"] = "2026-01-01T00:00:00.000Z"
+        luma_emulator.inject("POST /v1/events/create", status=503)
+        inputs = dict(self.INPUTS, slug="founders-breakfast-2")
+        data = ok(await run("create_event", inputs, live_context))
+        assert data["event"]["id"] != earlier["id"]
+        assert len([e for e in luma_emulator.events() if e["name"] == "Founders Breakfast"]) == 2
+
+    async def test_taken_slug_is_reported(self, luma_emulator, live_context):
+        luma_emulator.seed_events(1, slug="founders-breakfast")
+        failed(await run("create_event", self.INPUTS, live_context), "400", "already taken")
+        assert len(luma_emulator.events()) == 1
+
+
+class TestUpdateEvent:
+    async def test_changes_only_what_was_given(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {
+            "event_api_id": event["id"],
+            "name": "Renamed",
+            "visibility": "private",
+            "suppress_notifications": True,
+        }
+        data = ok(await run("update_event", inputs, live_context))
+        stored = luma_emulator.event(event["id"])
+        assert data["event"] == stored
+        assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
+        assert (stored["start_at"], stored["description_md"]) == (event["start_at"], event["description_md"])
+
+    async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]  # 2 hours long, Pacific/Auckland
+        inputs = {"event_api_id": event["id"], "start_at": "2030-01-10T19:00:00"}
+        data = ok(await run("update_event", inputs, live_context))
+        # 19:00 in Auckland summer time (UTC+13).
+        assert data["event"]["start_at"] == "2030-01-10T06:00:00.000Z"
+        assert data["event"]["end_at"] == "2030-01-10T08:00:00.000Z"
+
+    async def test_end_before_start_is_refused_before_any_write(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        before_start = (instant(event["start_at"]) - timedelta(hours=1)).isoformat()
+        inputs = {"event_api_id": event["id"], "end_at": before_start}
+        failed(await run("update_event", inputs, live_context), "end_at")
+        assert posts(luma_emulator, "/v1/events/update") == []
+
+    async def test_lost_response_is_applied_once(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "name": "After the outage", "duration_minutes": 30}
+        data = ok(await run("update_event", inputs, live_context))
+        assert data["event"]["name"] == "After the outage"
+        assert data["event"] == luma_emulator.event(event["id"])
+        assert instant(data["event"]["end_at"]) - instant(data["event"]["start_at"]) == timedelta(minutes=30)
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
+
+class TestListTicketTypes:
+    async def test_hidden_only_on_request(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.call(
+            "POST",
+            "/v1/events/ticket-types/create",
+            body={"event_id": event["id"], "name": "Speaker Pass", "type": "free", "is_hidden": True},
+        )
+        visible = ok(await run("list_ticket_types", {"event_api_id": event["id"]}, live_context))
+        assert [t["name"] for t in visible["ticket_types"]] == ["General Admission"]
+        everything = ok(
+            await run("list_ticket_types", {"event_api_id": event["id"], "include_hidden": True}, live_context)
+        )
+        assert everything["ticket_types"] == luma_emulator.ticket_types(event["id"])
+        sent = luma_emulator.requests_to("/v1/events/ticket-types/list")
+        assert [r.query_values("include_hidden") for r in sent] == [["false"], ["true"]]
+
+    async def test_unknown_event(self, luma_emulator, live_context):
+        failed(await run("list_ticket_types", {"event_api_id": "evt-nope"}, live_context), "404")
+
+
+class TestCreateTicketType:
+    async def test_paid_price_converted(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {
+            "event_api_id": event["id"],
+            "name": "VIP",
+            "type": "paid",
+            "price": "19.99",
+            "currency": "usd",
+            "max_capacity": 20,
+            "valid_start_at": "2030-01-01",
+            "valid_end_at": "2030-02-01",
+        }
+        data = ok(await run("create_ticket_type", inputs, live_context))
+        stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
+        assert data["ticket_type"] == stored
+        assert (stored["cents"], stored["currency"], stored["valid_end_at"]) == (1999, "usd", "2030-02-01")
+
+    async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "price": 1500, "currency": "jpy"}
+        data = ok(await run("create_ticket_type", inputs, live_context))
+        early = [t for t in luma_emulator.ticket_types(event["id"]) if t["name"] == "Early"]
+        assert [t["id"] for t in early] == [data["ticket_type"]["id"]] and early[0]["cents"] == 1500
+        assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
+        assert luma_emulator.requests_to("/v1/events/ticket-types/list")[0].query_values("include_hidden") == ["true"]
+
+
+class TestListCoupons:
+    async def test_pages_with_limit_and_cursor(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        for i in range(105):
+            add_coupon(luma_emulator, event["id"], f"CODE{i}")
+        first = ok(await run("list_coupons", {"event_api_id": event["id"]}, live_context))
+        assert len(first["coupons"]) == 100 and first["has_more"] is True
+        rest = ok(
+            await run("list_coupons", {"event_api_id": event["id"], "cursor": first["next_cursor"]}, live_context)
+        )
+        assert rest["has_more"] is False and rest["next_cursor"] is None
+        assert first["coupons"] + rest["coupons"] == luma_emulator.coupons(event["id"])
+
+
+class TestCreateCoupon:
+    async def test_amount_coupon(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {
+            "event_api_id": event["id"],
+            "code": "FIVEOFF",
+            "amount_off": "4.99",
+            "currency": "usd",
+            "remaining_count": 25,
+            "valid_start_at": "2030-01-01T00:00:00+13:00",
+            "valid_end_at": "2030-02-01T00:00:00Z",
+        }
+        data = ok(await run("create_coupon", inputs, live_context))
+        assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
+        coupon = data["coupon"]
+        assert (coupon["cents_off"], coupon["currency"], coupon["percent_off"]) == (499, "usd", None)
+        assert (coupon["remaining_count"], coupon["valid_start_at"]) == (25, "2029-12-31T11:00:00.000Z")
+
+    async def test_percent_coupon_for_a_ticket_type_is_unlimited_by_default(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        ticket = luma_emulator.ticket_types(event["id"])[0]
+        inputs = {
+            "event_api_id": event["id"],
+            "code": "SPEAKER",
+            "percent_off": 100,
+            "event_ticket_type_id": ticket["id"],
+        }
+        coupon = ok(await run("create_coupon", inputs, live_context))["coupon"]
+        assert (coupon["percent_off"], coupon["remaining_count"], coupon["event_ticket_type_id"]) == (
+            100,
+            1000000,
+            ticket["id"],
+        )
+
+    async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        for i in range(120):  # the recheck has to page past the first 100 codes
+            add_coupon(luma_emulator, event["id"], f"OLD{i}")
+        luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "code": "Launch", "percent_off": 15}
+        data = ok(await run("create_coupon", inputs, live_context))
+        launch = [c for c in luma_emulator.coupons(event["id"]) if c["code"].lower() == "launch"]
+        assert launch == [data["coupon"]]
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+        assert len(luma_emulator.requests_to("/v1/events/coupons/list")) == 2
+
+    async def test_existing_code_in_other_case_is_reported(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        add_coupon(luma_emulator, event["id"], "EARLYBIRD")
+        inputs = {"event_api_id": event["id"], "code": "earlybird", "cents_off": 500, "currency": "usd"}
+        failed(await run("create_coupon", inputs, live_context), "400", "already exists")
+        assert len(luma_emulator.coupons(event["id"])) == 1

@@ -1,0 +1,880 @@
+"""Event-side actions (events, ticket types, coupons) with a mocked context.fetch (Autohive conventions)."""
+
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlsplit
+
+import aiohttp
+import pytest
+from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk.integration import ResultType
+
+from actions import events as events_module
+from luma import luma
+
+pytestmark = pytest.mark.unit
+
+BASE = "https://public-api.luma.com"
+NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+EVENT = {
+    "platform": "luma",
+    "id": "evt-abc123",
+    "user_id": "usr-owner",
+    "calendar_id": "cal-main",
+    "name": "Python Meetup",
+    "start_at": "2026-03-01T23:00:00.000Z",
+    "end_at": "2026-03-02T01:00:00.000Z",
+    "duration_interval": "PT2H",
+    "created_at": "2026-02-01T12:00:01.000Z",
+    "timezone": "America/New_York",
+    "description": "",
+    "description_md": "",
+    "geo_address_json": None,
+    "coordinate": None,
+    "meeting_url": None,
+    "url": "https://luma.com/python-meetup",
+    "visibility": "public",
+    "hosts": [{"id": "usr-owner", "email": "owner@example.com", "name": "Owner"}],
+}
+TICKET_TYPE = {
+    "id": "ttype-vip",
+    "name": "VIP",
+    "type": "paid",
+    "cents": 2500,
+    "currency": "usd",
+    "is_flexible": False,
+    "min_cents": None,
+    "max_capacity": None,
+    "require_approval": False,
+    "is_hidden": False,
+    "description": None,
+    "valid_start_at": None,
+    "valid_end_at": None,
+}
+COUPON = {
+    "id": "ecp-half",
+    "code": "HALF",
+    "remaining_count": 1000000,
+    "valid_start_at": None,
+    "valid_end_at": None,
+    "percent_off": 50,
+    "cents_off": None,
+    "currency": None,
+    "event_ticket_type_id": None,
+}
+
+
+def ok(data):
+    return FetchResponse(status=200, headers={}, data=data)
+
+
+def page(entries, next_cursor=None):
+    data = {"entries": entries, "has_more": next_cursor is not None}
+    if next_cursor:
+        data["next_cursor"] = next_cursor
+    return ok(data)
+
+
+def lost():
+    """The connection dropped before Luma's answer arrived."""
+    return aiohttp.ServerDisconnectedError()
+
+
+def request(call):
+    """(method, path, query pairs, json body) of one fetch call."""
+    url = call.args[0] if call.args else call.kwargs["url"]
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == BASE
+    return call.kwargs.get("method", "GET"), parts.path, parse_qsl(parts.query), call.kwargs.get("json")
+
+
+def requests(ctx):
+    return [request(call) for call in ctx.fetch.call_args_list]
+
+
+async def run(name, inputs, ctx):
+    return await luma.execute_action(name, inputs, ctx)
+
+
+def assert_input_error(result, ctx, *words):
+    assert result.type == ResultType.ACTION_ERROR, result.result
+    for word in words:
+        assert word in result.result.message
+    ctx.fetch.assert_not_called()
+
+
+def assert_schema_error(result, ctx):
+    assert result.type == ResultType.VALIDATION_ERROR
+    ctx.fetch.assert_not_called()
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(events_module, "_utc_now", lambda: NOW)
+
+
+# ---- get_events --------------------------------------------------------------------------------------------
+
+
+class TestGetEvents:
+    async def test_one_event_by_id(self, mock_context):
+        mock_context.fetch.return_value = ok(EVENT)
+        result = await run("get_events", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"event": EVENT}
+        assert requests(mock_context) == [("GET", "/v1/events/get", [("event_id", "evt-abc123")], None)]
+
+    async def test_list_defaults_to_50(self, mock_context):
+        mock_context.fetch.return_value = page([EVENT])
+        result = await run("get_events", {}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"events": [EVENT], "has_more": False, "next_cursor": None}
+        assert requests(mock_context) == [("GET", "/v1/calendars/events/list", [("pagination_limit", "50")], None)]
+
+    async def test_filters_are_normalised_and_sent(self, mock_context):
+        mock_context.fetch.return_value = page([])
+        inputs = {
+            "after": "2026-03-01T18:00:00-05:00",
+            "before": "2026-04-01T00:00:00",
+            "status": "pending",
+            "platforms": ["luma", "external"],
+            "sort_direction": "desc",
+        }
+        result = await run("get_events", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        method, path, query, _ = requests(mock_context)[0]
+        assert (method, path) == ("GET", "/v1/calendars/events/list")
+        assert sorted(query) == sorted(
+            [
+                ("after", "2026-03-01T23:00:00.000Z"),
+                ("before", "2026-04-01T00:00:00.000Z"),
+                ("status", "pending"),
+                ("platforms", "luma"),
+                ("platforms", "external"),
+                ("sort_column", "start_at"),
+                ("sort_direction", "desc"),
+                ("pagination_limit", "50"),
+            ]
+        )
+
+    async def test_follows_pages_up_to_limit(self, mock_context):
+        first = [dict(EVENT, id=f"evt-{i}") for i in range(100)]
+        second = [dict(EVENT, id=f"evt-{i}") for i in range(100, 150)]
+        mock_context.fetch.side_effect = [page(first, "c1"), page(second, "c2")]
+        result = await run("get_events", {"limit": 150}, mock_context)
+        data = result.result.data
+        assert [e["id"] for e in data["events"]] == [f"evt-{i}" for i in range(150)]
+        assert data["has_more"] is True and data["next_cursor"] == "c2"
+        sent = requests(mock_context)
+        assert sent[0][2] == [("pagination_limit", "100")]
+        assert sent[1][2] == [("pagination_limit", "50"), ("pagination_cursor", "c1")]
+
+    async def test_continues_from_cursor(self, mock_context):
+        mock_context.fetch.return_value = page([EVENT])
+        await run("get_events", {"cursor": "abc/+=", "limit": 10}, mock_context)
+        assert requests(mock_context)[0][2] == [("pagination_limit", "10"), ("pagination_cursor", "abc/+=")]
+
+    async def test_id_with_list_filters_is_refused(self, mock_context):
+        result = await run("get_events", {"event_api_id": "evt-1", "status": "approved", "limit": 5}, mock_context)
+        assert_input_error(result, mock_context, "event_api_id", "status", "limit")
+
+    async def test_after_must_be_before_before(self, mock_context):
+        inputs = {"after": "2026-05-01T00:00:00Z", "before": "2026-04-01T00:00:00Z"}
+        assert_input_error(await run("get_events", inputs, mock_context), mock_context, "after", "before")
+
+    async def test_malformed_date_time(self, mock_context):
+        result = await run("get_events", {"after": "next tuesday"}, mock_context)
+        assert_input_error(result, mock_context, "next tuesday", "ISO 8601")
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [{"limit": 1001}, {"limit": 0}, {"platforms": ["meetup"]}, {"status": "rejected"}, {"sort": "asc"}],
+    )
+    async def test_schema_rejects(self, mock_context, inputs):
+        assert_schema_error(await run("get_events", inputs, mock_context), mock_context)
+
+    async def test_unknown_event(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        result = await run("get_events", {"event_api_id": "evt-x"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "404" in result.result.message and "Event evt-x not found" in result.result.message
+
+    async def test_rate_limited_beyond_budget(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = RateLimitError(30, 429, "Rate limit exceeded", "")
+        result = await run("get_events", {}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "429" in result.result.message and "Retry in 30 seconds" in result.result.message
+
+
+# ---- create_event ------------------------------------------------------------------------------------------
+
+
+class TestCreateEvent:
+    BASIC = {"name": "Python Meetup", "start_at": "2026-03-01T18:00:00", "timezone": "America/New_York"}
+
+    async def test_creates_then_returns_full_event(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        result = await run("create_event", dict(self.BASIC, end_at="2026-03-01T20:00:00"), mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"event": EVENT}
+        assert requests(mock_context) == [
+            (
+                "POST",
+                "/v1/events/create",
+                [],
+                {
+                    "name": "Python Meetup",
+                    # A time without offset is read in the event's timezone (EST, UTC-5).
+                    "start_at": "2026-03-01T23:00:00.000Z",
+                    "end_at": "2026-03-02T01:00:00.000Z",
+                    "timezone": "America/New_York",
+                },
+            ),
+            ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
+        ]
+
+    async def test_duration_sets_end(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        inputs = {"name": "X", "start_at": "2026-07-01T09:30:00+12:00", "timezone": "Pacific/Auckland"}
+        await run("create_event", dict(inputs, duration_minutes=90), mock_context)
+        body = requests(mock_context)[0][3]
+        assert body["start_at"] == "2026-06-30T21:30:00.000Z" and body["end_at"] == "2026-06-30T23:00:00.000Z"
+
+    async def test_without_end_leaves_length_to_luma(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        await run("create_event", self.BASIC, mock_context)
+        assert "end_at" not in requests(mock_context)[0][3]
+
+    async def test_every_optional_field_is_sent_as_given(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        extras = {
+            "description_md": "**Talks** and pizza",
+            "geo_address_json": {"type": "google", "place_id": "ChIJ123", "description": "GridAKL"},
+            "coordinate": {"latitude": -36.85, "longitude": 174.76},
+            "meeting_url": "https://zoom.us/j/1",
+            "visibility": "members-only",
+            "max_capacity": 80,
+            "cover_url": "https://images.lumacdn.com/covers/a.png",
+            "slug": "py-meetup",
+            "tint_color": "#bb2dc7",
+            "can_register_for_multiple_tickets": True,
+            "show_guest_list": False,
+            "reminders_disabled": True,
+            "name_requirement": "first-last",
+            "phone_number_requirement": "required",
+            "feedback_email": {"enabled": True, "delay": "PT2H"},
+            "registration_questions": [
+                {
+                    "id": "co",
+                    "label": "Company",
+                    "required": True,
+                    "question_type": "company",
+                    "collect_job_title": True,
+                },
+                {"id": "diet", "label": "Diet", "required": False, "question_type": "dropdown", "options": ["veg"]},
+                {
+                    "id": "tos",
+                    "label": "Terms",
+                    "required": True,
+                    "question_type": "terms",
+                    "terms": {"content_type": "link", "url": "https://example.com/tos", "collect_signature": False},
+                },
+            ],
+        }
+        result = await run("create_event", dict(self.BASIC, **extras), mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        body = requests(mock_context)[0][3]
+        assert body == dict(
+            extras, name="Python Meetup", start_at="2026-03-01T23:00:00.000Z", timezone="America/New_York"
+        )
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({"timezone": "Mars/Olympus"}, ["Mars/Olympus", "IANA"]),
+            ({"end_at": "2026-03-01T17:00:00"}, ["end_at", "after start_at"]),
+            ({"end_at": "2026-03-01T18:00:00"}, ["end_at", "after start_at"]),
+            ({"end_at": "2026-03-01T20:00:00", "duration_minutes": 60}, ["end_at", "duration_minutes", "not both"]),
+            ({"start_at": "01/03/2026 6pm"}, ["start_at", "ISO 8601"]),
+        ],
+    )
+    async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
+        result = await run("create_event", dict(self.BASIC, **extra), mock_context)
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"geo_address_json": {"type": "manual"}},
+            {"geo_address_json": {"type": "google", "address": "x"}},
+            {"slug": "ab"},
+            {"tint_color": "purple"},
+            {"cover_url": "https://example.com/a.png"},
+            {"visibility": "hidden"},
+            {"max_capacity": 0},
+            {"duration_minutes": 0},
+            {"coordinate": {"latitude": 95, "longitude": 0}},
+            {"feedback_email": {"enabled": True, "delay": "2 hours"}},
+            {"registration_questions": [{"id": "d", "label": "D", "required": True, "question_type": "dropdown"}]},
+            {
+                "registration_questions": [
+                    {"id": "t", "label": "T", "required": True, "question_type": "text", "options": ["a"]}
+                ]
+            },
+            {"name": "   "},
+            {"location": "somewhere"},
+        ],
+    )
+    async def test_schema_rejects(self, mock_context, extra):
+        assert_schema_error(await run("create_event", dict(self.BASIC, **extra), mock_context), mock_context)
+
+    async def test_missing_required(self, mock_context):
+        result = await run("create_event", {"name": "X", "start_at": "2026-03-01T18:00:00Z"}, mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_lost_response_finds_the_created_event(self, mock_context, no_sleep):
+        listed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z")
+        older = dict(EVENT, id="evt-older", created_at="2026-01-01T00:00:00.000Z")
+        mock_context.fetch.side_effect = [lost(), page([older, listed]), ok(EVENT)]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"event": EVENT}
+        sent = requests(mock_context)
+        assert [(m, p) for m, p, _, _ in sent] == [
+            ("POST", "/v1/events/create"),
+            ("GET", "/v1/calendars/events/list"),
+            ("GET", "/v1/events/get"),
+        ]
+        assert dict(sent[1][2]) == {
+            "after": "2026-03-01T22:59:00.000Z",
+            "before": "2026-03-01T23:01:00.000Z",
+            "pagination_limit": "100",
+        }
+        assert sent[2][2] == [("event_id", "evt-abc123")]
+
+    async def test_lost_response_matches_start_at_luma_precision(self, mock_context, no_sleep):
+        listed = dict(EVENT, start_at="2026-03-01T23:00:00.123Z", created_at="2026-02-01T12:00:00.400Z")
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(EVENT)]
+        inputs = dict(self.BASIC, start_at="2026-03-01T18:00:00.123456-05:00")
+        result = await run("create_event", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+
+    async def test_lost_response_not_landed_is_sent_once_more(self, mock_context, no_sleep):
+        same_but_old = dict(EVENT, created_at="2026-02-01T11:00:00.000Z")
+        other_name = dict(EVENT, id="evt-other", name="Other", created_at="2026-02-01T12:00:02.000Z")
+        mock_context.fetch.side_effect = [
+            HTTPError(502, "Bad Gateway", "<html>bad gateway</html>"),
+            page([same_but_old, other_name]),
+            ok({"id": "evt-abc123"}),
+            ok(EVENT),
+        ]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION
+        posts = [r for r in requests(mock_context) if r[0] == "POST"]
+        assert len(posts) == 2 and posts[0][3] == posts[1][3]
+
+    async def test_luma_rejection_is_not_retried(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Slug 'py' is already taken"})
+        result = await run("create_event", dict(self.BASIC, slug="py-meetup"), mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "Slug 'py' is already taken" in result.result.message
+        assert mock_context.fetch.call_count == 1
+
+    async def test_answer_without_id(self, mock_context):
+        mock_context.fetch.return_value = ok({})
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "did not return its id" in result.result.message
+
+
+# ---- update_event ------------------------------------------------------------------------------------------
+
+
+class TestUpdateEvent:
+    async def test_sends_only_the_changes(self, mock_context):
+        renamed = dict(EVENT, name="New name")
+        mock_context.fetch.side_effect = [ok({}), ok(renamed)]
+        inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
+        result = await run("update_event", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"event": renamed}
+        assert requests(mock_context) == [
+            (
+                "POST",
+                "/v1/events/update",
+                [],
+                {"event_id": "evt-abc123", "name": "New name", "suppress_notifications": True},
+            ),
+            ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
+        ]
+
+    async def test_full_new_times_need_no_lookup(self, mock_context):
+        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        inputs = {
+            "event_api_id": "evt-abc123",
+            "start_at": "2026-06-01T09:00:00",
+            "end_at": "2026-06-01T11:00:00",
+            "timezone": "Europe/London",
+        }
+        await run("update_event", inputs, mock_context)
+        sent = requests(mock_context)
+        assert sent[0][3] == {
+            "event_id": "evt-abc123",
+            "timezone": "Europe/London",
+            "start_at": "2026-06-01T08:00:00.000Z",
+            "end_at": "2026-06-01T10:00:00.000Z",
+        }
+        assert len(sent) == 2
+
+    async def test_lone_start_keeps_the_events_length(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
+        # No offset and no new timezone: read in the event's own timezone (America/New_York, EDT in June).
+        await run("update_event", {"event_api_id": "evt-abc123", "start_at": "2026-06-01T18:00:00"}, mock_context)
+        sent = requests(mock_context)
+        assert sent[0] == ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None)
+        assert sent[1][3] == {
+            "event_id": "evt-abc123",
+            "start_at": "2026-06-01T22:00:00.000Z",
+            "end_at": "2026-06-02T00:00:00.000Z",
+        }
+
+    async def test_lone_duration_counts_from_current_start(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
+        await run("update_event", {"event_api_id": "evt-abc123", "duration_minutes": 45}, mock_context)
+        assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "end_at": "2026-03-01T23:45:00.000Z"}
+
+    async def test_lone_end_before_current_start_is_refused(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT)]
+        result = await run(
+            "update_event", {"event_api_id": "evt-abc123", "end_at": "2026-03-01T22:00:00Z"}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "end_at" in result.result.message and "2026-03-01T23:00:00.000Z" in result.result.message
+        assert [r[0] for r in requests(mock_context)] == ["GET"]
+
+    @pytest.mark.parametrize(
+        ("inputs", "words"),
+        [
+            ({}, ["Nothing to update"]),
+            ({"suppress_notifications": True}, ["Nothing to update"]),
+            ({"timezone": "Nowhere/City"}, ["Nowhere/City", "IANA"]),
+            ({"end_at": "2026-03-01T22:00:00Z", "duration_minutes": 30}, ["not both"]),
+            ({"start_at": "2026-06-01T20:00:00Z", "end_at": "2026-06-01T19:00:00Z", "timezone": "UTC"}, ["end_at"]),
+            ({"start_at": "tomorrow"}, ["start_at", "ISO 8601"]),
+        ],
+    )
+    async def test_invalid_input_is_refused_before_sending(self, mock_context, inputs, words):
+        result = await run("update_event", dict(inputs, event_api_id="evt-abc123"), mock_context)
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize("extra", [{"visibility": "secret"}, {"slug": "x"}, {"api_id": "evt-1"}])
+    async def test_schema_rejects(self, mock_context, extra):
+        result = await run("update_event", dict(extra, event_api_id="evt-abc123"), mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_lost_response_that_landed_is_not_resent(self, mock_context, no_sleep):
+        renamed = dict(EVENT, name="New name")
+        mock_context.fetch.side_effect = [lost(), ok(renamed)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"event": renamed}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_lost_time_change_is_matched_by_instant(self, mock_context, no_sleep):
+        # Luma may render the same instant differently (no milliseconds, offset); it still counts as landed.
+        moved = dict(EVENT, start_at="2026-06-01T22:00:00Z", end_at="2026-06-02T00:00:00+00:00")
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(moved)]
+        inputs = {"event_api_id": "evt-abc123", "start_at": "2026-06-01T22:00:00Z", "end_at": "2026-06-02T00:00:00Z"}
+        result = await run("update_event", inputs, mock_context)
+        assert result.result.data == {"event": moved}
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
+
+    async def test_lost_response_not_landed_is_resent(self, mock_context, no_sleep):
+        renamed = dict(EVENT, name="New name")
+        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok({}), ok(renamed)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        assert result.result.data == {"event": renamed}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST", "GET"]
+
+    async def test_lost_response_with_unreadable_field_is_resent(self, mock_context, no_sleep):
+        # tint_color does not appear on the event, so it cannot be confirmed; an update is safe to repeat.
+        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok({}), ok(EVENT)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "tint_color": "#000000"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST", "GET"]
+
+    async def test_unknown_event(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-nope not found"})
+        result = await run("update_event", {"event_api_id": "evt-nope", "name": "X"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "Event evt-nope not found" in result.result.message
+
+
+# ---- list_ticket_types -------------------------------------------------------------------------------------
+
+
+class TestListTicketTypes:
+    async def test_hidden_left_out_by_default(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [TICKET_TYPE]})
+        result = await run("list_ticket_types", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"ticket_types": [TICKET_TYPE]}
+        assert requests(mock_context) == [
+            (
+                "GET",
+                "/v1/events/ticket-types/list",
+                [("event_id", "evt-abc123"), ("include_hidden", "false")],
+                None,
+            )
+        ]
+
+    async def test_include_hidden_is_sent_as_string(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": []})
+        await run("list_ticket_types", {"event_api_id": "evt-abc123", "include_hidden": True}, mock_context)
+        assert ("include_hidden", "true") in requests(mock_context)[0][2]
+
+    async def test_include_hidden_must_be_boolean(self, mock_context):
+        result = await run("list_ticket_types", {"event_api_id": "evt-1", "include_hidden": "yes"}, mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_missing_event_id(self, mock_context):
+        assert_schema_error(await run("list_ticket_types", {}, mock_context), mock_context)
+
+    async def test_answer_without_entries(self, mock_context):
+        mock_context.fetch.return_value = ok({"data": []})
+        result = await run("list_ticket_types", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "no list of entries" in result.result.message
+
+    async def test_no_access(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(403, "Forbidden", {"message": "You don't have access"})
+        result = await run("list_ticket_types", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "403" in result.result.message
+
+
+# ---- create_ticket_type ------------------------------------------------------------------------------------
+
+
+class TestCreateTicketType:
+    async def test_free(self, mock_context):
+        free = dict(TICKET_TYPE, id="ttype-free", name="Community", type="free", cents=None, currency=None)
+        mock_context.fetch.return_value = ok(free)
+        inputs = {"event_api_id": "evt-abc123", "name": "Community", "type": "free", "max_capacity": 50}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"ticket_type": free}
+        assert requests(mock_context) == [
+            (
+                "POST",
+                "/v1/events/ticket-types/create",
+                [],
+                {"event_id": "evt-abc123", "name": "Community", "type": "free", "max_capacity": 50},
+            )
+        ]
+
+    async def test_paid_with_every_field(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        inputs = {
+            "event_api_id": "evt-abc123",
+            "name": "VIP",
+            "type": "paid",
+            "cents": 2500,
+            "currency": "usd",
+            "description": "Front row",
+            "require_approval": True,
+            "is_hidden": False,
+            "valid_start_at": "2026-02-01",
+            "valid_end_at": " 2026-02-28 ",
+        }
+        await run("create_ticket_type", inputs, mock_context)
+        assert requests(mock_context)[0][3] == {
+            "event_id": "evt-abc123",
+            "name": "VIP",
+            "type": "paid",
+            "cents": 2500,
+            "currency": "usd",
+            "description": "Front row",
+            "require_approval": True,
+            "is_hidden": False,
+            "valid_start_at": "2026-02-01",
+            "valid_end_at": "2026-02-28",
+        }
+
+    @pytest.mark.parametrize(
+        ("price", "currency", "cents"),
+        [("19.99", "usd", 1999), (25, "usd", 2500), (0.1, "eur", 10), ("1500", "jpy", 1500), ("1.234", "kwd", 1234)],
+    )
+    async def test_decimal_price_converted_exactly(self, mock_context, price, currency, cents):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "price": price, "currency": currency}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        body = requests(mock_context)[0][3]
+        assert body["cents"] == cents and body["currency"] == currency and "price" not in body
+
+    async def test_pay_what_you_want(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        inputs = {
+            "event_api_id": "evt-1",
+            "name": "Supporter",
+            "type": "paid",
+            "price": "10",
+            "currency": "usd",
+            "is_flexible": True,
+            "min_cents": 300,
+        }
+        await run("create_ticket_type", inputs, mock_context)
+        body = requests(mock_context)[0][3]
+        assert (body["cents"], body["is_flexible"], body["min_cents"]) == (1000, True, 300)
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({"type": "paid", "cents": 500}, ["currency"]),
+            ({"type": "paid", "currency": "usd"}, ["price above zero"]),
+            ({"type": "paid", "price": "0", "currency": "usd"}, ["price above zero"]),
+            ({"type": "paid", "price": "5", "cents": 500, "currency": "usd"}, ["not both"]),
+            ({"type": "free", "cents": 500}, ["free", "cents"]),
+            ({"type": "free", "currency": "usd"}, ["free", "currency"]),
+            ({"type": "free", "is_flexible": True}, ["free", "is_flexible"]),
+            ({"type": "paid", "cents": 500, "currency": "usd", "min_cents": 100}, ["is_flexible"]),
+            (
+                {"type": "paid", "cents": 500, "currency": "usd", "is_flexible": True, "min_cents": 600},
+                ["min_cents", "600"],
+            ),
+            ({"type": "paid", "price": "19.999", "currency": "usd"}, ["19.999", "USD"]),
+            ({"type": "paid", "price": "10.5", "currency": "jpy"}, ["10.5", "JPY"]),
+            ({"type": "paid", "price": "1", "currency": "solana_sol"}, ["solana_sol", "cents"]),
+            ({"type": "free", "valid_start_at": "2026-03-02", "valid_end_at": "2026-03-01"}, ["valid_end_at"]),
+            ({"type": "free", "valid_start_at": "2026-13-01"}, ["2026-13-01", "YYYY-MM-DD"]),
+        ],
+    )
+    async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
+        result = await run("create_ticket_type", dict(extra, event_api_id="evt-1", name="VIP"), mock_context)
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"type": "donation"},
+            {"type": "paid", "price": -5, "currency": "usd"},
+            {"type": "paid", "price": "-5", "currency": "usd"},
+            {"type": "paid", "price": "5,00", "currency": "usd"},
+            {"type": "paid", "cents": -1, "currency": "usd"},
+            {"type": "paid", "cents": 10.5, "currency": "usd"},
+            {"type": "paid", "cents": 100, "currency": "USD"},
+            {"type": "free", "valid_start_at": "2026-03-01T10:00:00Z"},
+            {"type": "free", "max_capacity": 0},
+        ],
+    )
+    async def test_schema_rejects(self, mock_context, extra):
+        result = await run("create_ticket_type", dict(extra, event_api_id="evt-1", name="VIP"), mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_lost_response_finds_the_ticket_type(self, mock_context, no_sleep):
+        cheaper = dict(TICKET_TYPE, id="ttype-cheap", cents=1000)
+        mock_context.fetch.side_effect = [lost(), ok({"entries": [cheaper, TICKET_TYPE]})]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "price": "25", "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.result.data == {"ticket_type": TICKET_TYPE}
+        sent = requests(mock_context)
+        assert [r[0] for r in sent] == ["POST", "GET"]
+        assert sent[1][1:3] == ("/v1/events/ticket-types/list", [("event_id", "evt-1"), ("include_hidden", "true")])
+
+    async def test_lost_response_not_landed_is_sent_once_more(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [lost(), ok({"entries": []}), ok(TICKET_TYPE)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.result.data == {"ticket_type": TICKET_TYPE}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST"]
+
+    async def test_luma_rejection(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Invalid max_capacity"})
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "free"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "Invalid max_capacity" in result.result.message
+        assert mock_context.fetch.call_count == 1
+
+
+# ---- list_coupons ------------------------------------------------------------------------------------------
+
+
+class TestListCoupons:
+    async def test_defaults_to_100(self, mock_context):
+        mock_context.fetch.return_value = page([COUPON])
+        result = await run("list_coupons", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"coupons": [COUPON], "has_more": False, "next_cursor": None}
+        assert requests(mock_context) == [
+            ("GET", "/v1/events/coupons/list", [("event_id", "evt-abc123"), ("pagination_limit", "100")], None)
+        ]
+
+    async def test_all_pages_up_to_limit(self, mock_context):
+        first = [dict(COUPON, id=f"ecp-{i}", code=f"C{i}") for i in range(100)]
+        second = [dict(COUPON, id=f"ecp-{i}", code=f"C{i}") for i in range(100, 130)]
+        mock_context.fetch.side_effect = [page(first, "c1"), page(second)]
+        result = await run("list_coupons", {"event_api_id": "evt-1", "limit": 500}, mock_context)
+        data = result.result.data
+        assert len(data["coupons"]) == 130 and data["has_more"] is False and data["next_cursor"] is None
+        assert requests(mock_context)[1][2] == [
+            ("event_id", "evt-1"),
+            ("pagination_limit", "100"),
+            ("pagination_cursor", "c1"),
+        ]
+
+    async def test_stops_at_limit_with_cursor(self, mock_context):
+        mock_context.fetch.return_value = page([COUPON, COUPON], "c2")
+        result = await run("list_coupons", {"event_api_id": "evt-1", "limit": 2, "cursor": "c1"}, mock_context)
+        assert result.result.data["has_more"] is True and result.result.data["next_cursor"] == "c2"
+        assert requests(mock_context)[0][2] == [
+            ("event_id", "evt-1"),
+            ("pagination_limit", "2"),
+            ("pagination_cursor", "c1"),
+        ]
+
+    async def test_limit_bounds(self, mock_context):
+        result = await run("list_coupons", {"event_api_id": "evt-1", "limit": 1001}, mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_unknown_event(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        result = await run("list_coupons", {"event_api_id": "evt-x"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "Event evt-x not found" in result.result.message
+
+
+# ---- create_coupon -----------------------------------------------------------------------------------------
+
+
+class TestCreateCoupon:
+    async def test_percent_coupon_defaults_to_unlimited(self, mock_context):
+        mock_context.fetch.return_value = ok(COUPON)
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"coupon": COUPON}
+        assert requests(mock_context) == [
+            (
+                "POST",
+                "/v1/events/coupons/create",
+                [],
+                {
+                    "event_id": "evt-1",
+                    "code": "HALF",
+                    "discount": {"discount_type": "percent", "percent_off": 50},
+                    "remaining_count": 1000000,
+                },
+            )
+        ]
+
+    async def test_amount_coupon_with_every_field(self, mock_context):
+        mock_context.fetch.return_value = ok(COUPON)
+        inputs = {
+            "event_api_id": "evt-1",
+            "code": "FIVEOFF",
+            "cents_off": 500,
+            "currency": "usd",
+            "remaining_count": 0,
+            "valid_start_at": "2026-03-01T09:00:00+13:00",
+            "valid_end_at": "2026-03-31T00:00:00",
+            "event_ticket_type_id": "ttype-vip",
+        }
+        await run("create_coupon", inputs, mock_context)
+        assert requests(mock_context)[0][3] == {
+            "event_id": "evt-1",
+            "code": "FIVEOFF",
+            "discount": {"discount_type": "amount", "cents_off": 500, "currency": "usd"},
+            "remaining_count": 0,
+            "valid_start_at": "2026-02-28T20:00:00.000Z",
+            "valid_end_at": "2026-03-31T00:00:00.000Z",
+            "event_ticket_type_id": "ttype-vip",
+        }
+
+    @pytest.mark.parametrize(
+        ("amount", "currency", "cents"), [("4.99", "usd", 499), (500, "jpy", 500), (5, "gbp", 500)]
+    )
+    async def test_decimal_amount_converted_exactly(self, mock_context, amount, currency, cents):
+        mock_context.fetch.return_value = ok(COUPON)
+        inputs = {"event_api_id": "evt-1", "code": "OFF", "amount_off": amount, "currency": currency}
+        await run("create_coupon", inputs, mock_context)
+        assert requests(mock_context)[0][3]["discount"] == {
+            "discount_type": "amount",
+            "cents_off": cents,
+            "currency": currency,
+        }
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({}, ["Give a discount"]),
+            ({"percent_off": 10, "cents_off": 100, "currency": "usd"}, ["not both"]),
+            ({"percent_off": 10, "amount_off": "1", "currency": "usd"}, ["not both"]),
+            ({"cents_off": 100, "amount_off": "1", "currency": "usd"}, ["cents_off", "amount_off"]),
+            ({"percent_off": 10, "currency": "usd"}, ["currency"]),
+            ({"cents_off": 100}, ["currency"]),
+            ({"amount_off": "1.001", "currency": "usd"}, ["1.001", "USD"]),
+            ({"amount_off": "1", "currency": "solana_usdc"}, ["solana_usdc", "cents_off"]),
+            (
+                {"percent_off": 5, "valid_start_at": "2026-03-02T00:00:00Z", "valid_end_at": "2026-03-01T00:00:00Z"},
+                ["valid_end_at", "after"],
+            ),
+            ({"percent_off": 5, "valid_end_at": "end of march"}, ["valid_end_at", "ISO 8601"]),
+        ],
+    )
+    async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
+        result = await run("create_coupon", dict(extra, event_api_id="evt-1", code="CODE"), mock_context)
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"percent_off": 101},
+            {"percent_off": -1},
+            {"code": "A" * 21, "percent_off": 5},
+            {"code": "", "percent_off": 5},
+            {"code": "TWO WORDS", "percent_off": 5},
+            {"cents_off": -100, "currency": "usd"},
+            {"amount_off": "-1", "currency": "usd"},
+            {"cents_off": 100, "currency": "USD"},
+            {"cents_off": 100, "currency": "xyz"},
+            {"percent_off": 5, "remaining_count": 1000001},
+            {"percent_off": 5, "remaining_count": -1},
+        ],
+    )
+    async def test_schema_rejects(self, mock_context, extra):
+        inputs = {"event_api_id": "evt-1", "code": "CODE", **extra}
+        assert_schema_error(await run("create_coupon", inputs, mock_context), mock_context)
+
+    async def test_longest_code_is_accepted(self, mock_context):
+        mock_context.fetch.return_value = ok(dict(COUPON, code="A" * 20))
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "A" * 20, "percent_off": 0}, mock_context)
+        assert result.type == ResultType.ACTION
+
+    async def test_lost_response_finds_the_code_case_insensitively(self, mock_context, no_sleep):
+        stored = dict(COUPON, code="half")
+        other = dict(COUPON, id="ecp-other", code="OTHER")
+        mock_context.fetch.side_effect = [lost(), page([other], "c1"), page([stored])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.result.data == {"coupon": stored}
+        sent = requests(mock_context)
+        assert [(r[0], r[1]) for r in sent] == [
+            ("POST", "/v1/events/coupons/create"),
+            ("GET", "/v1/events/coupons/list"),
+            ("GET", "/v1/events/coupons/list"),
+        ]
+
+    async def test_lost_response_not_landed_is_sent_once_more(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [lost(), page([]), ok(COUPON)]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.result.data == {"coupon": COUPON}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST"]
+
+    async def test_recheck_failing_leaves_an_uncertain_error(self, mock_context, no_sleep):
+        failure = HTTPError(503, "Unavailable", {"message": "down"})
+        mock_context.fetch.side_effect = [lost(), failure, failure, failure]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "may or may not have been applied" in result.result.message
+        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+
+    async def test_duplicate_code(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Coupon code 'HALF' already exists"})
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "already exists" in result.result.message
