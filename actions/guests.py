@@ -1,1 +1,392 @@
 """Guests of an event: list, add, change status, invite."""
+
+import asyncio
+import re
+from collections.abc import Callable
+from typing import Any
+
+from autohive_integrations_sdk import ActionHandler, ActionResult
+
+from helpers import (
+    REQUEST_TIMEOUT_SECONDS,
+    InputError,
+    LumaAuthError,
+    LumaClient,
+    LumaError,
+    LumaInvalidRequestError,
+    LumaNotFoundError,
+    LumaPermissionError,
+    LumaRateLimitError,
+    luma_action,
+)
+from luma import luma
+from validation import normalize_email, normalize_guests
+
+GUEST_GET = "/v1/events/guests/get"
+GUEST_LIST = "/v1/events/guests/list"
+GUESTS_ADD = "/v1/events/guests/add"
+GUEST_UPDATE_STATUS = "/v1/events/guests/update-status"
+GUESTS_SEND_INVITES = "/v1/events/guests/send-invites"
+
+DEFAULT_LIMIT = 100
+# Luma documents no maximum for guests[] in add / send-invites; 50 keeps each request well inside the timeout,
+# and a rejected or uncertain batch touches few emails.
+BATCH_SIZE = 50
+# Checking who is already a guest costs one GET per email (Luma has no lookup by many emails); worth it only for
+# small lists, where re-adding an existing guest could send them a second email or change their ticket.
+PRECHECK_MAX_EMAILS = 10
+# Parallel guest look-ups (pre-check, reconcile); keeps a 50-email reconcile within a few seconds.
+LOOKUP_CONCURRENCY = 5
+# A batch is only started when a request plus a reconcile still fit in the run.
+MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
+
+# Luma's send limits (15 / 500 / 5k invites a week) and event capacity arrive as plain 400 messages.
+_SEND_LIMIT = re.compile(r"quota|weekly|per week|this week|(invite|send|sending|email)s? limit", re.IGNORECASE)
+_CAPACITY = re.compile(r"capacity|sold out|event is full", re.IGNORECASE)
+SEND_LIMIT_ADVICE = (
+    "The calendar's weekly invite limit was reached; retry next week or raise the limit in Luma "
+    "(verify the calendar, or add sends with Luma Plus)."
+)
+CAPACITY_ADVICE = (
+    "The event is at capacity; raise its capacity (or turn on the waitlist) in Luma, then retry these emails."
+)
+
+
+def compact(values: dict[str, Any]) -> dict[str, Any]:
+    """Only what the user gave: Luma applies its own defaults to absent fields."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def one_guest_identifier(guest_api_id: str | None, email: str | None) -> str | None:
+    """Luma's guest `id` takes a gst- id or an email; the caller may give one, not both."""
+    if guest_api_id is not None and email is not None:
+        raise InputError("Give either guest_api_id or email, not both: each identifies the guest on its own.")
+    if email is not None:
+        return normalize_email(email)
+    if guest_api_id is not None:
+        if not guest_api_id.strip():
+            raise InputError("guest_api_id is empty; give the guest's id (starts with gst-) or use email instead.")
+        return guest_api_id.strip()
+    return None
+
+
+def describe_guest(identifier: str) -> str:
+    return f"email {identifier}" if "@" in identifier else f"id {identifier}"
+
+
+def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
+    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
+    return LumaNotFoundError(
+        f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404).{said} Check the "
+        "email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list the "
+        "event's guests.",
+        status=404,
+        luma_message=error.luma_message,
+    )
+
+
+async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any] | None:
+    """The guest, or None when Luma has no such guest on the event."""
+    try:
+        return await client.get(GUEST_GET, {"event_id": event_id, "id": identifier})
+    except LumaNotFoundError:
+        return None
+
+
+async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
+    limit = asyncio.Semaphore(LOOKUP_CONCURRENCY)
+
+    async def one(email: str) -> dict[str, Any] | None:
+        async with limit:
+            return await find_guest(client, event_id, email)
+
+    return list(await asyncio.gather(*(one(email) for email in emails)))
+
+
+def send_limit_advice(luma_message: str | None) -> str | None:
+    if not luma_message:
+        return None
+    if _SEND_LIMIT.search(luma_message):
+        return SEND_LIMIT_ADVICE
+    if _CAPACITY.search(luma_message):
+        return CAPACITY_ADVICE
+    return None
+
+
+class GuestBatches:
+    """Sends guests to Luma in batches and records, per email, what happened.
+
+    Luma has no idempotency keys and does not document what a repeated add or invite does, so a batch whose
+    answer was lost is reconciled by looking each email up (guests/get) before anything is sent again.
+    """
+
+    def __init__(
+        self,
+        client: LumaClient,
+        *,
+        path: str,
+        event_id: str,
+        extra: dict[str, Any],
+        done: str,
+        landed: Callable[[dict[str, Any]], bool],
+        stop_on_send_limit: bool,
+    ):
+        self.client = client
+        self.path = path
+        self.event_id = event_id
+        self.extra = extra
+        self.done = done
+        self.landed = landed
+        self.stop_on_send_limit = stop_on_send_limit
+        self.outcomes: dict[str, dict[str, Any]] = {}
+        self.sent_any = False
+
+    def _body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
+        return {"event_id": self.event_id, "guests": batch, **self.extra}
+
+    def _mark(self, guests: list[dict[str, str]], status: str, message: str | None = None) -> None:
+        for guest in guests:
+            outcome = {"email": guest["email"], "status": status}
+            if message:
+                outcome["message"] = message
+            self.outcomes[guest["email"].lower()] = outcome
+
+    async def precheck(self, guests: list[dict[str, str]], existing: Callable[[dict[str, Any]], bool]) -> None:
+        found = await find_guests(self.client, self.event_id, [guest["email"] for guest in guests])
+        for guest, record in zip(guests, found):
+            if record is not None and existing(record):
+                status = record.get("approval_status")
+                self._mark(
+                    [guest],
+                    "already_guest",
+                    f"Already on the guest list (approval_status: {status}); nothing was sent. Use "
+                    "update_guest_status to change their status.",
+                )
+
+    def _reconciler(self, batch: list[dict[str, str]]) -> Callable[[], Any]:
+        async def reconcile() -> dict[str, Any] | None:
+            found = await find_guests(self.client, self.event_id, [guest["email"] for guest in batch])
+            present = [guest for guest, record in zip(batch, found) if record is not None and self.landed(record)]
+            self._mark(present, self.done)
+            if not present:
+                return None  # nothing landed: the client sends the batch exactly once more
+            missing = [guest for guest in batch if guest["email"].lower() not in self.outcomes]
+            if missing:
+                # Part of the batch landed: send only the rest, once, so nobody is added or invited twice.
+                await self.client.post(self.path, self._body(missing))
+                self._mark(missing, self.done)
+            return {"reconciled": True}
+
+        return reconcile
+
+    async def send(self, guests: list[dict[str, str]]) -> None:
+        pending = [guest for guest in guests if guest["email"].lower() not in self.outcomes]
+        batches = [pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE)]
+        stopped: str | None = None
+        for batch in batches:
+            if stopped is None and self.client.time_left() < MIN_SECONDS_FOR_BATCH:
+                stopped = (
+                    "Not sent: this run's time budget ran out before this batch. Call the action again with "
+                    "these emails."
+                )
+            if stopped is not None:
+                self._mark(batch, "not_processed", stopped)
+                continue
+            stopped = await self._send_batch(batch)
+
+    async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
+        """Sends one batch; returns why later batches must not be sent, or None."""
+        try:
+            await self.client.post(self.path, self._body(batch), reconcile=self._reconciler(batch))
+        except LumaInvalidRequestError as error:
+            self.sent_any = True
+            advice = send_limit_advice(error.luma_message)
+            said = error.luma_message or error.message
+            self._mark(batch, "failed", f"Luma rejected this batch: {said}" + (f" {advice}" if advice else ""))
+            if advice and self.stop_on_send_limit:
+                return f"Not sent: an earlier batch hit Luma's limit ({said}). {advice}"
+            return None
+        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError) as error:
+            # Refused before doing anything: this batch was not applied, and the next one would be refused too.
+            if not self.sent_any and not self.outcomes:
+                raise
+            wait = " Retry after the wait." if isinstance(error, LumaRateLimitError) else ""
+            self._mark(batch, "not_processed", f"Not sent: {error.message}{wait}")
+            return f"Not sent: an earlier batch was refused ({error.message})"
+        except LumaError as error:
+            # Lost answer, server error or unreadable answer, even after the reconcile: it may have landed.
+            self.sent_any = True
+            unconfirmed = [guest for guest in batch if guest["email"].lower() not in self.outcomes]
+            self._mark(
+                unconfirmed,
+                "failed",
+                f"{error.message} Use get_guests with this email to see whether it landed.",
+            )
+            return (
+                "Not sent: Luma's answer to an earlier batch was lost or unreadable and could not be confirmed, "
+                "so sending stopped. Check the guest list, then call the action again with these emails."
+            )
+        self.sent_any = True
+        self._mark([guest for guest in batch if guest["email"].lower() not in self.outcomes], self.done)
+        return None
+
+    def results(self, guests: list[dict[str, str]], statuses: list[str]) -> dict[str, Any]:
+        results = [self.outcomes[guest["email"].lower()] for guest in guests]
+        counts = {f"{status}_count": sum(1 for r in results if r["status"] == status) for status in statuses}
+        return {"results": results, **counts}
+
+
+async def run_guest_batches(
+    client: LumaClient,
+    *,
+    path: str,
+    event_id: str,
+    guests: list[dict[str, str]],
+    extra: dict[str, Any],
+    done: str,
+    landed: Callable[[dict[str, Any]], bool],
+    existing: Callable[[dict[str, Any]], bool],
+    stop_on_send_limit: bool,
+) -> dict[str, Any]:
+    batches = GuestBatches(
+        client,
+        path=path,
+        event_id=event_id,
+        extra=extra,
+        done=done,
+        landed=landed,
+        stop_on_send_limit=stop_on_send_limit,
+    )
+    if len(guests) <= PRECHECK_MAX_EMAILS:
+        await batches.precheck(guests, existing)
+    await batches.send(guests)
+    return batches.results(guests, [done, "already_guest", "failed", "not_processed"])
+
+
+def _registered(guest: dict[str, Any]) -> bool:
+    # An invited person appears on the guest list as `invited` until they accept; adding them is still an add.
+    return guest.get("approval_status") != "invited"
+
+
+def _on_list(guest: dict[str, Any]) -> bool:
+    return True
+
+
+@luma.action("get_guests")
+class GetGuestsAction(ActionHandler):
+    @luma_action
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        event_id = inputs["event_api_id"]
+        identifier = one_guest_identifier(inputs.get("guest_api_id"), inputs.get("email"))
+        client = LumaClient(context)
+        if identifier is not None:
+            try:
+                guest = await client.get(GUEST_GET, {"event_id": event_id, "id": identifier})
+            except LumaNotFoundError as error:
+                raise guest_not_found(identifier, event_id, error) from None
+            return ActionResult(data={"guest": guest})
+        params = {
+            "event_id": event_id,
+            "approval_status": inputs.get("approval_status"),
+            "sort_column": inputs.get("sort_column"),
+            "sort_direction": inputs.get("sort_direction"),
+        }
+        page = await client.collect(
+            GUEST_LIST, params, limit=inputs.get("limit") or DEFAULT_LIMIT, cursor=inputs.get("cursor")
+        )
+        return ActionResult(
+            data={"guests": page["entries"], "has_more": page["has_more"], "next_cursor": page["next_cursor"]}
+        )
+
+
+@luma.action("add_guests")
+class AddGuestsAction(ActionHandler):
+    @luma_action
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        guests = normalize_guests(inputs["guests"])
+        ticket_type = inputs.get("event_ticket_type_id")
+        extra = compact(
+            {
+                "approval_status": inputs.get("approval_status"),
+                "send_email": inputs.get("send_email"),
+                "ticket": {"event_ticket_type_id": ticket_type} if ticket_type is not None else None,
+            }
+        )
+        result = await run_guest_batches(
+            LumaClient(context),
+            path=GUESTS_ADD,
+            event_id=inputs["event_api_id"],
+            guests=guests,
+            extra=extra,
+            done="added",
+            landed=_registered,
+            existing=_registered,
+            stop_on_send_limit=False,
+        )
+        return ActionResult(data=result)
+
+
+@luma.action("update_guest_status")
+class UpdateGuestStatusAction(ActionHandler):
+    @luma_action
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        event_id = inputs["event_api_id"]
+        status = inputs["status"]
+        identifier = one_guest_identifier(inputs.get("guest_api_id"), inputs.get("email"))
+        if identifier is None:
+            raise InputError("Give the guest: either guest_api_id (starts with gst-) or email.")
+        send_email = inputs.get("send_email")
+        message = inputs.get("message")
+        if message is not None and send_email is False:
+            raise InputError(
+                "message is sent in Luma's email to the guest, so it cannot be used with send_email false. "
+                "Remove message, or set send_email to true."
+            )
+        body = compact(
+            {
+                "event_id": event_id,
+                "guest_id": identifier,
+                "status": status,
+                "should_refund": inputs.get("should_refund"),
+                "send_email": send_email,
+                "message": message,
+            }
+        )
+        client = LumaClient(context)
+
+        async def reconcile() -> dict[str, Any] | None:
+            # Setting a status is idempotent: if the guest already has it, the write landed.
+            guest = await find_guest(client, event_id, identifier)
+            return guest if guest is not None and guest.get("approval_status") == status else None
+
+        try:
+            await client.post(GUEST_UPDATE_STATUS, body, reconcile=reconcile)
+        except LumaNotFoundError as error:
+            raise guest_not_found(identifier, event_id, error) from None
+        try:
+            guest = await client.get(GUEST_GET, {"event_id": event_id, "id": identifier})
+        except LumaError as error:
+            raise LumaError(
+                f"Luma changed the guest's status to {status}, but reading the guest back failed: {error.message}"
+            ) from None
+        return ActionResult(data={"guest": guest})
+
+
+@luma.action("send_invites")
+class SendInvitesAction(ActionHandler):
+    @luma_action
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        guests = normalize_guests(inputs["guests"])
+        result = await run_guest_batches(
+            LumaClient(context),
+            path=GUESTS_SEND_INVITES,
+            event_id=inputs["event_api_id"],
+            guests=guests,
+            extra=compact({"message": inputs.get("message")}),
+            done="invited",
+            # Any guest record means the invite landed (or the person was already on the list).
+            landed=_on_list,
+            existing=_on_list,
+            stop_on_send_limit=True,
+        )
+        return ActionResult(data=result)

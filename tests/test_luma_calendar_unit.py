@@ -1,0 +1,127 @@
+"""list_people (the calendar's contacts) with a mocked context.fetch."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from autohive_integrations_sdk import FetchResponse, HTTPError
+from autohive_integrations_sdk.integration import ResultType
+
+from luma import luma
+
+pytestmark = pytest.mark.unit
+
+
+def ok(data):
+    return FetchResponse(status=200, headers={}, data=data)
+
+
+def sent_url(call):
+    return call.args[0] if call.args else call.kwargs["url"]
+
+
+def query_of(call):
+    return parse_qsl(urlsplit(sent_url(call)).query)
+
+
+def person(n):
+    return {
+        "id": f"cnt-{n}",
+        "user_id": f"usr-{n}",
+        "email": f"p{n}@example.com",
+        "name": f"Person {n}",
+        "first_name": "Person",
+        "last_name": str(n),
+        "avatar_url": "https://images.lumacdn.com/avatars/x.png",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "event_approved_count": 2,
+        "event_checked_in_count": 1,
+        "revenue_usd_cents": 0,
+        "tags": [{"id": "tag-vip", "name": "vip"}],
+        "membership": None,
+    }
+
+
+class TestListPeople:
+    async def test_sends_every_filter_with_repeated_tags(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [person(1)], "has_more": False})
+        result = await luma.execute_action(
+            "list_people",
+            {
+                "query": "example.com",
+                "tags": ["vip", "tag-sponsor"],
+                "membership_status": "approved-pending-payment",
+                "calendar_membership_tier_id": "tier-gold",
+                "sort_column": "revenue_usd_cents",
+                "sort_direction": "desc",
+            },
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        call = mock_context.fetch.call_args
+        assert call.kwargs["method"] == "GET"
+        assert urlsplit(sent_url(call)).path == "/v1/calendars/contacts/list"
+        assert sorted(query_of(call)) == sorted(
+            [
+                ("query", "example.com"),
+                ("tags", "vip"),
+                ("tags", "tag-sponsor"),
+                ("membership_status", "approved-pending-payment"),
+                ("calendar_membership_tier_id", "tier-gold"),
+                ("sort_column", "revenue_usd_cents"),
+                ("sort_direction", "desc"),
+                ("pagination_limit", "100"),
+            ]
+        )
+
+    async def test_response_shape_passes_luma_objects_through(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [person(1), person(2)], "has_more": False})
+        result = await luma.execute_action("list_people", {}, mock_context)
+        assert result.result.data == {"people": [person(1), person(2)], "has_more": False, "next_cursor": None}
+        assert query_of(mock_context.fetch.call_args) == [("pagination_limit", "100")]
+
+    async def test_follows_pages_up_to_limit_and_returns_cursor(self, mock_context):
+        mock_context.fetch.side_effect = [
+            ok({"entries": [person(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
+            ok({"entries": [person(i) for i in range(100, 120)], "has_more": True, "next_cursor": "c2"}),
+        ]
+        result = await luma.execute_action("list_people", {"limit": 120}, mock_context)
+        data = result.result.data
+        assert [p["id"] for p in data["people"]] == [f"cnt-{i}" for i in range(120)]
+        assert data["has_more"] is True and data["next_cursor"] == "c2"
+        second = mock_context.fetch.call_args_list[1]
+        assert ("pagination_cursor", "c1") in query_of(second) and ("pagination_limit", "20") in query_of(second)
+
+    async def test_reads_all_pages_when_list_ends(self, mock_context):
+        mock_context.fetch.side_effect = [
+            ok({"entries": [person(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
+            ok({"entries": [person(100)], "has_more": False}),
+        ]
+        result = await luma.execute_action("list_people", {"limit": 5000}, mock_context)
+        assert len(result.result.data["people"]) == 101
+        assert result.result.data["has_more"] is False and result.result.data["next_cursor"] is None
+
+    async def test_continues_from_cursor(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
+        await luma.execute_action("list_people", {"cursor": "c7", "query": "ana"}, mock_context)
+        assert ("pagination_cursor", "c7") in query_of(mock_context.fetch.call_args)
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [
+            {"sort_column": "email"},
+            {"membership_status": "member"},
+            {"limit": 5001},
+            {"tags": "vip"},
+            {"member_status": "approved"},
+        ],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
+        result = await luma.execute_action("list_people", inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert mock_context.fetch.call_count == 0
+
+    async def test_permission_error_is_explained(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(403, "Forbidden", {"message": "You don't have access"})
+        result = await luma.execute_action("list_people", {}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "403" in result.result.message and "You don't have access" in result.result.message

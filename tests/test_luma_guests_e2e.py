@@ -1,0 +1,284 @@
+"""Guest and people actions through the SDK's real ExecutionContext, over HTTP, against the local Luma."""
+
+import pytest
+from autohive_integrations_sdk.integration import ResultType
+
+from luma import luma
+
+pytestmark = pytest.mark.e2e
+
+ADD = "/v1/events/guests/add"
+INVITE = "/v1/events/guests/send-invites"
+UPDATE = "/v1/events/guests/update-status"
+GET = "/v1/events/guests/get"
+LIST = "/v1/events/guests/list"
+
+
+def emails(n, prefix="guest"):
+    return [f"{prefix}{i:03d}@example.org" for i in range(n)]
+
+
+@pytest.fixture
+def event_id(luma_emulator):
+    return luma_emulator.seed_events(1)[0]["id"]
+
+
+def guest_emails(emulator, event_id):
+    return sorted(g["user_email"].lower() for g in emulator.guests(event_id))
+
+
+async def run(name, inputs, context):
+    return await luma.execute_action(name, inputs, context)
+
+
+def data_of(result):
+    assert result.type == ResultType.ACTION, getattr(result.result, "message", result.result)
+    return result.result.data
+
+
+class TestGetGuests:
+    async def test_one_guest_by_email_and_by_id(self, luma_emulator, live_context, event_id):
+        seeded = luma_emulator.seed_guests(event_id, 3)
+        by_email = data_of(
+            await run("get_guests", {"event_api_id": event_id, "email": seeded[1]["user_email"]}, live_context)
+        )
+        assert by_email["guest"]["id"] == seeded[1]["id"]
+        by_id = data_of(
+            await run("get_guests", {"event_api_id": event_id, "guest_api_id": seeded[2]["id"]}, live_context)
+        )
+        assert by_id["guest"]["user_email"] == seeded[2]["user_email"]
+
+    async def test_unknown_email_is_a_clear_error(self, luma_emulator, live_context, event_id):
+        result = await run("get_guests", {"event_api_id": event_id, "email": "ghost@example.org"}, live_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert f"No guest with email ghost@example.org is on event {event_id}" in result.result.message
+
+    async def test_pagination_over_more_than_100_guests(self, luma_emulator, live_context, event_id):
+        seeded = {g["id"] for g in luma_emulator.seed_guests(event_id, 130)}
+        first = data_of(await run("get_guests", {"event_api_id": event_id, "limit": 120}, live_context))
+        assert len(first["guests"]) == 120 and first["has_more"] is True and first["next_cursor"]
+        rest = data_of(
+            await run("get_guests", {"event_api_id": event_id, "cursor": first["next_cursor"]}, live_context)
+        )
+        assert len(rest["guests"]) == 10 and rest["has_more"] is False and rest["next_cursor"] is None
+        assert {g["id"] for g in first["guests"] + rest["guests"]} == seeded
+        limits = [dict(r.query).get("pagination_limit") for r in luma_emulator.requests_to(LIST)]
+        assert limits == ["100", "20", "100"]
+
+    async def test_filter_and_sort(self, luma_emulator, live_context, event_id):
+        luma_emulator.seed_guests(event_id, 3)
+        pending = luma_emulator.seed_guests(event_id, 4, approval_status="pending_approval")
+        data = data_of(
+            await run(
+                "get_guests",
+                {
+                    "event_api_id": event_id,
+                    "approval_status": "pending_approval",
+                    "sort_column": "email",
+                    "sort_direction": "desc",
+                },
+                live_context,
+            )
+        )
+        got = [g["user_email"] for g in data["guests"]]
+        assert got == sorted((g["user_email"] for g in pending), key=str.lower, reverse=True)
+
+
+class TestAddGuests:
+    async def test_adds_new_and_reports_existing(self, luma_emulator, live_context, event_id):
+        existing = luma_emulator.seed_guests(event_id, 1, approval_status="declined")[0]["user_email"]
+        data = data_of(
+            await run(
+                "add_guests",
+                {"event_api_id": event_id, "guests": [existing, {"email": "new@example.org", "name": "New Person"}]},
+                live_context,
+            )
+        )
+        assert [r["status"] for r in data["results"]] == ["already_guest", "added"]
+        assert luma_emulator.guest(event_id, existing)["approval_status"] == "declined"
+        added = luma_emulator.guest(event_id, "new@example.org")
+        assert added["approval_status"] == "approved" and added["user_name"] == "New Person"
+        assert len(luma_emulator.requests_to(ADD, "POST")) == 1
+
+    async def test_lost_response_adds_each_guest_exactly_once(self, luma_emulator, live_context, event_id):
+        luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
+        wanted = emails(12)
+        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        assert data["added_count"] == 12 and all(r["status"] == "added" for r in data["results"])
+        assert guest_emails(luma_emulator, event_id) == wanted
+        assert len(luma_emulator.requests_to(ADD, "POST")) == 1  # reconciled, never re-sent
+
+    async def test_lost_response_small_list_with_precheck(self, luma_emulator, live_context, event_id):
+        luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
+        data = data_of(
+            await run("add_guests", {"event_api_id": event_id, "guests": ["solo@example.org"]}, live_context)
+        )
+        assert data["results"] == [{"email": "solo@example.org", "status": "added"}]
+        assert guest_emails(luma_emulator, event_id) == ["solo@example.org"]
+
+    async def test_large_list_is_batched(self, luma_emulator, live_context, event_id):
+        wanted = emails(120)
+        data = data_of(
+            await run(
+                "add_guests",
+                {"event_api_id": event_id, "guests": wanted, "approval_status": "waitlist", "send_email": False},
+                live_context,
+            )
+        )
+        assert data["added_count"] == 120
+        assert [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")] == [50, 50, 20]
+        assert guest_emails(luma_emulator, event_id) == wanted
+        assert {g["approval_status"] for g in luma_emulator.guests(event_id)} == {"waitlist"}
+
+    async def test_ticket_type_given_to_each_guest(self, luma_emulator, live_context, event_id):
+        ticket = luma_emulator.call(
+            "POST", "/v1/events/ticket-types/create", body={"event_id": event_id, "name": "Crew", "type": "free"}
+        )
+        data_of(
+            await run(
+                "add_guests",
+                {"event_api_id": event_id, "guests": emails(2), "event_ticket_type_id": ticket["id"]},
+                live_context,
+            )
+        )
+        for guest in luma_emulator.guests(event_id):
+            assert [t["event_ticket_type_id"] for t in guest["event_tickets"]] == [ticket["id"]]
+
+    async def test_rejected_batch_is_reported_failed(self, luma_emulator, live_context, event_id):
+        data = data_of(
+            await run(
+                "add_guests",
+                {"event_api_id": event_id, "guests": emails(3), "event_ticket_type_id": "ttype-nope"},
+                live_context,
+            )
+        )
+        assert data["failed_count"] == 3
+        assert "ttype-nope" in data["results"][0]["message"]
+        assert luma_emulator.guests(event_id) == []
+
+    async def test_capacity_error_is_explained(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, max_capacity=2)[0]["id"]
+        data = data_of(await run("add_guests", {"event_api_id": event, "guests": emails(3)}, live_context))
+        assert data["failed_count"] == 3
+        assert "capacity" in data["results"][0]["message"]
+
+    async def test_unknown_event_is_an_error(self, luma_emulator, live_context):
+        result = await run("add_guests", {"event_api_id": "evt-missing", "guests": emails(11)}, live_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "404" in result.result.message
+
+
+class TestUpdateGuestStatus:
+    async def test_approves_a_pending_guest(self, luma_emulator, live_context, event_id):
+        guest = luma_emulator.seed_guests(event_id, 1, approval_status="pending_approval")[0]
+        data = data_of(
+            await run(
+                "update_guest_status",
+                {"event_api_id": event_id, "guest_api_id": guest["id"], "status": "approved", "message": "Welcome!"},
+                live_context,
+            )
+        )
+        assert data["guest"]["id"] == guest["id"] and data["guest"]["approval_status"] == "approved"
+        assert luma_emulator.guest(event_id, guest["id"])["approval_status"] == "approved"
+
+    async def test_lost_response_is_reconciled(self, luma_emulator, live_context, event_id):
+        guest = luma_emulator.seed_guests(event_id, 1)[0]
+        luma_emulator.inject(f"POST {UPDATE}", drop_after_work=True)
+        data = data_of(
+            await run(
+                "update_guest_status",
+                {"event_api_id": event_id, "email": guest["user_email"], "status": "declined", "send_email": False},
+                live_context,
+            )
+        )
+        assert data["guest"]["approval_status"] == "declined"
+        assert len(luma_emulator.requests_to(UPDATE, "POST")) == 1
+
+    async def test_unknown_guest_is_a_clear_error(self, luma_emulator, live_context, event_id):
+        result = await run(
+            "update_guest_status",
+            {"event_api_id": event_id, "email": "ghost@example.org", "status": "approved"},
+            live_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "No guest with email ghost@example.org" in result.result.message
+
+    async def test_message_without_email_rejected_before_sending(self, luma_emulator, live_context, event_id):
+        result = await run(
+            "update_guest_status",
+            {
+                "event_api_id": event_id,
+                "email": "a@example.org",
+                "status": "declined",
+                "send_email": False,
+                "message": "bye",
+            },
+            live_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert luma_emulator.requests == []
+
+
+class TestSendInvites:
+    async def test_invites_new_people(self, luma_emulator, live_context, event_id):
+        going = luma_emulator.seed_guests(event_id, 1)[0]["user_email"]
+        data = data_of(
+            await run(
+                "send_invites",
+                {"event_api_id": event_id, "guests": [going, "friend@example.org"], "message": "Join us"},
+                live_context,
+            )
+        )
+        assert [r["status"] for r in data["results"]] == ["already_guest", "invited"]
+        assert luma_emulator.guest(event_id, "friend@example.org")["approval_status"] == "invited"
+        assert luma_emulator.guest(event_id, going)["approval_status"] == "approved"
+        assert luma_emulator.requests_to(INVITE, "POST")[0].json["guests"] == [{"email": "friend@example.org"}]
+
+    async def test_lost_response_invites_each_person_exactly_once(self, luma_emulator, live_context, event_id):
+        luma_emulator.inject(f"POST {INVITE}", drop_after_work=True)
+        wanted = emails(15)
+        data = data_of(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
+        assert data["invited_count"] == 15
+        assert guest_emails(luma_emulator, event_id) == wanted
+        assert len(luma_emulator.requests_to(INVITE, "POST")) == 1
+
+    async def test_weekly_quota_stops_further_batches(self, luma_emulator, live_context, event_id):
+        luma_emulator.invite_quota_per_week = 60
+        wanted = emails(130)
+        data = data_of(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
+        assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
+        failed = data["results"][50]
+        assert failed["status"] == "failed" and "Weekly invite limit" in failed["message"]
+        assert "retry next week" in failed["message"]
+        assert data["results"][100]["status"] == "not_processed"
+        assert len(luma_emulator.requests_to(INVITE, "POST")) == 2
+        assert guest_emails(luma_emulator, event_id) == wanted[:50]
+
+
+class TestListPeople:
+    async def test_tags_query_and_pagination(self, luma_emulator, live_context):
+        vips = {p["id"] for p in luma_emulator.seed_contacts(130, tags=["VIP"])}
+        luma_emulator.seed_contacts(5, tags=["Sponsor"], domain="sponsor.example")
+        luma_emulator.seed_contacts(3)
+        first = data_of(await run("list_people", {"tags": ["VIP", "Sponsor"], "limit": 110}, live_context))
+        assert len(first["people"]) == 110 and first["has_more"] is True
+        rest = data_of(
+            await run("list_people", {"tags": ["VIP", "Sponsor"], "cursor": first["next_cursor"]}, live_context)
+        )
+        got = [p["id"] for p in first["people"] + rest["people"]]
+        assert len(got) == len(set(got)) == 135 and vips <= set(got)
+        assert rest["has_more"] is False and rest["next_cursor"] is None
+        tags_sent = [r.query_values("tags") for r in luma_emulator.requests_to("/v1/calendars/contacts/list")]
+        assert all(t == ["VIP", "Sponsor"] for t in tags_sent)
+
+    async def test_search_and_sort(self, luma_emulator, live_context):
+        luma_emulator.seed_contacts(4, domain="acme.example")
+        luma_emulator.seed_contacts(6)
+        data = data_of(
+            await run(
+                "list_people", {"query": "acme.example", "sort_column": "name", "sort_direction": "asc"}, live_context
+            )
+        )
+        names = [p["name"] for p in data["people"]]
+        assert len(names) == 4 and names == sorted(names, key=str.lower)
+        assert all(p["email"].endswith("@acme.example") for p in data["people"])

@@ -1,0 +1,676 @@
+"""Guest actions (get_guests, add_guests, update_guest_status, send_invites) with a mocked context.fetch."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import aiohttp
+import pytest
+from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk.integration import ResultType
+
+import helpers
+from actions import guests as guest_actions
+from luma import luma
+
+pytestmark = pytest.mark.unit
+
+EVENT = "evt-TestEvent01"
+BASE = "https://public-api.luma.com"
+
+
+def ok(data):
+    return FetchResponse(status=200, headers={}, data=data)
+
+
+def sent_url(call):
+    return call.args[0] if call.args else call.kwargs["url"]
+
+
+def path_of(call):
+    return urlsplit(sent_url(call)).path
+
+
+def query_of(call):
+    return parse_qsl(urlsplit(sent_url(call)).query)
+
+
+def guest_record(email, status="approved", gid=None):
+    return {
+        "id": gid or f"gst-{email.split('@')[0]}",
+        "user_id": f"usr-{email.split('@')[0]}",
+        "user_email": email,
+        "user_name": email.split("@")[0].title(),
+        "user_first_name": None,
+        "user_last_name": None,
+        "approval_status": status,
+        "check_in_qr_code": "https://luma.com/check-in/x",
+        "registered_at": "2026-03-01T18:00:00.000Z",
+        "invited_at": None,
+        "event_tickets": [],
+    }
+
+
+def emails(n, prefix="person"):
+    return [f"{prefix}{i:03d}@example.com" for i in range(n)]
+
+
+class FakeLuma:
+    """`fetch` is a routing side_effect for context.fetch: guests/get answers from `guests`; each POST follows `script`.
+
+    Script steps: "apply" (do it, answer {}), "drop" (do it, then lose the answer), "lost" (lose the request),
+    "partial" (apply the first guest only, then lose the answer), or an exception instance to raise.
+    """
+
+    def __init__(self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0):
+        self.guests = {g["user_email"].lower(): g for g in existing}
+        self.script = list(script)
+        self.landed_status = landed_status
+        self.posts = []
+        self.gets = []
+        self.clock = clock
+        self.post_seconds = post_seconds
+        self.get_error = None
+
+    def _apply(self, body, only_first=False):
+        if "status" in body:  # update-status
+            self.guests[body["guest_id"].lower()]["approval_status"] = body["status"]
+            return
+        for entry in body["guests"][:1] if only_first else body["guests"]:
+            status = body.get("approval_status") or self.landed_status
+            self.guests[entry["email"].lower()] = guest_record(entry["email"], status)
+
+    async def fetch(self, url, method="GET", json=None, **kwargs):
+        query = dict(parse_qsl(urlsplit(url).query))
+        if method == "GET":
+            self.gets.append(query)
+            if self.get_error is not None:
+                raise self.get_error
+            record = self.guests.get(query["id"].lower())
+            if record is None:
+                raise HTTPError(404, "Not Found", {"message": f"Guest {query['id']} not found"})
+            return ok(record)
+        self.posts.append(json)
+        if self.clock is not None:
+            self.clock.now += self.post_seconds
+        step = self.script.pop(0) if self.script else "apply"
+        if isinstance(step, Exception):
+            raise step
+        if step == "lost":
+            raise aiohttp.ServerDisconnectedError()
+        self._apply(json, only_first=step == "partial")
+        if step in ("drop", "partial"):
+            raise aiohttp.ServerDisconnectedError()
+        return ok({})
+
+
+class FakeClock:
+    def __init__(self, monkeypatch):
+        self.now = 1000.0
+        monkeypatch.setattr(helpers, "_now", lambda: self.now)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return FakeClock(monkeypatch)
+
+
+def assert_not_called(mock_context):
+    assert mock_context.fetch.call_count == 0
+
+
+# --------------------------------------------------------------------------------------------- get_guests
+
+
+class TestGetGuests:
+    async def test_one_guest_by_email(self, mock_context):
+        guest = guest_record("ana@example.com")
+        mock_context.fetch.return_value = ok(guest)
+        result = await luma.execute_action(
+            "get_guests", {"event_api_id": EVENT, "email": " ana@example.com "}, mock_context
+        )
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"guest": guest}
+        call = mock_context.fetch.call_args
+        assert call.kwargs["method"] == "GET"
+        assert sent_url(call).startswith(f"{BASE}/v1/events/guests/get?")
+        assert query_of(call) == [("event_id", EVENT), ("id", "ana@example.com")]
+
+    async def test_one_guest_by_guest_id(self, mock_context):
+        guest = guest_record("bo@example.com", gid="gst-Bo123")
+        mock_context.fetch.return_value = ok(guest)
+        result = await luma.execute_action(
+            "get_guests", {"event_api_id": EVENT, "guest_api_id": "gst-Bo123"}, mock_context
+        )
+        assert result.result.data["guest"]["id"] == "gst-Bo123"
+        assert query_of(mock_context.fetch.call_args) == [("event_id", EVENT), ("id", "gst-Bo123")]
+
+    async def test_unknown_guest_gives_clear_error(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest not found"})
+        result = await luma.execute_action(
+            "get_guests", {"event_api_id": EVENT, "email": "nobody@example.com"}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        message = result.result.message
+        assert "No guest with email nobody@example.com is on event evt-TestEvent01" in message
+        assert "Guest not found" in message
+        assert mock_context.fetch.call_count == 1  # a 404 is an answer, not retried
+
+    async def test_both_email_and_guest_id_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action(
+            "get_guests",
+            {"event_api_id": EVENT, "email": "ana@example.com", "guest_api_id": "gst-1"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "either guest_api_id or email, not both" in result.result.message
+        assert_not_called(mock_context)
+
+    async def test_malformed_email_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "email": "ana@"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "'ana@'" in result.result.message and "not a valid email" in result.result.message
+        assert_not_called(mock_context)
+
+    async def test_blank_guest_id_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "guest_api_id": "  "}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "guest_api_id is empty" in result.result.message
+        assert_not_called(mock_context)
+
+    async def test_list_sends_filters_and_default_limit(self, mock_context):
+        entries = [guest_record("a@example.com"), guest_record("b@example.com")]
+        mock_context.fetch.return_value = ok({"entries": entries, "has_more": False})
+        result = await luma.execute_action(
+            "get_guests",
+            {
+                "event_api_id": EVENT,
+                "approval_status": "pending_approval",
+                "sort_column": "registered_at",
+                "sort_direction": "desc nulls last",
+            },
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"guests": entries, "has_more": False, "next_cursor": None}
+        call = mock_context.fetch.call_args
+        assert path_of(call) == "/v1/events/guests/list"
+        assert call.kwargs["method"] == "GET"
+        assert sorted(query_of(call)) == sorted(
+            [
+                ("event_id", EVENT),
+                ("approval_status", "pending_approval"),
+                ("sort_column", "registered_at"),
+                ("sort_direction", "desc nulls last"),
+                ("pagination_limit", "100"),
+            ]
+        )
+
+    async def test_list_follows_pages_up_to_limit(self, mock_context):
+        page1 = [guest_record(e) for e in emails(100, "a")]
+        page2 = [guest_record(e) for e in emails(50, "b")]
+        mock_context.fetch.side_effect = [
+            ok({"entries": page1, "has_more": True, "next_cursor": "cur-1"}),
+            ok({"entries": page2, "has_more": True, "next_cursor": "cur-2"}),
+        ]
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "limit": 150}, mock_context)
+        data = result.result.data
+        assert len(data["guests"]) == 150
+        assert data["has_more"] is True and data["next_cursor"] == "cur-2"
+        first, second = mock_context.fetch.call_args_list
+        assert ("pagination_limit", "100") in query_of(first)
+        assert ("pagination_cursor", "cur-1") in query_of(second)
+        assert ("pagination_limit", "50") in query_of(second)
+
+    async def test_list_continues_from_cursor(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
+        result = await luma.execute_action(
+            "get_guests", {"event_api_id": EVENT, "cursor": "cur-9", "limit": 10}, mock_context
+        )
+        assert result.result.data == {"guests": [], "has_more": False, "next_cursor": None}
+        query = query_of(mock_context.fetch.call_args)
+        assert ("pagination_cursor", "cur-9") in query and ("pagination_limit", "10") in query
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [
+            {"event_api_id": EVENT, "approval_status": "going"},
+            {"event_api_id": EVENT, "sort_column": "user_email"},
+            {"event_api_id": EVENT, "limit": 5001},
+            {"event_api_id": EVENT, "limit": 0},
+            {"event_api_id": EVENT, "event_id": EVENT},
+            {"email": "ana@example.com"},
+        ],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
+        result = await luma.execute_action("get_guests", inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert_not_called(mock_context)
+
+    async def test_auth_error_is_explained(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": "Invalid API key"})
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "API key" in result.result.message and "Invalid API key" in result.result.message
+
+
+# --------------------------------------------------------------------------------------------- add_guests
+
+
+class TestAddGuests:
+    async def test_small_list_prechecks_and_adds_only_new_people(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("old@example.com", "declined")])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "add_guests",
+            {"event_api_id": EVENT, "guests": ["old@example.com", {"email": "new@example.com", "name": "New One"}]},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        data = result.result.data
+        assert data["results"][0]["email"] == "old@example.com"
+        assert data["results"][0]["status"] == "already_guest"
+        assert "declined" in data["results"][0]["message"]
+        assert data["results"][1] == {"email": "new@example.com", "status": "added"}
+        assert (data["added_count"], data["already_guest_count"], data["failed_count"]) == (1, 1, 0)
+        assert data["not_processed_count"] == 0
+        assert fake.posts == [{"event_id": EVENT, "guests": [{"email": "new@example.com", "name": "New One"}]}]
+        assert {q["id"] for q in fake.gets} == {"old@example.com", "new@example.com"}
+
+    async def test_request_carries_status_email_flag_and_ticket(self, mock_context):
+        mock_context.fetch.side_effect = FakeLuma().fetch
+        await luma.execute_action(
+            "add_guests",
+            {
+                "event_api_id": EVENT,
+                "guests": ["ana@example.com"],
+                "approval_status": "waitlist",
+                "send_email": False,
+                "event_ticket_type_id": "ttype-vip",
+            },
+            mock_context,
+        )
+        post = next(c for c in mock_context.fetch.call_args_list if c.kwargs["method"] == "POST")
+        assert sent_url(post) == f"{BASE}/v1/events/guests/add"
+        assert post.kwargs["json"] == {
+            "event_id": EVENT,
+            "guests": [{"email": "ana@example.com"}],
+            "approval_status": "waitlist",
+            "send_email": False,
+            "ticket": {"event_ticket_type_id": "ttype-vip"},
+        }
+
+    async def test_invited_person_is_added(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("inv@example.com", "invited")])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT, "guests": ["inv@example.com"]}, mock_context
+        )
+        assert result.result.data["results"] == [{"email": "inv@example.com", "status": "added"}]
+        assert len(fake.posts) == 1
+
+    async def test_everyone_already_on_list_sends_nothing(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("a@example.com")])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT, "guests": ["a@example.com"]}, mock_context
+        )
+        assert result.result.data["already_guest_count"] == 1
+        assert fake.posts == []
+
+    async def test_repeated_emails_are_sent_once(self, mock_context):
+        fake = FakeLuma()
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "add_guests",
+            {"event_api_id": EVENT, "guests": ["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}]},
+            mock_context,
+        )
+        assert result.result.data["results"] == [{"email": "Ana@Example.com", "status": "added"}]
+        assert fake.posts[0]["guests"] == [{"email": "Ana@Example.com"}]
+
+    async def test_large_list_is_batched_without_precheck(self, mock_context):
+        fake = FakeLuma()
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [50, 50, 20]
+        assert fake.gets == []
+        assert result.result.data["added_count"] == 120
+        assert [r["email"] for r in result.result.data["results"]] == emails(120)
+
+    async def test_rejected_batch_fails_and_other_batches_still_go(self, mock_context):
+        fake = FakeLuma(script=["apply", HTTPError(400, "Bad Request", {"message": "Invalid ticket type"}), "apply"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 3
+        assert (data["added_count"], data["failed_count"]) == (70, 50)
+        failed = [r for r in data["results"] if r["status"] == "failed"]
+        assert [r["email"] for r in failed] == emails(120)[50:100]
+        assert "Invalid ticket type" in failed[0]["message"]
+
+    async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
+        fake = FakeLuma(clock=clock, post_seconds=8.0)
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 2
+        assert (data["added_count"], data["not_processed_count"]) == (100, 20)
+        unsent = data["results"][100:]
+        assert all(r["status"] == "not_processed" and "time budget" in r["message"] for r in unsent)
+
+    async def test_lost_response_is_reconciled_without_resending(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["drop"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        assert len(fake.posts) == 1
+        assert len(fake.gets) == 12  # one look-up per email of the uncertain batch
+        assert result.result.data["added_count"] == 12
+
+    async def test_lost_request_is_sent_exactly_once_more(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["lost"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        assert len(fake.posts) == 2 and fake.posts[0] == fake.posts[1]
+        assert result.result.data["added_count"] == 12
+
+    async def test_partly_landed_batch_resends_only_the_rest(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["partial"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        assert len(fake.posts) == 2
+        assert [g["email"] for g in fake.posts[1]["guests"]] == emails(12)[1:]
+        assert result.result.data["added_count"] == 12
+
+    async def test_unconfirmed_batch_fails_and_stops_the_rest(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["lost"])
+        fake.get_error = HTTPError(503, "Unavailable", {"message": "down"})
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert (data["failed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
+        assert "may or may not" in data["results"][0]["message"]
+        assert "lost" in data["results"][59]["message"]
+
+    async def test_unknown_event_on_first_batch_is_an_error(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        result = await luma.execute_action("add_guests", {"event_api_id": "evt-x", "guests": emails(11)}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "404" in result.result.message and "Event evt-x not found" in result.result.message
+
+    async def test_rate_limit_mid_run_marks_rest_not_processed(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["apply", RateLimitError(60, 429, "Rate limit exceeded", "")])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 2
+        assert (data["added_count"], data["not_processed_count"]) == (50, 70)
+        assert "Retry in" in data["results"][60]["message"]
+
+    async def test_malformed_email_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT, "guests": ["ok@example.com", "not-an-email"]}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "'not-an-email' in guests[1]" in result.result.message
+        assert_not_called(mock_context)
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [
+            {"event_api_id": EVENT, "guests": []},
+            {"event_api_id": EVENT},
+            {"event_api_id": EVENT, "guests": ["a@example.com"], "approval_status": "invited"},
+            {"event_api_id": EVENT, "guests": [{"name": "No Email"}]},
+            {"event_api_id": EVENT, "guests": [{"email": "a@example.com", "phone": "1"}]},
+            {"event_api_id": EVENT, "guests": ["a@example.com"], "send_email": "yes"},
+        ],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
+        result = await luma.execute_action("add_guests", inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert_not_called(mock_context)
+
+
+# ---------------------------------------------------------------------------------------- update_guest_status
+
+
+class TestUpdateGuestStatus:
+    async def test_changes_status_then_returns_guest(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "ana@example.com", "status": "approved"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        assert result.result.data["guest"]["approval_status"] == "approved"
+        post, get = mock_context.fetch.call_args_list
+        assert sent_url(post) == f"{BASE}/v1/events/guests/update-status" and post.kwargs["method"] == "POST"
+        assert post.kwargs["json"] == {"event_id": EVENT, "guest_id": "ana@example.com", "status": "approved"}
+        assert path_of(get) == "/v1/events/guests/get"
+        assert query_of(get) == [("event_id", EVENT), ("id", "ana@example.com")]
+
+    async def test_sends_every_option_given(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("ana@example.com", gid="gst-ana")])
+        fake.guests["gst-ana"] = fake.guests["ana@example.com"]
+        mock_context.fetch.side_effect = fake.fetch
+        await luma.execute_action(
+            "update_guest_status",
+            {
+                "event_api_id": EVENT,
+                "guest_api_id": "gst-ana",
+                "status": "declined",
+                "should_refund": True,
+                "send_email": True,
+                "message": "Sorry, we are full.",
+            },
+            mock_context,
+        )
+        assert fake.posts == [
+            {
+                "event_id": EVENT,
+                "guest_id": "gst-ana",
+                "status": "declined",
+                "should_refund": True,
+                "send_email": True,
+                "message": "Sorry, we are full.",
+            }
+        ]
+
+    async def test_message_without_email_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action(
+            "update_guest_status",
+            {
+                "event_api_id": EVENT,
+                "email": "a@example.com",
+                "status": "declined",
+                "send_email": False,
+                "message": "x",
+            },
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "send_email false" in result.result.message
+        assert_not_called(mock_context)
+
+    @pytest.mark.parametrize(
+        ("guest", "expected"),
+        [
+            ({}, "either guest_api_id"),
+            ({"email": "a@example.com", "guest_api_id": "gst-1"}, "not both"),
+            ({"email": "a@@example.com"}, "not a valid email"),
+        ],
+    )
+    async def test_guest_identity_checked_before_sending(self, mock_context, guest, expected):
+        result = await luma.execute_action(
+            "update_guest_status", {"event_api_id": EVENT, "status": "approved", **guest}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert expected in result.result.message
+        assert_not_called(mock_context)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [{"status": "invited"}, {"status": "approved", "message": "x" * 201}, {"status": "approved", "refund": True}],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, extra):
+        result = await luma.execute_action(
+            "update_guest_status", {"event_api_id": EVENT, "email": "a@example.com", **extra}, mock_context
+        )
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert_not_called(mock_context)
+
+    async def test_unknown_guest_gives_clear_error(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest x not found"})
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "x@example.com", "status": "approved"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "No guest with email x@example.com is on event evt-TestEvent01" in result.result.message
+
+    async def test_rejection_carries_lumas_words(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Event is at capacity"})
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "x@example.com", "status": "approved"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "Event is at capacity" in result.result.message
+
+    async def test_lost_response_reconciled_when_status_already_set(self, mock_context, no_sleep):
+        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["drop"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "ana@example.com", "status": "waitlist"},
+            mock_context,
+        )
+        assert len(fake.posts) == 1
+        assert result.result.data["guest"]["approval_status"] == "waitlist"
+
+    async def test_lost_request_sent_once_more(self, mock_context, no_sleep):
+        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["lost"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "ana@example.com", "status": "declined"},
+            mock_context,
+        )
+        assert len(fake.posts) == 2
+        assert result.result.data["guest"]["approval_status"] == "declined"
+
+    async def test_read_back_failure_says_the_change_landed(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok({}), HTTPError(403, "Forbidden", {"message": "no"})]
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "email": "ana@example.com", "status": "declined"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "changed the guest's status to declined" in result.result.message
+
+
+# --------------------------------------------------------------------------------------------- send_invites
+
+
+class TestSendInvites:
+    async def test_small_list_invites_new_people_only(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("going@example.com")], landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "send_invites",
+            {
+                "event_api_id": EVENT,
+                "guests": ["going@example.com", {"email": "new@example.com", "name": "New"}],
+                "message": "Come along!",
+            },
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        data = result.result.data
+        assert [r["status"] for r in data["results"]] == ["already_guest", "invited"]
+        assert (data["invited_count"], data["already_guest_count"]) == (1, 1)
+        post = next(c for c in mock_context.fetch.call_args_list if c.kwargs["method"] == "POST")
+        assert sent_url(post) == f"{BASE}/v1/events/guests/send-invites"
+        assert post.kwargs["json"] == {
+            "event_id": EVENT,
+            "guests": [{"email": "new@example.com", "name": "New"}],
+            "message": "Come along!",
+        }
+
+    async def test_quota_error_fails_batch_and_stops(self, mock_context):
+        quota = HTTPError(400, "Bad Request", {"message": "Weekly invite limit reached: 15 invites per week"})
+        fake = FakeLuma(script=["apply", quota], landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(130)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 2
+        assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
+        failed = data["results"][50]
+        assert failed["status"] == "failed"
+        assert "Weekly invite limit reached" in failed["message"] and "retry next week" in failed["message"]
+        assert "weekly invite limit" in data["results"][129]["message"]
+
+    async def test_capacity_error_fails_batch_and_stops(self, mock_context):
+        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (40 approved guests)"})
+        fake = FakeLuma(script=[full])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
+        assert "raise its capacity" in data["results"][0]["message"]
+
+    async def test_other_rejection_does_not_stop_later_batches(self, mock_context):
+        fake = FakeLuma(script=[HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 2
+        assert (data["failed_count"], data["invited_count"]) == (50, 10)
+
+    async def test_lost_response_reconciled_as_invited(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["drop"], landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        assert len(fake.posts) == 1
+        assert result.result.data["invited_count"] == 20
+
+    async def test_omits_message_when_not_given(self, mock_context):
+        fake = FakeLuma(landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(11)}, mock_context)
+        assert set(fake.posts[0]) == {"event_id", "guests"}
+
+    async def test_malformed_email_rejected_before_sending(self, mock_context):
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT, "guests": [{"email": "a b@example.com"}]}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "not a valid email" in result.result.message
+        assert_not_called(mock_context)
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [
+            {"event_api_id": EVENT, "guests": ["a@example.com"], "message": "x" * 201},
+            {"event_api_id": EVENT, "guests": []},
+            {"event_api_id": EVENT, "guests": ["a@example.com"], "send_email": True},
+        ],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
+        result = await luma.execute_action("send_invites", inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert_not_called(mock_context)
+
+
+def test_send_limit_messages_are_recognised():
+    assert guest_actions.send_limit_advice("Weekly invite limit reached") == guest_actions.SEND_LIMIT_ADVICE
+    assert guest_actions.send_limit_advice("You have used your sending quota") == guest_actions.SEND_LIMIT_ADVICE
+    assert guest_actions.send_limit_advice("Event is at capacity") == guest_actions.CAPACITY_ADVICE
+    assert guest_actions.send_limit_advice("Guest full name is required") is None
+    assert guest_actions.send_limit_advice(None) is None
