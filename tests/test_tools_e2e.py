@@ -1,0 +1,66 @@
+"""The README's main command (the demo) and bin/invoke, run against the embedded local Luma."""
+
+import json
+
+import pytest
+
+from tools import demo, invoke
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def local_luma_only(monkeypatch):
+    monkeypatch.delenv("LUMA_API_KEY", raising=False)
+
+
+async def test_demo_walks_the_five_workflows(capsys):
+    assert await demo.main() == 0
+    out = capsys.readouterr().out
+    for heading in (
+        "1. Automated event creation",
+        "2. Guest list sync",
+        "3. Bulk invitations",
+        "4. Registration approval",
+        "5. Ticket sales tracking",
+    ):
+        assert heading in out
+    assert "first sync: 4 added" in out and "second sync (nothing new): 4 already_guest" in out
+    assert "approved ana.ruiz@acme.io -> approved" in out
+    assert "left for manual review: kim.lee@gmail.example" in out
+    assert "Milestone reached: created code THANKS5" in out
+    assert "HTTP error encountered" not in out, "the SDK's stdout chatter stays out of the summary"
+
+
+def test_invoke_lists_actions(capsys):
+    assert invoke.main(["--list"]) == 0
+    out = capsys.readouterr().out
+    for action in ("get_self", "create_event", "add_guests", "list_people"):
+        assert action in out
+    assert "event_api_id*" in out
+
+
+def test_invoke_runs_an_action_and_prints_json(capsys):
+    assert invoke.main(["get_events", '{"limit": 2}']) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["events"]) == 2 and result["has_more"] is True and result["next_cursor"]
+
+
+def test_invoke_reads_inputs_from_a_file(tmp_path, capsys):
+    inputs = tmp_path / "event.json"
+    inputs.write_text(json.dumps({"name": "From a file", "start_at": "2027-02-01T10:00:00Z", "timezone": "UTC"}))
+    assert invoke.main(["create_event", f"@{inputs}"]) == 0
+    assert json.loads(capsys.readouterr().out)["event"]["name"] == "From a file"
+
+
+def test_invoke_reports_errors_as_json_with_exit_code(capsys):
+    assert (
+        invoke.main(["create_event", '{"name": "x", "start_at": "2027-01-01T10:00:00Z", "timezone": "Mars/Base"}']) == 1
+    )
+    assert "not an IANA time zone" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_invoke_rejects_unknown_action_and_bad_json(capsys):
+    assert invoke.main(["no_such_action"]) == 2
+    with pytest.raises(SystemExit, match="not valid JSON"):
+        invoke.main(["get_self", "{oops"])
