@@ -1,0 +1,39 @@
+"""Read-only checks against real Luma; skipped unless LUMA_API_KEY is set (see .env.example)."""
+
+import os
+
+import pytest
+from autohive_integrations_sdk import ExecutionContext
+from autohive_integrations_sdk.integration import ResultType
+
+from luma import luma
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not os.environ.get("LUMA_API_KEY"), reason="LUMA_API_KEY is not set"),
+]
+
+
+@pytest.fixture
+async def real_context():
+    auth = {"auth_type": "Custom", "credentials": {"api_key": os.environ["LUMA_API_KEY"]}}
+    async with ExecutionContext(auth=auth) as context:
+        yield context
+
+
+async def test_get_self(real_context):
+    result = await luma.execute_action("get_self", {}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    assert result.result.data["user"]["id"].startswith("usr-")
+
+
+async def test_get_events_pages(real_context):
+    result = await luma.execute_action("get_events", {"limit": 3}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    assert len(result.result.data["events"]) <= 3
+
+
+async def test_list_people(real_context):
+    result = await luma.execute_action("list_people", {"limit": 3}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    assert len(result.result.data["people"]) <= 3
