@@ -10,7 +10,8 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")
 
 import helpers  # noqa: E402
 
-TEST_API_KEY = "luma-test-key-0123456789"  # nosec B105 - a fake key for tests
+# A fake key for tests.
+TEST_API_KEY = "luma-test-key-0123456789"  # nosec B105
 
 
 def production_auth(api_key: str = TEST_API_KEY) -> dict:

@@ -174,8 +174,10 @@ async def test_events_list_filters_platforms_and_tags(client: aiohttp.ClientSess
 async def test_cancel_two_step(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
     event_id = emu.seed_events(1)[0]["id"]
     emu.seed_guests(event_id, 3)
+    # A deliberately wrong cancellation token.
+    wrong_token = "x"  # nosec B105
     status, data = await call(
-        client, "POST", "/v1/events/cancel", json={"event_id": event_id, "cancellation_token": "x"}
+        client, "POST", "/v1/events/cancel", json={"event_id": event_id, "cancellation_token": wrong_token}
     )
     assert status == 400
     status, req = await call(client, "POST", "/v1/events/cancel/request", json={"event_id": event_id})
