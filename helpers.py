@@ -192,6 +192,11 @@ def luma_action(execute: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
     return wrapper
 
 
+def compact(values: dict[str, Any]) -> dict[str, Any]:
+    """Only what the caller gave: Luma applies its own defaults to absent fields."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
 # ---- Auth, URLs and pacing ---------------------------------------------------------------------------------
 
 

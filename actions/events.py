@@ -5,7 +5,7 @@ from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult, ConnectedAccountHandler, ConnectedAccountInfo
 
-from helpers import InputError, LumaClient, LumaResponseError, luma_action
+from helpers import InputError, LumaClient, LumaResponseError, compact, luma_action
 from luma import luma
 from validation import (
     luma_date,
@@ -56,11 +56,6 @@ _READBACK_FIELDS = ("name", "timezone", "description_md", "meeting_url", "visibi
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _compact(values: dict[str, Any]) -> dict[str, Any]:
-    """Send only what the caller gave."""
-    return {key: value for key, value in values.items() if value is not None}
 
 
 def _instant(value: Any) -> datetime | None:
@@ -189,7 +184,7 @@ class CreateEventAction(ActionHandler):
         zone = validate_timezone(inputs["timezone"])
         start = parse_datetime(inputs["start_at"], "start_at", zone)
         end = _event_end(start, inputs.get("end_at"), inputs.get("duration_minutes"), zone)
-        body = _compact(
+        body = compact(
             {
                 "name": inputs["name"],
                 "start_at": to_luma_datetime(start),
@@ -236,7 +231,7 @@ class UpdateEventAction(ActionHandler):
         event_id = inputs["event_api_id"]
         start_in, end_in, duration = inputs.get("start_at"), inputs.get("end_at"), inputs.get("duration_minutes")
         zone_in = inputs.get("timezone")
-        changes = _compact(
+        changes = compact(
             {
                 "name": inputs.get("name"),
                 "timezone": zone_in,
@@ -275,7 +270,7 @@ class UpdateEventAction(ActionHandler):
             changes["start_at"] = to_luma_datetime(start) if start else None
             changes["end_at"] = to_luma_datetime(end) if end else None
         changes.pop("duration_minutes", None)
-        body = _compact(
+        body = compact(
             {"event_id": event_id, **changes, "suppress_notifications": inputs.get("suppress_notifications")}
         )
 
@@ -385,7 +380,7 @@ class CreateTicketTypeAction(ActionHandler):
         valid_end = luma_date(inputs.get("valid_end_at"), "valid_end_at")
         if valid_start and valid_end and valid_end < valid_start:
             raise InputError(f"valid_end_at ({valid_end}) cannot be before valid_start_at ({valid_start}).")
-        body = _compact(
+        body = compact(
             {
                 "event_id": event_id,
                 "name": inputs["name"],
@@ -467,7 +462,7 @@ class CreateCouponAction(ActionHandler):
         if valid_start and valid_end and _instant(valid_end) <= _instant(valid_start):
             raise InputError(f"valid_end_at ({valid_end}) must be after valid_start_at ({valid_start}).")
         remaining = inputs.get("remaining_count")
-        body = _compact(
+        body = compact(
             {
                 "event_id": event_id,
                 "code": code,

@@ -17,6 +17,7 @@ from helpers import (
     LumaNotFoundError,
     LumaPermissionError,
     LumaRateLimitError,
+    compact,
     luma_action,
 )
 from luma import luma
@@ -50,11 +51,6 @@ SEND_LIMIT_ADVICE = (
 CAPACITY_ADVICE = (
     "The event is at capacity; raise its capacity (or turn on the waitlist) in Luma, then retry these emails."
 )
-
-
-def compact(values: dict[str, Any]) -> dict[str, Any]:
-    """Only what the user gave: Luma applies its own defaults to absent fields."""
-    return {key: value for key, value in values.items() if value is not None}
 
 
 def one_guest_identifier(guest_api_id: str | None, email: str | None) -> str | None:
