@@ -64,3 +64,15 @@ def test_invoke_rejects_unknown_action_and_bad_json(capsys):
     assert invoke.main(["no_such_action"]) == 2
     with pytest.raises(SystemExit, match="not valid JSON"):
         invoke.main(["get_self", "{oops"])
+
+
+async def test_bench_ratios_of_requests(monkeypatch):
+    # Only the request counts are asserted: they are deterministic; seconds are for people to read.
+    monkeypatch.delenv("LUMA_API_BASE_URL", raising=False)
+    from tools import bench
+
+    rows = {name: (baseline, ours) for name, baseline, ours, _ in await bench.run()}
+    naive, ours = rows[f"list {bench.GUESTS} guests: requests"]
+    assert (naive, ours) == (40, 20), "largest pages: half the requests of Luma's default page size"
+    naive, ours = rows[f"add {bench.INVITEES} guests: requests"]
+    assert (naive, ours) == (300, 6), "batches of 50"
