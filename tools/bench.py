@@ -63,54 +63,65 @@ async def naive_add(context: ExecutionContext, base_url: str, event_id: str, ema
 
 
 async def run() -> list[tuple[str, float, float, str]]:
-    rows = []
     async with LumaEmulator(api_key=API_KEY, rate_limit=1_000_000) as emulator:
+        saved = {name: os.environ.get(name) for name in (helpers.LUMA_API_BASE_ENV, helpers.RATE_LIMIT_ENV)}
         os.environ[helpers.LUMA_API_BASE_ENV] = emulator.base_url
         os.environ[helpers.RATE_LIMIT_ENV] = "1000000"
-        event_id = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
-        emulator.seed_guests(event_id, GUESTS)
-        auth = {"auth_type": "Custom", "credentials": {"api_key": API_KEY}}
-        async with ExecutionContext(auth=auth) as context:
-            client = helpers.LumaClient(context)
-            before = len(emulator.requests)
-            page, ours_time = await best_of(lambda: client.collect(GUEST_LIST, {"event_id": event_id}, limit=GUESTS))
-            ours_requests = (len(emulator.requests) - before) // RUNS
-            assert len(page["entries"]) == GUESTS  # nosec B101 - a benchmark of a correct run only
-            before = len(emulator.requests)
-            _, naive_time = await best_of(lambda: naive_list(context, emulator.base_url, event_id))
-            naive_requests = (len(emulator.requests) - before) // RUNS
-            rows.append((f"list {GUESTS} guests: requests", naive_requests, ours_requests, "naive / ours"))
-            rows.append((f"list {GUESTS} guests: seconds", naive_time, ours_time, "naive / ours"))
-            # The SDK validates every output against config.json: the platform's cost, shown for scale.
-            _, action_time = await best_of(
-                lambda: luma.execute_action("get_guests", {"event_api_id": event_id, "limit": GUESTS}, context)
-            )
-            rows.append((f"get_guests {GUESTS}: action / paging s", action_time, ours_time, "with SDK checks / paging"))
+        try:
+            rows = await measure(emulator)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    return rows
 
-            emails = [f"bench{n}@example.com" for n in range(INVITEES)]
-            other = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
-            before = len(emulator.requests)
-            _, ours_time = await timed(
-                luma.execute_action(
-                    "add_guests", {"event_api_id": other, "guests": emails, "send_email": False}, context
-                )
-            )
-            ours_requests = len(emulator.requests) - before
-            third = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
-            before = len(emulator.requests)
-            _, naive_time = await timed(naive_add(context, emulator.base_url, third, emails))
-            naive_requests = len(emulator.requests) - before
-            rows.append((f"add {INVITEES} guests: requests", naive_requests, ours_requests, "naive / ours"))
-            rows.append((f"add {INVITEES} guests: seconds", naive_time, ours_time, "naive / ours"))
 
-            tracemalloc.start()
-            await luma.execute_action("get_guests", {"event_api_id": event_id, "limit": GUESTS}, context)
-            _, peak_all = tracemalloc.get_traced_memory()
-            tracemalloc.reset_peak()
-            await luma.execute_action("get_guests", {"event_api_id": event_id, "limit": 100}, context)
-            _, peak_page = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            rows.append((f"peak MiB: {GUESTS} guests vs 100", peak_all / 2**20, peak_page / 2**20, "all / one page"))
+async def measure(emulator: LumaEmulator) -> list[tuple[str, float, float, str]]:
+    rows = []
+    event_id = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
+    emulator.seed_guests(event_id, GUESTS)
+    auth = {"auth_type": "Custom", "credentials": {"api_key": API_KEY}}
+    async with ExecutionContext(auth=auth) as context:
+        client = helpers.LumaClient(context)
+        before = len(emulator.requests)
+        page, ours_time = await best_of(lambda: client.collect(GUEST_LIST, {"event_id": event_id}, limit=GUESTS))
+        ours_requests = (len(emulator.requests) - before) // RUNS
+        assert len(page["entries"]) == GUESTS  # nosec B101 - a benchmark of a correct run only
+        before = len(emulator.requests)
+        _, naive_time = await best_of(lambda: naive_list(context, emulator.base_url, event_id))
+        naive_requests = (len(emulator.requests) - before) // RUNS
+        rows.append((f"list {GUESTS} guests: requests", naive_requests, ours_requests, "naive / ours"))
+        rows.append((f"list {GUESTS} guests: seconds", naive_time, ours_time, "naive / ours"))
+        # The SDK validates every output against config.json: the platform's cost, shown for scale.
+        _, action_time = await best_of(
+            lambda: luma.execute_action("get_guests", {"event_api_id": event_id, "limit": GUESTS}, context)
+        )
+        rows.append((f"get_guests {GUESTS}: action / paging s", action_time, ours_time, "with SDK checks / paging"))
+
+        emails = [f"bench{n}@example.com" for n in range(INVITEES)]
+        other = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
+        before = len(emulator.requests)
+        _, ours_time = await timed(
+            luma.execute_action("add_guests", {"event_api_id": other, "guests": emails, "send_email": False}, context)
+        )
+        ours_requests = len(emulator.requests) - before
+        third = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
+        before = len(emulator.requests)
+        _, naive_time = await timed(naive_add(context, emulator.base_url, third, emails))
+        naive_requests = len(emulator.requests) - before
+        rows.append((f"add {INVITEES} guests: requests", naive_requests, ours_requests, "naive / ours"))
+        rows.append((f"add {INVITEES} guests: seconds", naive_time, ours_time, "naive / ours"))
+
+        tracemalloc.start()
+        await luma.execute_action("get_guests", {"event_api_id": event_id, "limit": GUESTS}, context)
+        _, peak_all = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        await luma.execute_action("get_guests", {"event_api_id": event_id, "limit": 100}, context)
+        _, peak_page = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rows.append((f"peak MiB: {GUESTS} guests vs 100", peak_all / 2**20, peak_page / 2**20, "all / one page"))
     return rows
 
 
