@@ -4,13 +4,21 @@ import re
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from helpers import InputError
 
-# Practical address check (RFC 5322 is far looser); Luma rejects what a mail server would.
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+# Practical address check (RFC 5322 is far looser); Luma rejects what a mail server would. Letters beyond
+# ASCII are allowed on both sides (internationalised addresses such as jürgen@münchen.de).
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
+_EMAIL = re.compile(rf"^[\w.!#$%&'*+/=?^`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+
+# Largest integer a JavaScript client (Luma's API) holds exactly; amounts beyond it would be silently rounded.
+MAX_MINOR_UNITS = 9_007_199_254_740_991
+
+# Names zoneinfo knows that are not places: an event's time zone must be a real IANA location.
+_NOT_PLACES = {"localtime", "factory", "posixrules"}
+_ZONE_BY_LOWER: dict[str, str] = {}
 
 # ISO 4217 currencies with no minor unit (and the 3-decimal ones): price × 10^exponent gives Luma's `cents`.
 _ZERO_DECIMAL = {
@@ -62,20 +70,29 @@ def normalize_guests(entries: Any, field: str = "guests") -> list[dict[str, str]
 
 
 def validate_timezone(value: str, field: str = "timezone") -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    """The canonical IANA name; case and surrounding spaces are forgiven (america/new_york → America/New_York)."""
+    if not _ZONE_BY_LOWER:
+        _ZONE_BY_LOWER.update(
+            {
+                name.lower(): name
+                for name in available_timezones()
+                if name.lower() not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+            }
+        )
+        _ZONE_BY_LOWER.setdefault("utc", "UTC")
+    text = value.strip() if isinstance(value, str) else ""
+    zone = _ZONE_BY_LOWER.get(text.lower())
+    if zone is None:
         raise InputError(
             f"'{value}' in {field} is not an IANA time zone. Use a name such as America/New_York, Europe/London "
             "or Asia/Tokyo."
-        ) from None
-    if value not in available_timezones() and value != "UTC":
-        raise InputError(f"'{value}' in {field} is not an IANA time zone name (for example America/New_York).")
-    return value
+        )
+    return zone
 
 
-def parse_datetime(value: str, field: str, zone: str | None = None) -> datetime:
-    """An ISO 8601 date-time; one without an offset is read in `zone` (else UTC)."""
+def parse_datetime(value: str, field: str, zone: str | None = None, *, require_time: bool = False) -> datetime:
+    """An ISO 8601 date-time; one without an offset is read in `zone` (else UTC). With `require_time`, a bare
+    date is refused: an event at midnight is almost never what was meant."""
     text = value.strip() if isinstance(value, str) else ""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
@@ -84,15 +101,22 @@ def parse_datetime(value: str, field: str, zone: str | None = None) -> datetime:
             f"'{value}' in {field} is not an ISO 8601 date-time. Use e.g. 2026-03-01T18:00:00Z or "
             "2026-03-01T18:00:00-05:00."
         ) from None
+    if require_time and not re.search(r"[T ]\d{1,2}:?\d{2}", text):
+        raise InputError(
+            f"'{value}' in {field} has no time of day. Give one, e.g. {text[:10]}T18:00 (read in the event's "
+            "timezone) or with an offset such as 18:00:00Z."
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else timezone.utc)
+    if moment.year < 1900:
+        raise InputError(f"'{value}' in {field} is too far in the past; check the year.")
     return moment
 
 
 def to_luma_datetime(moment: datetime) -> str:
     """Luma stores and returns UTC; send `YYYY-MM-DDTHH:MM:SS.sssZ`."""
     utc = moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return f"{utc.year:04d}-" + utc.strftime("%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def luma_datetime(value: str | None, field: str, zone: str | None = None) -> str | None:
@@ -124,6 +148,8 @@ def price_to_minor_units(price: Any, currency: str, field: str = "price") -> int
         raise InputError(f"{field} must be zero or a positive amount, got {price}.")
     exponent = currency_exponent(currency)
     minor = amount.scaleb(exponent)
+    if minor > MAX_MINOR_UNITS:
+        raise InputError(f"{field} {price} is larger than any price Luma can store; check the amount.")
     if minor != minor.to_integral_value():
         raise InputError(
             f"{field} {price} has more decimals than {currency.upper()} allows ({exponent}); "
