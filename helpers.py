@@ -124,7 +124,7 @@ class LumaUncertainWriteError(LumaError):
 
 # Status → (kind, what failed, what to do). n8n-style: one table, one place.
 _STATUS_ERRORS: dict[int, tuple[type[LumaError], str, str]] = {
-    400: (LumaInvalidRequestError, "Luma rejected the request (400)", "Correct the input named above and retry."),
+    400: (LumaInvalidRequestError, "Luma rejected the request (400)", "Correct the input Luma names and retry."),
     401: (LumaAuthError, "Luma rejected the API key (401)", f"Check the key. {API_KEY_HELP}"),
     403: (
         LumaPermissionError,
@@ -361,6 +361,15 @@ class LumaClient:
                 logger.info("Retrying GET %s after %s (attempt %d)", path, type(error).__name__, attempt)
                 await _sleep(backoff)
 
+    async def get_object(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A GET that must answer one Luma object: anything without an `id` is Luma misbehaving, said plainly."""
+        found = await self.get(path, params)
+        if not isinstance(found.get("id"), str) or not found["id"]:
+            raise LumaResponseError(
+                f"GET {path}: Luma's answer had no id, so it is not the object asked for. Retry later."
+            )
+        return found
+
     async def post(self, path: str, body: dict[str, Any], *, reconcile: Reconcile | None = None) -> Any:
         """POST once. Luma has no idempotency keys, so a write whose answer was lost is never re-sent blindly:
         `reconcile` looks at Luma's state and returns the result if the write landed, or None if it did not
@@ -380,7 +389,11 @@ class LumaClient:
             if landed is not None:
                 return landed
             if not recheck_failed and self.time_left() > 2.0:
-                return await self._send("POST", path, json=body)
+                try:
+                    return await self._send("POST", path, json=body)
+                except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
+                    # The one re-send lost its answer too: it may have landed, so never invite a blind retry.
+                    failure = error
         raise LumaUncertainWriteError(
             f"{failure.message} The request may or may not have been applied by Luma, so it was not re-sent "
             "automatically. Check the current state (for example with the matching get/list action) before "

@@ -250,6 +250,16 @@ class TestRetryPolicy:
         assert result == {"id": "evt-2"}
         assert mock_context.fetch.call_count == 2
 
+    async def test_post_uncertain_when_the_one_resend_loses_its_answer_too(self, mock_context):
+        mock_context.fetch.side_effect = [HTTPError(502, "x", None), aiohttp.ServerDisconnectedError()]
+
+        async def absent():
+            return None
+
+        with pytest.raises(LumaUncertainWriteError, match="may or may not have been applied"):
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
+        assert mock_context.fetch.call_count == 2
+
     async def test_post_uncertain_when_the_recheck_fails(self, mock_context):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
 
@@ -407,6 +417,20 @@ class TestPagination:
         mock_context.fetch.side_effect = TimeoutError()
         with pytest.raises(LumaTimeoutError):
             await LumaClient(mock_context).collect("/v1/events/guests/list")
+
+
+class TestGetObject:
+    @pytest.mark.parametrize("answer", [{}, {"id": 5}, {"id": ""}, {"name": "no id"}])
+    async def test_an_object_without_id_is_a_response_error(self, mock_context, answer):
+        mock_context.fetch.return_value = ok(answer)
+        with pytest.raises(LumaResponseError, match="had no id"):
+            await LumaClient(mock_context).get_object("/v1/events/get", {"event_id": "evt-1"})
+
+    async def test_get_self_without_id_is_a_clear_action_error(self, mock_context):
+        mock_context.fetch.return_value = ok({"name": "Nobody"})
+        result = await luma.execute_action("get_self", {}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "had no id" in result.result.message
 
 
 class TestGetSelf:
