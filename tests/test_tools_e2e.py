@@ -26,7 +26,7 @@ async def test_demo_walks_the_five_workflows(capsys):
     ):
         assert heading in out
     assert "first sync: 4 added" in out and "second sync (nothing new): 4 already_guest" in out
-    assert "approved ana.ruiz@acme.io -> approved" in out
+    assert "approved ana.ruiz@acme.example -> approved" in out
     assert "left for manual review: kim.lee@gmail.example" in out
     assert "Milestone reached: created code THANKS5" in out
     assert "HTTP error encountered" not in out, "the SDK's stdout chatter stays out of the summary"

@@ -1,8 +1,8 @@
 """The main job: five everyday Luma workflows, run through the integration's actions as Autohive runs them.
 
 Against the embedded local Luma by default; against real Luma when LUMA_API_KEY is set (then it creates one
-private event named "Autohive demo ..." on the key's calendar and sends no email except to example.com
-addresses, which are never delivered).
+private event named "Autohive demo ..." on the key's calendar, and every address it adds or invites is under
+example.com or the reserved .example domain, which are never delivered).
 """
 
 import asyncio
@@ -13,18 +13,18 @@ from typing import Any
 
 from tools.session import Session, luma_session, outcome
 
-VERIFIED_DOMAINS = {"acme.io", "globex.com"}
+VERIFIED_DOMAINS = {"acme.example", "globex.example"}
 SALES_MILESTONE = 5
 CRM_EXPORT = [
-    {"email": "maya.chen@acme.io", "name": "Maya Chen"},
-    {"email": "leo.martin@globex.com", "name": "Leo Martin"},
+    {"email": "maya.chen@acme.example", "name": "Maya Chen"},
+    {"email": "leo.martin@globex.example", "name": "Leo Martin"},
     {"email": "priya.nair@initech.example", "name": "Priya Nair"},
-    {"email": "MAYA.CHEN@acme.io", "name": "Maya Chen (duplicate row)"},
+    {"email": "MAYA.CHEN@acme.example", "name": "Maya Chen (duplicate row)"},
     {"email": "sam.okafor@example.com", "name": "Sam Okafor"},
 ]
 REGISTRANTS = [
-    {"email": "ana.ruiz@acme.io", "name": "Ana Ruiz"},
-    {"email": "tom.becker@globex.com", "name": "Tom Becker"},
+    {"email": "ana.ruiz@acme.example", "name": "Ana Ruiz"},
+    {"email": "tom.becker@globex.example", "name": "Tom Becker"},
     {"email": "kim.lee@gmail.example", "name": "Kim Lee"},
     {"email": "omar.haddad@unknown-startup.example", "name": "Omar Haddad"},
 ]

@@ -62,5 +62,6 @@ def outcome(result: IntegrationResult) -> tuple[bool, Any]:
         return True, result.result.data
     if result.type == ResultType.ACTION_ERROR:
         return False, result.result.message
-    message = result.result.get("message") if isinstance(result.result, dict) else str(result.result)
-    return False, f"invalid input: {message}".strip()
+    details = result.result if isinstance(result.result, dict) else {"message": str(result.result)}
+    what = "invalid input" if details.get("source") == "input" else f"schema check failed ({details.get('source')})"
+    return False, f"{what}: {details.get('message', '')}".strip()
