@@ -1,0 +1,131 @@
+"""Input checks that the JSON schemas cannot express (validation.py)."""
+
+import pytest
+
+from helpers import InputError
+from validation import (
+    luma_date,
+    luma_datetime,
+    normalize_email,
+    normalize_guests,
+    parse_datetime,
+    price_to_minor_units,
+    to_luma_datetime,
+    validate_timezone,
+)
+
+pytestmark = pytest.mark.unit
+
+
+class TestTimezone:
+    @pytest.mark.parametrize(
+        "given, canonical",
+        [
+            ("America/New_York", "America/New_York"),
+            ("america/new_york", "America/New_York"),
+            ("  Europe/Berlin ", "Europe/Berlin"),
+            ("utc", "UTC"),
+            ("Asia/Kolkata", "Asia/Kolkata"),
+        ],
+    )
+    def test_canonical_names(self, given, canonical):
+        assert validate_timezone(given) == canonical
+
+    @pytest.mark.parametrize("given", ["Mars/Base", "", "localtime", "Factory", "posix/Europe/Berlin", "+05:00"])
+    def test_not_a_place(self, given):
+        with pytest.raises(InputError, match="not an IANA time zone"):
+            validate_timezone(given)
+
+
+class TestEmails:
+    @pytest.mark.parametrize(
+        "email", ["ada@example.com", "o'neil+events@mail.example.ie", "jürgen@münchen.de", "a_b@x.io"]
+    )
+    def test_valid(self, email):
+        assert normalize_email(f"  {email} ") == email
+
+    @pytest.mark.parametrize(
+        "email", ["", "plain", "a@b", "a@-b.com", "a@b_c.com", "a b@c.com", None, 5, "x" * 250 + "@a.io"]
+    )
+    def test_invalid(self, email):
+        with pytest.raises(InputError, match="not a valid email address"):
+            normalize_email(email)
+
+    def test_guests_are_deduplicated_case_insensitively_keeping_the_first(self):
+        guests = normalize_guests(
+            ["Ada@Example.com", {"email": "ada@example.com", "name": "Dup"}, {"email": "b@c.io", "name": " Bo "}]
+        )
+        assert guests == [{"email": "Ada@Example.com"}, {"email": "b@c.io", "name": "Bo"}]
+
+    def test_null_and_blank_names_are_dropped(self):
+        assert normalize_guests([{"email": "a@b.io", "name": None}, {"email": "c@d.io", "name": "  "}]) == [
+            {"email": "a@b.io"},
+            {"email": "c@d.io"},
+        ]
+
+    @pytest.mark.parametrize("entries", [[], None, "a@b.io"])
+    def test_empty_or_not_a_list(self, entries):
+        with pytest.raises(InputError, match="give at least one email"):
+            normalize_guests(entries)
+
+    def test_a_bad_entry_names_its_position(self):
+        with pytest.raises(InputError, match=r"guests\[1\]"):
+            normalize_guests(["ok@example.com", "broken"])
+
+
+class TestDatetimes:
+    def test_local_time_is_read_in_the_zone_and_sent_in_utc(self):
+        assert luma_datetime("2026-07-01T18:00", "start_at", "America/New_York") == "2026-07-01T22:00:00.000Z"
+
+    def test_offset_wins_over_the_zone(self):
+        assert luma_datetime("2026-07-01T18:00:00+02:00", "start_at", "America/New_York") == "2026-07-01T16:00:00.000Z"
+
+    def test_milliseconds_are_kept_and_zero_padded_years(self):
+        assert to_luma_datetime(parse_datetime("1999-01-02T03:04:05.678Z", "x")) == "1999-01-02T03:04:05.678Z"
+
+    def test_a_time_of_day_can_be_required(self):
+        with pytest.raises(InputError, match="no time of day"):
+            parse_datetime("2026-03-01", "start_at", "UTC", require_time=True)
+        assert parse_datetime("2026-03-01", "after").hour == 0
+
+    @pytest.mark.parametrize("value", ["tomorrow", "2026-02-30T10:00", "", "0099-01-01T00:00Z"])
+    def test_invalid(self, value):
+        with pytest.raises(InputError):
+            parse_datetime(value, "start_at")
+
+    def test_dates(self):
+        assert luma_date(" 2026-09-01 ", "valid_start_at") == "2026-09-01"
+        assert luma_date(None, "valid_start_at") is None
+        with pytest.raises(InputError, match="YYYY-MM-DD"):
+            luma_date("2026-09-01T10:00", "valid_start_at")
+
+
+class TestPrices:
+    @pytest.mark.parametrize(
+        "price, currency, minor",
+        [
+            ("19.99", "usd", 1999),
+            (19.99, "usd", 1999),
+            ("0.1", "eur", 10),
+            (1500, "JPY", 1500),
+            ("1.234", "kwd", 1234),
+            ("0", "usd", 0),
+        ],
+    )
+    def test_exact_conversion(self, price, currency, minor):
+        assert price_to_minor_units(price, currency) == minor
+
+    @pytest.mark.parametrize(
+        "price, currency, phrase",
+        [
+            ("1.5", "jpy", "more decimals than JPY allows"),
+            ("19.999", "usd", "more decimals than USD allows"),
+            ("-1", "usd", "zero or a positive"),
+            ("abc", "usd", "not a number"),
+            ("NaN", "usd", "zero or a positive"),
+            ("1e20", "usd", "larger than any price"),
+        ],
+    )
+    def test_refused(self, price, currency, phrase):
+        with pytest.raises(InputError, match=phrase):
+            price_to_minor_units(price, currency)
