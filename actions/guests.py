@@ -40,6 +40,11 @@ PRECHECK_MAX_EMAILS = 10
 LOOKUP_CONCURRENCY = 5
 # A batch is only started when a request plus a reconcile still fit in the run.
 MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
+# Luma refuses a whole batch (400, nothing applied) for one email it rejects, so a refused batch is halved and the
+# halves are sent separately until the refused emails stand alone. A batch of n costs at most 2n - 1 requests
+# that way; this run-wide cap on the extra requests keeps a refusal of every email (a bad ticket type) from
+# costing 99 requests per batch: 30 isolates about two refused emails per batch of 50 (12 requests each).
+MAX_SPLIT_REQUESTS = 30
 
 # Luma's send limits (15 / 500 / 5k invites a week) and event capacity arrive as plain 400 messages.
 _SEND_LIMIT = re.compile(r"quota|weekly|per week|this week|(invite|send|sending|email)s? limit", re.IGNORECASE)
@@ -89,6 +94,19 @@ async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict
         return None
 
 
+def first_error(group: BaseExceptionGroup) -> BaseException:
+    """The error to report from a TaskGroup: the first LumaError if any (callers and luma_action expect one)."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending[:0] = error.exceptions
+        else:
+            leaves.append(error)
+    return next((error for error in leaves if isinstance(error, LumaError)), leaves[0])
+
+
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
     limit = asyncio.Semaphore(LOOKUP_CONCURRENCY)
 
@@ -96,7 +114,13 @@ async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> l
         async with limit:
             return await find_guest(client, event_id, email)
 
-    return list(await asyncio.gather(*(one(email) for email in emails)))
+    # A TaskGroup cancels the other look-ups when one fails, so none keeps running after the action answered.
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(email)) for email in emails]
+    except BaseExceptionGroup as errors:
+        raise first_error(errors) from None
+    return [task.result() for task in tasks]
 
 
 def send_limit_advice(luma_message: str | None) -> str | None:
@@ -125,7 +149,6 @@ class GuestBatches:
         extra: dict[str, Any],
         done: str,
         landed: Callable[[dict[str, Any]], bool],
-        stop_on_send_limit: bool,
     ):
         self.client = client
         self.path = path
@@ -133,9 +156,9 @@ class GuestBatches:
         self.extra = extra
         self.done = done
         self.landed = landed
-        self.stop_on_send_limit = stop_on_send_limit
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.sent_any = False
+        self.split_requests_left = MAX_SPLIT_REQUESTS
 
     def _body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
         return {"event_id": self.event_id, "guests": batch, **self.extra}
@@ -180,27 +203,46 @@ class GuestBatches:
         batches = [pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE)]
         stopped: str | None = None
         for batch in batches:
-            if stopped is None and self.client.time_left() < MIN_SECONDS_FOR_BATCH:
-                stopped = (
-                    "Not sent: this run's time budget ran out before this batch. Call the action again with "
-                    "these emails."
-                )
             if stopped is not None:
                 self._mark(batch, "not_processed", stopped)
                 continue
             stopped = await self._send_batch(batch)
 
     async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
-        """Sends one batch; returns why later batches must not be sent, or None."""
+        """Sends one batch (halving it when Luma refuses it); returns why nothing more may be sent, or None."""
+        if self.client.time_left() < MIN_SECONDS_FOR_BATCH:
+            stopped = "Not sent: this run's time budget ran out before these emails. Call the action again with them."
+            self._mark(batch, "not_processed", stopped)
+            return stopped
         try:
             await self.client.post(self.path, self._body(batch), reconcile=self._reconciler(batch))
         except LumaInvalidRequestError as error:
             self.sent_any = True
             advice = send_limit_advice(error.luma_message)
             said = error.luma_message or error.message
-            self._mark(batch, "failed", f"Luma rejected this batch: {said}" + (f" {advice}" if advice else ""))
-            if advice and self.stop_on_send_limit:
+            if advice:
+                # A send limit or a full event refuses every later batch too: stop instead of sending them.
+                self._mark(batch, "failed", f"Luma refused this batch: {said} {advice}")
                 return f"Not sent: an earlier batch hit Luma's limit ({said}). {advice}"
+            if error.status == 400 and len(batch) > 1 and self.split_requests_left >= 2:
+                # A 400 means Luma applied nothing, so the halves can be sent without adding anyone twice.
+                self.split_requests_left -= 2
+                half = len(batch) // 2
+                stopped = await self._send_batch(batch[:half])
+                if stopped is not None:
+                    self._mark(batch[half:], "not_processed", stopped)
+                    return stopped
+                return await self._send_batch(batch[half:])
+            if len(batch) == 1:
+                self._mark(batch, "failed", f"Luma rejected this email: {said}")
+            else:
+                unsplit = (
+                    f" It was not split further to find the email(s) Luma refuses (at most {MAX_SPLIT_REQUESTS} "
+                    "extra requests per run); send these emails again in smaller groups."
+                    if error.status == 400
+                    else ""
+                )
+                self._mark(batch, "failed", f"Luma rejected this batch of {len(batch)} emails: {said}{unsplit}")
             return None
         except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError) as error:
             # Refused before doing anything: this batch was not applied, and the next one would be refused too.
@@ -242,17 +284,8 @@ async def run_guest_batches(
     done: str,
     landed: Callable[[dict[str, Any]], bool],
     existing: Callable[[dict[str, Any]], bool],
-    stop_on_send_limit: bool,
 ) -> dict[str, Any]:
-    batches = GuestBatches(
-        client,
-        path=path,
-        event_id=event_id,
-        extra=extra,
-        done=done,
-        landed=landed,
-        stop_on_send_limit=stop_on_send_limit,
-    )
+    batches = GuestBatches(client, path=path, event_id=event_id, extra=extra, done=done, landed=landed)
     if len(guests) <= PRECHECK_MAX_EMAILS:
         await batches.precheck(guests, existing)
     await batches.send(guests)
@@ -277,7 +310,7 @@ class GetGuestsAction(ActionHandler):
         client = LumaClient(context)
         if identifier is not None:
             try:
-                guest = await client.get(GUEST_GET, {"event_id": event_id, "id": identifier})
+                guest = await client.get_object(GUEST_GET, {"event_id": event_id, "id": identifier})
             except LumaNotFoundError as error:
                 raise guest_not_found(identifier, event_id, error) from None
             return ActionResult(data={"guest": guest})
@@ -317,7 +350,6 @@ class AddGuestsAction(ActionHandler):
             done="added",
             landed=_registered,
             existing=_registered,
-            stop_on_send_limit=False,
         )
         return ActionResult(data=result)
 
@@ -328,7 +360,8 @@ class UpdateGuestStatusAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
         event_id = inputs["event_api_id"]
         status = inputs["status"]
-        identifier = one_guest_identifier(inputs.get("guest_api_id"), inputs.get("email"))
+        guest_api_id = inputs.get("guest_api_id")
+        identifier = one_guest_identifier(guest_api_id, inputs.get("email"))
         if identifier is None:
             raise InputError("Give the guest: either guest_api_id (starts with gst-) or email.")
         send_email = inputs.get("send_email")
@@ -360,11 +393,11 @@ class UpdateGuestStatusAction(ActionHandler):
         except LumaNotFoundError as error:
             raise guest_not_found(identifier, event_id, error) from None
         try:
-            guest = await client.get(GUEST_GET, {"event_id": event_id, "id": identifier})
-        except LumaError as error:
-            raise LumaError(
-                f"Luma changed the guest's status to {status}, but reading the guest back failed: {error.message}"
-            ) from None
+            guest = await client.get_object(GUEST_GET, {"event_id": event_id, "id": identifier})
+        except LumaError:
+            # The change landed. An error here would invite a retry that emails the guest again, so answer with
+            # what is known instead: a success an agent cannot misread as "nothing happened".
+            guest = {"id" if guest_api_id is not None else "user_email": identifier, "approval_status": status}
         return ActionResult(data={"guest": guest})
 
 
@@ -383,6 +416,5 @@ class SendInvitesAction(ActionHandler):
             # Any guest record means the invite landed (or the person was already on the list).
             landed=_on_list,
             existing=_on_list,
-            stop_on_send_limit=True,
         )
         return ActionResult(data=result)

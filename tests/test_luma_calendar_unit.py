@@ -96,7 +96,7 @@ class TestListPeople:
             ok({"entries": [person(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
             ok({"entries": [person(100)], "has_more": False}),
         ]
-        result = await luma.execute_action("list_people", {"limit": 5000}, mock_context)
+        result = await luma.execute_action("list_people", {"limit": 1000}, mock_context)
         assert len(result.result.data["people"]) == 101
         assert result.result.data["has_more"] is False and result.result.data["next_cursor"] is None
 
@@ -110,7 +110,7 @@ class TestListPeople:
         [
             {"sort_column": "email"},
             {"membership_status": "member"},
-            {"limit": 5001},
+            {"limit": 1001},
             {"tags": "vip"},
             {"member_status": "approved"},
         ],

@@ -48,6 +48,13 @@ class TestGetGuests:
         )
         assert by_id["guest"]["user_email"] == seeded[2]["user_email"]
 
+    async def test_guest_without_id_is_a_clear_error(self, luma_emulator, live_context, event_id):
+        guest = luma_emulator.seed_guests(event_id, 1)[0]
+        luma_emulator.inject(f"GET {GET}", body={**guest, "id": None})
+        result = await run("get_guests", {"event_api_id": event_id, "email": guest["user_email"]}, live_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "no id" in result.result.message
+
     async def test_unknown_email_is_a_clear_error(self, luma_emulator, live_context, event_id):
         result = await run("get_guests", {"event_api_id": event_id, "email": "ghost@example.org"}, live_context)
         assert result.type == ResultType.ACTION_ERROR
@@ -156,6 +163,36 @@ class TestAddGuests:
         assert "ttype-nope" in data["results"][0]["message"]
         assert luma_emulator.guests(event_id) == []
 
+    async def test_rejected_batch_is_split_and_every_guest_added_once(self, luma_emulator, live_context, event_id):
+        # Luma refuses the whole request for one bad email and applies nothing; the halves are sent separately.
+        luma_emulator.inject(f"POST {ADD}", status=400, body={"message": "Invalid guests[7].email"}, times=2)
+        wanted = emails(60)
+        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        assert (data["added_count"], data["failed_count"]) == (60, 0)
+        assert guest_emails(luma_emulator, event_id) == wanted
+        sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
+        assert sizes == [50, 25, 12, 13, 25, 10]
+
+    async def test_capacity_refusal_stops_later_batches(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, max_capacity=80)[0]["id"]
+        wanted = emails(200)
+        data = data_of(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
+        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
+        assert "capacity" in data["results"][50]["message"] and "capacity" in data["results"][199]["message"]
+        assert len(luma_emulator.requests_to(ADD, "POST")) == 2
+        assert guest_emails(luma_emulator, event) == wanted[:50]
+
+    async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
+        data = data_of(
+            await run(
+                "add_guests",
+                {"event_api_id": event_id, "guests": [{"email": "noname@example.org", "name": None}]},
+                live_context,
+            )
+        )
+        assert data["added_count"] == 1
+        assert luma_emulator.guest(event_id, "noname@example.org")["user_name"] is None
+
     async def test_capacity_error_is_explained(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1, max_capacity=2)[0]["id"]
         data = data_of(await run("add_guests", {"event_api_id": event, "guests": emails(3)}, live_context))
@@ -192,6 +229,20 @@ class TestUpdateGuestStatus:
             )
         )
         assert data["guest"]["approval_status"] == "declined"
+        assert len(luma_emulator.requests_to(UPDATE, "POST")) == 1
+
+    async def test_read_back_failure_still_reports_the_change(self, luma_emulator, live_context, event_id):
+        guest = luma_emulator.seed_guests(event_id, 1, approval_status="pending_approval")[0]
+        luma_emulator.inject(f"GET {GET}", status=500, times=None)
+        data = data_of(
+            await run(
+                "update_guest_status",
+                {"event_api_id": event_id, "email": guest["user_email"], "status": "approved"},
+                live_context,
+            )
+        )
+        assert data == {"guest": {"user_email": guest["user_email"], "approval_status": "approved"}}
+        assert luma_emulator.guest(event_id, guest["id"])["approval_status"] == "approved"
         assert len(luma_emulator.requests_to(UPDATE, "POST")) == 1
 
     async def test_unknown_guest_is_a_clear_error(self, luma_emulator, live_context, event_id):
@@ -253,6 +304,17 @@ class TestSendInvites:
         assert data["results"][100]["status"] == "not_processed"
         assert len(luma_emulator.requests_to(INVITE, "POST")) == 2
         assert guest_emails(luma_emulator, event_id) == wanted[:50]
+
+    async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
+        data = data_of(
+            await run(
+                "send_invites",
+                {"event_api_id": event_id, "guests": [{"email": "x@example.org", "name": None}]},
+                live_context,
+            )
+        )
+        assert data["invited_count"] == 1
+        assert luma_emulator.guest(event_id, "x@example.org")["approval_status"] == "invited"
 
 
 class TestListPeople:

@@ -1,5 +1,6 @@
 """Guest actions (get_guests, add_guests, update_guest_status, send_invites) with a mocked context.fetch."""
 
+import asyncio
 from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
@@ -60,9 +61,11 @@ class FakeLuma:
     "partial" (apply the first guest only, then lose the answer), or an exception instance to raise.
     """
 
-    def __init__(self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0):
+    def __init__(self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0, reject=()):
         self.guests = {g["user_email"].lower(): g for g in existing}
         self.script = list(script)
+        # Emails Luma refuses: any request containing one is rejected whole with a 400 naming it.
+        self.reject = {email.lower() for email in reject}
         self.landed_status = landed_status
         self.posts = []
         self.gets = []
@@ -91,6 +94,9 @@ class FakeLuma:
         self.posts.append(json)
         if self.clock is not None:
             self.clock.now += self.post_seconds
+        for index, entry in enumerate(json.get("guests", [])):
+            if entry["email"].lower() in self.reject:
+                raise HTTPError(400, "Bad Request", {"message": f"Invalid guests[{index}].email: {entry['email']}"})
         step = self.script.pop(0) if self.script else "apply"
         if isinstance(step, Exception):
             raise step
@@ -234,7 +240,7 @@ class TestGetGuests:
         [
             {"event_api_id": EVENT, "approval_status": "going"},
             {"event_api_id": EVENT, "sort_column": "user_email"},
-            {"event_api_id": EVENT, "limit": 5001},
+            {"event_api_id": EVENT, "limit": 1001},
             {"event_api_id": EVENT, "limit": 0},
             {"event_api_id": EVENT, "event_id": EVENT},
             {"email": "ana@example.com"},
@@ -244,6 +250,22 @@ class TestGetGuests:
         result = await luma.execute_action("get_guests", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert_not_called(mock_context)
+
+    async def test_limit_of_1000_is_accepted(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "limit": 1000}, mock_context)
+        assert result.type == ResultType.ACTION
+
+    @pytest.mark.parametrize("bad_id", [None, "", 42])
+    async def test_guest_without_id_is_a_clear_error(self, mock_context, bad_id):
+        guest = guest_record("ana@example.com")
+        guest["id"] = bad_id
+        mock_context.fetch.return_value = ok(guest)
+        result = await luma.execute_action(
+            "get_guests", {"event_api_id": EVENT, "email": "ana@example.com"}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "no id" in result.result.message and "/v1/events/guests/get" in result.result.message
 
     async def test_auth_error_is_explained(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": "Invalid API key"})
@@ -336,16 +358,15 @@ class TestAddGuests:
         assert result.result.data["added_count"] == 120
         assert [r["email"] for r in result.result.data["results"]] == emails(120)
 
-    async def test_rejected_batch_fails_and_other_batches_still_go(self, mock_context):
-        fake = FakeLuma(script=["apply", HTTPError(400, "Bad Request", {"message": "Invalid ticket type"}), "apply"])
+    async def test_rejected_batch_is_resent_in_halves_and_other_batches_still_go(self, mock_context):
+        fake = FakeLuma(script=["apply", HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
         data = result.result.data
-        assert len(fake.posts) == 3
-        assert (data["added_count"], data["failed_count"]) == (70, 50)
-        failed = [r for r in data["results"] if r["status"] == "failed"]
-        assert [r["email"] for r in failed] == emails(120)[50:100]
-        assert "Invalid ticket type" in failed[0]["message"]
+        assert [len(p["guests"]) for p in fake.posts] == [50, 50, 25, 25, 20]
+        assert fake.posts[2]["guests"] + fake.posts[3]["guests"] == fake.posts[1]["guests"]
+        assert (data["added_count"], data["failed_count"]) == (120, 0)
+        assert sorted(fake.guests) == emails(120)
 
     async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
         fake = FakeLuma(clock=clock, post_seconds=8.0)
@@ -405,6 +426,109 @@ class TestAddGuests:
         assert len(fake.posts) == 2
         assert (data["added_count"], data["not_processed_count"]) == (50, 70)
         assert "Retry in" in data["results"][60]["message"]
+
+    async def test_one_rejected_email_fails_alone(self, mock_context):
+        fake = FakeLuma(reject=["person007@example.com"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (59, 1, 0)
+        failed = [r for r in data["results"] if r["status"] == "failed"]
+        assert [r["email"] for r in failed] == ["person007@example.com"]
+        assert "Invalid guests[" in failed[0]["message"] and "person007@example.com" in failed[0]["message"]
+        assert sorted(fake.guests) == sorted(e for e in emails(60) if e != "person007@example.com")
+        # 50 → 25 → 12 → 6 → 3 → 2 → 1: two requests per halving, plus the first batch and the second batch.
+        assert len(fake.posts) == 14
+        assert [{"email": "person007@example.com"}] in [post["guests"] for post in fake.posts]
+
+    async def test_rejection_of_every_email_splits_a_bounded_number_of_times(self, mock_context):
+        refusal = HTTPError(400, "Bad Request", {"message": "Invalid event_ticket_type_id: ttype-x"})
+        fake = FakeLuma(script=[refusal] * 500)
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(100)}, mock_context)
+        data = result.result.data
+        assert data["failed_count"] == 100 and fake.guests == {}
+        assert all("ttype-x" in r["message"] for r in data["results"])
+        assert len(fake.posts) == 2 + guest_actions.MAX_SPLIT_REQUESTS
+        assert "not split further" in data["results"][99]["message"]
+
+    async def test_splitting_respects_the_time_budget(self, mock_context, clock):
+        fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0)
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        data = result.result.data
+        # 20 rejected (t=5), first half added (t=10), second half rejected (t=15): no time for another request.
+        assert len(fake.posts) == 3
+        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (10, 0, 10)
+        assert all("time budget" in r["message"] for r in data["results"][10:])
+        assert sorted(fake.guests) == emails(20)[:10]
+
+    async def test_capacity_refusal_stops_later_batches(self, mock_context):
+        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (80 approved guests)"})
+        fake = FakeLuma(script=["apply", full])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(200)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 2
+        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
+        assert "raise its capacity" in data["results"][50]["message"]
+        assert data["results"][199]["status"] == "not_processed"
+        assert "Event is at capacity" in data["results"][199]["message"]
+
+    async def test_send_limit_refusal_stops_later_batches(self, mock_context):
+        quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
+        fake = FakeLuma(script=[quota])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert (data["failed_count"], data["not_processed_count"]) == (50, 70)
+        assert "retry next week" in data["results"][119]["message"]
+
+    async def test_null_name_is_accepted_and_not_sent(self, mock_context):
+        fake = FakeLuma()
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT, "guests": [{"email": "ana@example.com", "name": None}]}, mock_context
+        )
+        assert result.type == ResultType.ACTION
+        assert fake.posts == [{"event_id": EVENT, "guests": [{"email": "ana@example.com"}]}]
+
+    async def test_failed_lookup_cancels_the_other_lookups(self, mock_context):
+        started, cancelled = [], []
+
+        async def fetch(url, method="GET", **kwargs):
+            email = dict(parse_qsl(urlsplit(url).query))["id"]
+            started.append(email)
+            if email == "bad@example.com":
+                await asyncio.sleep(0)  # let the other lookups start
+                raise HTTPError(403, "Forbidden", {"message": "No access to this event"})
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                cancelled.append(email)
+                raise
+            return ok({})
+
+        mock_context.fetch.side_effect = fetch
+        result = await luma.execute_action(
+            "add_guests",
+            {"event_api_id": EVENT, "guests": ["bad@example.com", "a@example.com", "b@example.com"]},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION_ERROR
+        assert "403" in result.result.message and "No access to this event" in result.result.message
+        assert "unexpected" not in result.result.message
+        assert sorted(cancelled) == ["a@example.com", "b@example.com"]  # none left running after the answer
+
+    async def test_failed_reconcile_lookup_is_reported_not_unexpected(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["lost"])
+        fake.get_error = HTTPError(403, "Forbidden", {"message": "no"})
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert result.result.data["failed_count"] == 12 and len(fake.posts) == 1
+        assert "may or may not" in result.result.data["results"][0]["message"]
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
         result = await luma.execute_action(
@@ -563,15 +687,33 @@ class TestUpdateGuestStatus:
         assert len(fake.posts) == 2
         assert result.result.data["guest"]["approval_status"] == "declined"
 
-    async def test_read_back_failure_says_the_change_landed(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok({}), HTTPError(403, "Forbidden", {"message": "no"})]
+    @pytest.mark.parametrize(
+        "read_back",
+        [HTTPError(403, "Forbidden", {"message": "no"}), ok({"user_email": "ana@example.com"}), ok({"id": ""})],
+    )
+    async def test_read_back_failure_still_reports_success_by_email(self, mock_context, no_sleep, read_back):
+        mock_context.fetch.side_effect = [ok({}), read_back]
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "ana@example.com", "status": "declined"},
+            {"event_api_id": EVENT, "email": " ana@example.com ", "status": "declined"},
             mock_context,
         )
-        assert result.type == ResultType.ACTION_ERROR
-        assert "changed the guest's status to declined" in result.result.message
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"guest": {"user_email": "ana@example.com", "approval_status": "declined"}}
+        assert mock_context.fetch.call_count == 2
+
+    async def test_read_back_failure_still_reports_success_by_id(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok({}), HTTPError(500, "Server Error", {"message": "oops"})] + [
+            HTTPError(500, "Server Error", {"message": "oops"})
+        ] * 2
+        result = await luma.execute_action(
+            "update_guest_status",
+            {"event_api_id": EVENT, "guest_api_id": "gst-ana", "status": "approved"},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        assert result.result.data == {"guest": {"id": "gst-ana", "approval_status": "approved"}}
+        assert [c.kwargs["method"] for c in mock_context.fetch.call_args_list].count("POST") == 1
 
 
 # --------------------------------------------------------------------------------------------- send_invites
@@ -625,13 +767,29 @@ class TestSendInvites:
         assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
         assert "raise its capacity" in data["results"][0]["message"]
 
-    async def test_other_rejection_does_not_stop_later_batches(self, mock_context):
-        fake = FakeLuma(script=[HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})])
+    async def test_rejected_emails_fail_alone_and_later_batches_still_go(self, mock_context):
+        rejected = ["person003@example.com", "person040@example.com", "person055@example.com"]
+        fake = FakeLuma(reject=rejected, landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
-        assert len(fake.posts) == 2
-        assert (data["failed_count"], data["invited_count"]) == (50, 10)
+        assert (data["failed_count"], data["invited_count"], data["not_processed_count"]) == (3, 57, 0)
+        assert [r["email"] for r in data["results"] if r["status"] == "failed"] == rejected
+        assert sorted(fake.guests) == sorted(set(emails(60)) - set(rejected))
+        assert len(fake.posts) <= 2 + guest_actions.MAX_SPLIT_REQUESTS
+
+    async def test_null_name_is_accepted_and_not_sent(self, mock_context):
+        fake = FakeLuma(landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "send_invites",
+            {"event_api_id": EVENT, "guests": [{"email": "ana@example.com", "name": None}, "bo@example.com"]},
+            mock_context,
+        )
+        assert result.type == ResultType.ACTION
+        assert fake.posts == [
+            {"event_id": EVENT, "guests": [{"email": "ana@example.com"}, {"email": "bo@example.com"}]}
+        ]
 
     async def test_lost_response_reconciled_as_invited(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"], landed_status="invited")
