@@ -5,7 +5,16 @@ from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult, ConnectedAccountHandler, ConnectedAccountInfo
 
-from helpers import InputError, LumaClient, LumaResponseError, compact, luma_action
+from helpers import (
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaInvalidRequestError,
+    LumaResponseError,
+    LumaUncertainWriteError,
+    compact,
+    luma_action,
+)
 from luma import luma
 from validation import (
     luma_date,
@@ -21,14 +30,14 @@ from validation import (
 class GetSelfAction(ActionHandler):
     @luma_action
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        user = await LumaClient(context).get("/v1/users/get-self")
+        user = await LumaClient(context).get_object("/v1/users/get-self")
         return ActionResult(data={"user": user})
 
 
 @luma.connected_account()
 class LumaConnectedAccountHandler(ConnectedAccountHandler):
     async def get_account_info(self, context: Any) -> ConnectedAccountInfo:
-        user = await LumaClient(context).get("/v1/users/get-self")
+        user = await LumaClient(context).get_object("/v1/users/get-self")
         return ConnectedAccountInfo(
             email=user.get("email"),
             first_name=user.get("first_name"),
@@ -69,14 +78,20 @@ def _instant(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _later(start: datetime, length: timedelta) -> datetime:
+    """start + length in elapsed time: aware-datetime arithmetic is wall-clock, which is an hour off across DST."""
+    return start.astimezone(timezone.utc) + length
+
+
 def _event_end(start: datetime, end_at: str | None, duration_minutes: int | None, zone: str | None) -> datetime | None:
     if end_at is not None and duration_minutes is not None:
         raise InputError("Give either end_at or duration_minutes, not both.")
     if duration_minutes is not None:
-        return start + timedelta(minutes=duration_minutes)
-    if end_at is None:
+        end = _later(start, timedelta(minutes=duration_minutes))
+    elif end_at is None:
         return None
-    end = parse_datetime(end_at, "end_at", zone)
+    else:
+        end = parse_datetime(end_at, "end_at", zone, require_time=True)
     if end <= start:
         raise InputError(
             f"end_at ({to_luma_datetime(end)}) must be after start_at ({to_luma_datetime(start)}). "
@@ -148,7 +163,7 @@ class GetEventsAction(ActionHandler):
                     f"(got: {', '.join(given)}). Remove event_api_id to list the calendar's events, "
                     "or remove the filters."
                 )
-            event = await LumaClient(context).get("/v1/events/get", {"event_id": event_api_id})
+            event = await LumaClient(context).get_object("/v1/events/get", {"event_id": event_api_id})
             return ActionResult(data={"event": event})
 
         after = parse_datetime(filters["after"], "after") if filters["after"] is not None else None
@@ -182,7 +197,7 @@ class CreateEventAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
         started = _utc_now()
         zone = validate_timezone(inputs["timezone"])
-        start = parse_datetime(inputs["start_at"], "start_at", zone)
+        start = parse_datetime(inputs["start_at"], "start_at", zone, require_time=True)
         end = _event_end(start, inputs.get("end_at"), inputs.get("duration_minutes"), zone)
         body = compact(
             {
@@ -220,8 +235,7 @@ class CreateEventAction(ActionHandler):
             raise LumaResponseError(
                 "Luma accepted the new event but did not return its id. Look for it with get_events before retrying."
             )
-        event = await client.get("/v1/events/get", {"event_id": event_id})
-        return ActionResult(data={"event": event})
+        return ActionResult(data={"event": await _read_back(client, event_id, body)})
 
 
 @luma.action("update_event")
@@ -264,6 +278,8 @@ class UpdateEventAction(ActionHandler):
         if end_in is not None and duration is not None:
             raise InputError("Give either end_at or duration_minutes, not both.")
         zone = validate_timezone(zone_in) if zone_in is not None else None
+        if zone is not None:
+            changes["timezone"] = zone
         client = LumaClient(context)
         if start_in is not None or end_in is not None or duration is not None:
             start, end = await _updated_times(client, event_id, start_in, end_in, duration, zone)
@@ -276,12 +292,22 @@ class UpdateEventAction(ActionHandler):
 
         async def reconcile() -> Any:
             # An update is safe to send again: re-read the event and accept it only if every sent field shows.
-            event = await client.get("/v1/events/get", {"event_id": event_id})
+            event = await client.get_object("/v1/events/get", {"event_id": event_id})
             return event if _update_landed(event, body) else None
 
         landed = await client.post("/v1/events/update", body, reconcile=reconcile)
-        event = landed if landed.get("id") else await client.get("/v1/events/get", {"event_id": event_id})
-        return ActionResult(data={"event": event})
+        event = landed if isinstance(landed.get("id"), str) and landed["id"] else None
+        return ActionResult(data={"event": event or await _read_back(client, event_id, body)})
+
+
+async def _read_back(client: LumaClient, event_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+    """The event in full after a write that succeeded. If only this read fails, the write still happened:
+    answer with what was sent (a failure here would invite a retry, and a retried create is a duplicate)."""
+    try:
+        return await client.get_object("/v1/events/get", {"event_id": event_id})
+    except LumaError:
+        fields = {key: value for key, value in sent.items() if key not in ("event_id", "suppress_notifications")}
+        return {**fields, "id": event_id}
 
 
 async def _updated_times(
@@ -293,22 +319,22 @@ async def _updated_times(
     how Luma treats a lone start (undocumented). A lone end or duration counts from the current start."""
     for value, field in ((start_in, "start_at"), (end_in, "end_at")):
         if value is not None:
-            parse_datetime(value, field, zone)  # reject a malformed time before anything is sent
+            parse_datetime(value, field, zone, require_time=True)  # reject it before anything is sent
     current: dict[str, Any] = {}
     # A time without offset and without a new timezone is read in the event's own timezone.
     if zone is None or start_in is None or (end_in is None and duration is None):
-        current = await client.get("/v1/events/get", {"event_id": event_id})
+        current = await client.get_object("/v1/events/get", {"event_id": event_id})
         zone = zone or _known_zone(current.get("timezone"))
-    start = parse_datetime(start_in, "start_at", zone) if start_in is not None else None
-    end = parse_datetime(end_in, "end_at", zone) if end_in is not None else None
+    start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
+    end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
     old_start, old_end = _instant(current.get("start_at")), _instant(current.get("end_at"))
     base = start or old_start
     if duration is not None:
         if base is None:
             raise LumaResponseError("Luma did not return the event's start, so duration_minutes cannot be applied.")
-        end = base + timedelta(minutes=duration)
+        end = _later(base, timedelta(minutes=duration))
     elif end is None and start is not None and old_start is not None and old_end is not None:
-        end = start + (old_end - old_start)
+        end = _later(start, old_end - old_start)
     if base is not None and end is not None and end <= base:
         raise InputError(
             f"end_at ({to_luma_datetime(end)}) must be after the event's start ({to_luma_datetime(base)}). "
@@ -398,22 +424,48 @@ class CreateTicketTypeAction(ActionHandler):
             }
         )
         client = LumaClient(context)
+        # Luma has no idempotency key: what exists before the write can never be taken for what this run made.
+        existing = {entry.get("id") for entry in await _ticket_types(client, event_id)}
 
         async def reconcile() -> Any:
-            data = await client.get("/v1/events/ticket-types/list", {"event_id": event_id, "include_hidden": "true"})
-            for entry in data.get("entries") or []:
-                same_price = (entry.get("cents") or 0) == (body.get("cents") or 0)
-                if (
-                    isinstance(entry, dict)
-                    and entry.get("name") == body["name"]
-                    and entry.get("type") == kind
-                    and same_price
-                ):
+            for entry in await _ticket_types(client, event_id):
+                if entry.get("id") not in existing and _ticket_type_matches(entry, body):
                     return entry
             return None
 
         ticket_type = await client.post("/v1/events/ticket-types/create", body, reconcile=reconcile)
         return ActionResult(data={"ticket_type": ticket_type})
+
+
+async def _ticket_types(client: LumaClient, event_id: str) -> list[dict[str, Any]]:
+    # Luma types include_hidden as a string, not a boolean.
+    data = await client.get("/v1/events/ticket-types/list", {"event_id": event_id, "include_hidden": "true"})
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        raise LumaResponseError("Luma's answer listing ticket types had no list of entries; retry later.")
+    return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _ticket_type_matches(entry: dict[str, Any], body: dict[str, Any]) -> bool:
+    """True when every field sent shows on the ticket type with the sent value."""
+    for key, sent in body.items():
+        value = entry.get(key)
+        if key == "event_id":
+            continue
+        if key == "currency":
+            same = isinstance(value, str) and value.lower() == sent.lower()
+        elif key in ("valid_start_at", "valid_end_at"):
+            # A date may come back as a date-time at midnight.
+            same = isinstance(value, str) and value.strip()[:10] == sent
+        elif isinstance(sent, bool):
+            same = bool(value) == sent
+        elif key == "name":
+            same = isinstance(value, str) and value.strip() == sent.strip()
+        else:
+            same = value == sent
+        if not same:
+            return False
+    return True
 
 
 @luma.action("list_coupons")
@@ -475,14 +527,61 @@ class CreateCouponAction(ActionHandler):
             }
         )
         client = LumaClient(context)
+        conflicts: list[LumaError] = []
 
         async def reconcile() -> Any:
             # Luma treats codes case-insensitively, so a code is unique per event whatever its case.
             async for page in client.pages("/v1/events/coupons/list", {"event_id": event_id}):
                 for entry in page.entries:
                     if str(entry.get("code", "")).lower() == code.lower():
-                        return entry
+                        if _coupon_matches(entry, body):
+                            return entry
+                        conflicts.append(_code_taken(entry, event_id))
+                        raise conflicts[-1]
             return None
 
-        coupon = await client.post("/v1/events/coupons/create", body, reconcile=reconcile)
+        try:
+            coupon = await client.post("/v1/events/coupons/create", body, reconcile=reconcile)
+        except LumaUncertainWriteError:
+            # The client reports any failed recheck as uncertain; a code held by another coupon is certain.
+            if conflicts:
+                raise conflicts[0] from None
+            raise
         return ActionResult(data={"coupon": coupon})
+
+
+def _coupon_matches(entry: dict[str, Any], body: dict[str, Any]) -> bool:
+    """True when the coupon found carries the terms that were sent (discount, uses, ticket type, validity)."""
+    discount = body["discount"]
+    if discount["discount_type"] == "percent":
+        if not _same_number(entry.get("percent_off"), discount["percent_off"]):
+            return False
+    else:
+        currency = entry.get("currency")
+        if not _same_number(entry.get("cents_off"), discount["cents_off"]) or not (
+            isinstance(currency, str) and currency.lower() == discount["currency"].lower()
+        ):
+            return False
+    if not _same_number(entry.get("remaining_count"), body["remaining_count"]):
+        return False
+    if entry.get("event_ticket_type_id") != body.get("event_ticket_type_id"):
+        return False
+    return all(
+        _instant(entry.get(key)) == _instant(body[key]) for key in ("valid_start_at", "valid_end_at") if key in body
+    )
+
+
+def _same_number(value: Any, sent: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == sent
+
+
+def _code_taken(entry: dict[str, Any], event_id: str) -> LumaInvalidRequestError:
+    if entry.get("percent_off") is not None:
+        terms = f"{entry['percent_off']}% off"
+    else:
+        terms = f"cents_off {entry.get('cents_off')} {str(entry.get('currency') or '').upper()}".strip()
+    return LumaInvalidRequestError(
+        f"Coupon code '{entry.get('code')}' already exists on event {event_id} with different terms ({terms}, "
+        f"{entry.get('remaining_count')} uses left, id {entry.get('id')}); no new coupon was created. Codes are "
+        "case-insensitive, so choose another code, or use the existing coupon (see list_coupons)."
+    )

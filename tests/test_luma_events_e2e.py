@@ -82,6 +82,11 @@ class TestGetEvents:
     async def test_unknown_event(self, luma_emulator, live_context):
         failed(await run("get_events", {"event_api_id": "evt-doesnotexist"}, live_context), "404")
 
+    async def test_event_without_id_is_a_clear_error(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("GET /v1/events/get", body={})
+        failed(await run("get_events", {"event_api_id": event["id"]}, live_context), "/v1/events/get", "no id")
+
 
 class TestCreateEvent:
     INPUTS = {
@@ -130,6 +135,45 @@ class TestCreateEvent:
         assert data["event"]["id"] != earlier["id"]
         assert len([e for e in luma_emulator.events() if e["name"] == "Founders Breakfast"]) == 2
 
+    @pytest.mark.parametrize(
+        ("start_at", "minutes", "start_utc"),
+        [
+            ("2026-03-08T01:00", 120, "2026-03-08T06:00:00.000Z"),  # clocks spring forward at 02:00
+            ("2026-11-01T00:30", 120, "2026-11-01T04:30:00.000Z"),  # clocks fall back at 02:00
+            ("2026-03-08T02:30", 60, "2026-03-08T07:30:00.000Z"),  # a local time that does not exist
+        ],
+    )
+    async def test_duration_is_elapsed_time_across_dst(self, luma_emulator, live_context, start_at, minutes, start_utc):
+        inputs = {"name": "Night", "start_at": start_at, "timezone": "America/New_York", "duration_minutes": minutes}
+        data = ok(await run("create_event", inputs, live_context))
+        stored = luma_emulator.event(data["event"]["id"])
+        assert stored["start_at"] == start_utc
+        assert instant(stored["end_at"]) - instant(stored["start_at"]) == timedelta(minutes=minutes)
+        assert stored["duration_interval"] == f"PT{minutes // 60}H"
+
+    async def test_start_without_time_of_day_is_refused(self, luma_emulator, live_context):
+        inputs = dict(self.INPUTS, start_at="2030-05-01")
+        failed(await run("create_event", inputs, live_context), "start_at", "no time of day")
+        assert luma_emulator.requests == []
+
+    async def test_timezone_is_stored_canonical(self, luma_emulator, live_context):
+        data = ok(await run("create_event", dict(self.INPUTS, timezone=" pacific/AUCKLAND "), live_context))
+        assert luma_emulator.event(data["event"]["id"])["timezone"] == "Pacific/Auckland"
+
+    async def test_read_back_failing_still_reports_the_created_event(self, luma_emulator, live_context, no_sleep):
+        luma_emulator.inject("GET /v1/events/get", status=503, times=3)
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        (stored,) = luma_emulator.events()
+        assert data["event"]["id"] == stored["id"]
+        assert (data["event"]["name"], data["event"]["start_at"]) == (stored["name"], stored["start_at"])
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
+        assert len(luma_emulator.requests_to("/v1/events/get")) == 3
+
+    async def test_read_back_without_id_still_reports_the_created_event(self, luma_emulator, live_context):
+        luma_emulator.inject("GET /v1/events/get", body={})
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
+
     async def test_taken_slug_is_reported(self, luma_emulator, live_context):
         luma_emulator.seed_events(1, slug="founders-breakfast")
         failed(await run("create_event", self.INPUTS, live_context), "400", "already taken")
@@ -158,6 +202,45 @@ class TestUpdateEvent:
         # 19:00 in Auckland summer time (UTC+13).
         assert data["event"]["start_at"] == "2030-01-10T06:00:00.000Z"
         assert data["event"]["end_at"] == "2030-01-10T08:00:00.000Z"
+
+    async def test_lone_start_keeps_the_length_across_dst(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(
+            1, start_at="2026-03-01T23:00:00.000Z", end_at="2026-03-02T02:00:00.000Z", timezone="America/New_York"
+        )[0]
+        # 00:30 EST on the night clocks spring forward; the event stays 3 hours long.
+        data = ok(
+            await run("update_event", {"event_api_id": event["id"], "start_at": "2026-03-08T00:30"}, live_context)
+        )
+        stored = luma_emulator.event(event["id"])
+        assert data["event"] == stored
+        assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T05:30:00.000Z", "2026-03-08T08:30:00.000Z")
+        assert stored["duration_interval"] == "PT3H"
+
+    async def test_new_start_with_duration_across_dst(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {
+            "event_api_id": event["id"],
+            "start_at": "2026-03-08T02:30",
+            "duration_minutes": 60,
+            "timezone": "america/new_york",
+        }
+        ok(await run("update_event", inputs, live_context))
+        stored = luma_emulator.event(event["id"])
+        assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T07:30:00.000Z", "2026-03-08T08:30:00.000Z")
+        assert stored["timezone"] == "America/New_York"
+
+    async def test_end_without_time_of_day_is_refused(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        failed(await run("update_event", {"event_api_id": event["id"], "end_at": "2030-01-10"}, live_context), "end_at")
+        assert luma_emulator.requests_to("/v1/events/update") == []
+
+    async def test_read_back_failing_reports_what_was_sent(self, luma_emulator, live_context, no_sleep):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("GET /v1/events/get", status=503, times=3)
+        data = ok(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
+        assert data == {"event": {"id": event["id"], "name": "Renamed"}}
+        assert luma_emulator.event(event["id"])["name"] == "Renamed"
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
     async def test_end_before_start_is_refused_before_any_write(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]
@@ -226,6 +309,28 @@ class TestCreateTicketType:
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
         assert luma_emulator.requests_to("/v1/events/ticket-types/list")[0].query_values("include_hidden") == ["true"]
 
+    @pytest.mark.parametrize("fault", [{"drop_after_work": True}, {"status": 503}])
+    async def test_identical_ticket_type_from_before_is_not_taken_for_the_new_one(
+        self, luma_emulator, live_context, fault
+    ):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "cents": 1500, "currency": "usd"}
+        before = ok(await run("create_ticket_type", inputs, live_context))["ticket_type"]
+        luma_emulator.inject("POST /v1/events/ticket-types/create", **fault)
+        data = ok(await run("create_ticket_type", inputs, live_context))
+        early = [t["id"] for t in luma_emulator.ticket_types(event["id"]) if t["name"] == "Early"]
+        assert data["ticket_type"]["id"] != before["id"]
+        assert early == [before["id"], data["ticket_type"]["id"]]
+
+    async def test_lost_response_with_other_terms_is_not_taken_for_the_new_one(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {"event_api_id": event["id"], "name": "Crew", "type": "free", "is_hidden": True, "max_capacity": 5}
+        luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
+        data = ok(await run("create_ticket_type", inputs, live_context))
+        stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
+        assert (stored["is_hidden"], stored["max_capacity"]) == (True, 5)
+        assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
+
 
 class TestListCoupons:
     async def test_pages_with_limit_and_cursor(self, luma_emulator, live_context):
@@ -286,6 +391,29 @@ class TestCreateCoupon:
         assert launch == [data["coupon"]]
         assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
         assert len(luma_emulator.requests_to("/v1/events/coupons/list")) == 2
+
+    async def test_lost_answer_with_code_held_by_other_terms_is_an_error(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        add_coupon(luma_emulator, event["id"], "LAUNCH", discount_type="percent", percent_off=10)
+        luma_emulator.inject("POST /v1/events/coupons/create", status=503)
+        inputs = {"event_api_id": event["id"], "code": "launch", "percent_off": 15}
+        failed(
+            await run("create_coupon", inputs, live_context),
+            "already exists",
+            "different terms",
+            "case-insensitive",
+        )
+        (coupon,) = luma_emulator.coupons(event["id"])
+        assert (coupon["code"], coupon["percent_off"]) == ("LAUNCH", 10)
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+
+    async def test_lost_answer_with_code_held_by_same_terms_is_that_coupon(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "code": "TENOFF", "amount_off": 10, "currency": "eur"}
+        data = ok(await run("create_coupon", inputs, live_context))
+        assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
+        assert data["coupon"]["cents_off"] == 1000
 
     async def test_existing_code_in_other_case_is_reported(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]

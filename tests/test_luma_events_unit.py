@@ -92,6 +92,20 @@ def requests(ctx):
     return [request(call) for call in ctx.fetch.call_args_list]
 
 
+def sent_body(ctx):
+    """The JSON body of the one POST."""
+    (body,) = [r[3] for r in requests(ctx) if r[0] == "POST"]
+    return body
+
+
+def listed(*entries):
+    return ok({"entries": list(entries)})
+
+
+def unavailable():
+    return HTTPError(503, "Service Unavailable", {"message": "down"})
+
+
 async def run(name, inputs, ctx):
     return await luma.execute_action(name, inputs, ctx)
 
@@ -199,6 +213,19 @@ class TestGetEvents:
         assert result.type == ResultType.ACTION_ERROR
         assert "404" in result.result.message and "Event evt-x not found" in result.result.message
 
+    @pytest.mark.parametrize("answer", [{}, {"id": ""}, {"id": 42, "name": "X"}, {"event": {"id": "evt-abc123"}}])
+    async def test_event_without_id_is_a_clear_error(self, mock_context, answer):
+        mock_context.fetch.return_value = ok(answer)
+        result = await run("get_events", {"event_api_id": "evt-abc123"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR, result.result
+        assert "/v1/events/get" in result.result.message and "no id" in result.result.message
+
+    @pytest.mark.parametrize("inputs", [{"after": "2026-03-01"}, {"before": "2026-03-01"}])
+    async def test_window_may_be_a_date(self, mock_context, inputs):
+        mock_context.fetch.return_value = page([])
+        assert (await run("get_events", inputs, mock_context)).type == ResultType.ACTION
+        assert ("after" if "after" in inputs else "before", "2026-03-01T00:00:00.000Z") in requests(mock_context)[0][2]
+
     async def test_rate_limited_beyond_budget(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = RateLimitError(30, 429, "Rate limit exceeded", "")
         result = await run("get_events", {}, mock_context)
@@ -239,6 +266,54 @@ class TestCreateEvent:
         await run("create_event", dict(inputs, duration_minutes=90), mock_context)
         body = requests(mock_context)[0][3]
         assert body["start_at"] == "2026-06-30T21:30:00.000Z" and body["end_at"] == "2026-06-30T23:00:00.000Z"
+
+    @pytest.mark.parametrize(
+        ("start_at", "minutes", "start_utc", "end_utc"),
+        [
+            # Spring forward (02:00 EST -> 03:00 EDT): two hours of elapsed time, not one.
+            ("2026-03-08T01:00:00", 120, "2026-03-08T06:00:00.000Z", "2026-03-08T08:00:00.000Z"),
+            # Fall back (02:00 EDT -> 01:00 EST): two hours, not three.
+            ("2026-11-01T00:30:00", 120, "2026-11-01T04:30:00.000Z", "2026-11-01T06:30:00.000Z"),
+            # 02:30 does not exist that night; it is read as EST, and the end still comes an hour later.
+            ("2026-03-08T02:30:00", 60, "2026-03-08T07:30:00.000Z", "2026-03-08T08:30:00.000Z"),
+        ],
+    )
+    async def test_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, start_utc, end_utc):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        inputs = dict(self.BASIC, start_at=start_at, duration_minutes=minutes)
+        assert (await run("create_event", inputs, mock_context)).type == ResultType.ACTION
+        body = requests(mock_context)[0][3]
+        assert (body["start_at"], body["end_at"]) == (start_utc, end_utc)
+
+    async def test_timezone_is_sent_canonical(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        result = await run("create_event", dict(self.BASIC, timezone="  america/new_york "), mock_context)
+        assert result.type == ResultType.ACTION
+        body = requests(mock_context)[0][3]
+        assert body["timezone"] == "America/New_York" and body["start_at"] == "2026-03-01T23:00:00.000Z"
+
+    async def test_read_back_failing_still_reports_the_created_event(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok({"id": "evt-new"}), unavailable(), unavailable(), unavailable()]
+        result = await run("create_event", dict(self.BASIC, duration_minutes=60, slug="py-meetup"), mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {
+            "event": {
+                "id": "evt-new",
+                "name": "Python Meetup",
+                "start_at": "2026-03-01T23:00:00.000Z",
+                "end_at": "2026-03-02T00:00:00.000Z",
+                "timezone": "America/New_York",
+                "slug": "py-meetup",
+            }
+        }
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET", "GET"]
+
+    async def test_read_back_without_id_still_reports_the_created_event(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-new"}), ok({})]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data["event"]["id"] == "evt-new"
+        assert result.result.data["event"]["name"] == "Python Meetup"
 
     async def test_without_end_leaves_length_to_luma(self, mock_context):
         mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
@@ -296,6 +371,9 @@ class TestCreateEvent:
             ({"end_at": "2026-03-01T18:00:00"}, ["end_at", "after start_at"]),
             ({"end_at": "2026-03-01T20:00:00", "duration_minutes": 60}, ["end_at", "duration_minutes", "not both"]),
             ({"start_at": "01/03/2026 6pm"}, ["start_at", "ISO 8601"]),
+            ({"start_at": "2026-03-01"}, ["start_at", "no time of day"]),
+            ({"start_at": " 2026-03-01 "}, ["start_at", "no time of day"]),
+            ({"end_at": "2026-03-02"}, ["end_at", "no time of day"]),
         ],
     )
     async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
@@ -312,6 +390,7 @@ class TestCreateEvent:
             {"cover_url": "https://example.com/a.png"},
             {"visibility": "hidden"},
             {"max_capacity": 0},
+            {"max_capacity": 1000001},
             {"duration_minutes": 0},
             {"coordinate": {"latitude": 95, "longitude": 0}},
             {"feedback_email": {"enabled": True, "delay": "2 hours"}},
@@ -444,6 +523,62 @@ class TestUpdateEvent:
         await run("update_event", {"event_api_id": "evt-abc123", "duration_minutes": 45}, mock_context)
         assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "end_at": "2026-03-01T23:45:00.000Z"}
 
+    async def test_lone_start_keeps_the_length_across_dst(self, mock_context):
+        three_hours = dict(EVENT, end_at="2026-03-02T02:00:00.000Z")
+        mock_context.fetch.side_effect = [ok(three_hours), ok({}), ok(EVENT)]
+        # 00:30 EST on the night clocks spring forward: the event still lasts 3 hours of elapsed time.
+        await run("update_event", {"event_api_id": "evt-abc123", "start_at": "2026-03-08T00:30"}, mock_context)
+        assert requests(mock_context)[1][3] == {
+            "event_id": "evt-abc123",
+            "start_at": "2026-03-08T05:30:00.000Z",
+            "end_at": "2026-03-08T08:30:00.000Z",
+        }
+
+    @pytest.mark.parametrize(
+        ("start_at", "minutes", "end_utc"),
+        [
+            ("2026-03-08T01:00:00", 120, "2026-03-08T08:00:00.000Z"),
+            ("2026-11-01T00:30:00", 120, "2026-11-01T06:30:00.000Z"),
+            ("2026-03-08T02:30:00", 60, "2026-03-08T08:30:00.000Z"),
+        ],
+    )
+    async def test_start_with_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, end_utc):
+        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        inputs = {
+            "event_api_id": "evt-abc123",
+            "start_at": start_at,
+            "duration_minutes": minutes,
+            "timezone": "America/New_York",
+        }
+        assert (await run("update_event", inputs, mock_context)).type == ResultType.ACTION
+        assert requests(mock_context)[0][3]["end_at"] == end_utc
+
+    async def test_lone_duration_in_the_events_timezone_across_dst(self, mock_context):
+        before_change = dict(EVENT, start_at="2026-03-08T06:00:00.000Z", end_at="2026-03-08T07:00:00.000Z")
+        mock_context.fetch.side_effect = [ok(before_change), ok({}), ok(EVENT)]
+        await run("update_event", {"event_api_id": "evt-abc123", "duration_minutes": 120}, mock_context)
+        assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "end_at": "2026-03-08T08:00:00.000Z"}
+
+    async def test_timezone_is_sent_canonical(self, mock_context):
+        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "timezone": " europe/LONDON"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert requests(mock_context)[0][3] == {"event_id": "evt-abc123", "timezone": "Europe/London"}
+
+    async def test_current_event_without_id_is_a_clear_error(self, mock_context):
+        mock_context.fetch.side_effect = [ok({})]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "start_at": "2026-06-01T18:00"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "no id" in result.result.message
+        assert [r[0] for r in requests(mock_context)] == ["GET"]
+
+    async def test_read_back_failing_reports_what_was_sent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok({}), unavailable(), unavailable(), unavailable()]
+        inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
+        result = await run("update_event", inputs, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"event": {"id": "evt-abc123", "name": "New name"}}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET", "GET"]
+
     async def test_lone_end_before_current_start_is_refused(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT)]
         result = await run(
@@ -462,13 +597,18 @@ class TestUpdateEvent:
             ({"end_at": "2026-03-01T22:00:00Z", "duration_minutes": 30}, ["not both"]),
             ({"start_at": "2026-06-01T20:00:00Z", "end_at": "2026-06-01T19:00:00Z", "timezone": "UTC"}, ["end_at"]),
             ({"start_at": "tomorrow"}, ["start_at", "ISO 8601"]),
+            ({"start_at": "2026-06-01"}, ["start_at", "no time of day"]),
+            ({"end_at": "2026-06-01", "timezone": "UTC"}, ["end_at", "no time of day"]),
+            ({"end_at": "2026-06-01"}, ["end_at", "no time of day"]),
         ],
     )
     async def test_invalid_input_is_refused_before_sending(self, mock_context, inputs, words):
         result = await run("update_event", dict(inputs, event_api_id="evt-abc123"), mock_context)
         assert_input_error(result, mock_context, *words)
 
-    @pytest.mark.parametrize("extra", [{"visibility": "secret"}, {"slug": "x"}, {"api_id": "evt-1"}])
+    @pytest.mark.parametrize(
+        "extra", [{"visibility": "secret"}, {"slug": "x"}, {"api_id": "evt-1"}, {"max_capacity": 1000001}]
+    )
     async def test_schema_rejects(self, mock_context, extra):
         result = await run("update_event", dict(extra, event_api_id="evt-abc123"), mock_context)
         assert_schema_error(result, mock_context)
@@ -555,24 +695,27 @@ class TestListTicketTypes:
 
 
 class TestCreateTicketType:
+    LIST = ("GET", "/v1/events/ticket-types/list", [("event_id", "evt-1"), ("include_hidden", "true")], None)
+
     async def test_free(self, mock_context):
         free = dict(TICKET_TYPE, id="ttype-free", name="Community", type="free", cents=None, currency=None)
-        mock_context.fetch.return_value = ok(free)
+        mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok(free)]
         inputs = {"event_api_id": "evt-abc123", "name": "Community", "type": "free", "max_capacity": 50}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"ticket_type": free}
         assert requests(mock_context) == [
+            ("GET", "/v1/events/ticket-types/list", [("event_id", "evt-abc123"), ("include_hidden", "true")], None),
             (
                 "POST",
                 "/v1/events/ticket-types/create",
                 [],
                 {"event_id": "evt-abc123", "name": "Community", "type": "free", "max_capacity": 50},
-            )
+            ),
         ]
 
     async def test_paid_with_every_field(self, mock_context):
-        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
         inputs = {
             "event_api_id": "evt-abc123",
             "name": "VIP",
@@ -586,7 +729,7 @@ class TestCreateTicketType:
             "valid_end_at": " 2026-02-28 ",
         }
         await run("create_ticket_type", inputs, mock_context)
-        assert requests(mock_context)[0][3] == {
+        assert sent_body(mock_context) == {
             "event_id": "evt-abc123",
             "name": "VIP",
             "type": "paid",
@@ -604,15 +747,15 @@ class TestCreateTicketType:
         [("19.99", "usd", 1999), (25, "usd", 2500), (0.1, "eur", 10), ("1500", "jpy", 1500), ("1.234", "kwd", 1234)],
     )
     async def test_decimal_price_converted_exactly(self, mock_context, price, currency, cents):
-        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "price": price, "currency": currency}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION
-        body = requests(mock_context)[0][3]
+        body = sent_body(mock_context)
         assert body["cents"] == cents and body["currency"] == currency and "price" not in body
 
     async def test_pay_what_you_want(self, mock_context):
-        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
         inputs = {
             "event_api_id": "evt-1",
             "name": "Supporter",
@@ -623,7 +766,7 @@ class TestCreateTicketType:
             "min_cents": 300,
         }
         await run("create_ticket_type", inputs, mock_context)
-        body = requests(mock_context)[0][3]
+        body = sent_body(mock_context)
         assert (body["cents"], body["is_flexible"], body["min_cents"]) == (1000, True, 300)
 
     @pytest.mark.parametrize(
@@ -644,6 +787,7 @@ class TestCreateTicketType:
             ({"type": "paid", "price": "19.999", "currency": "usd"}, ["19.999", "USD"]),
             ({"type": "paid", "price": "10.5", "currency": "jpy"}, ["10.5", "JPY"]),
             ({"type": "paid", "price": "1", "currency": "solana_sol"}, ["solana_sol", "cents"]),
+            ({"type": "paid", "price": "90071992547409.92", "currency": "usd"}, ["larger than any price"]),
             ({"type": "free", "valid_start_at": "2026-03-02", "valid_end_at": "2026-03-01"}, ["valid_end_at"]),
             ({"type": "free", "valid_start_at": "2026-13-01"}, ["2026-13-01", "YYYY-MM-DD"]),
         ],
@@ -662,37 +806,125 @@ class TestCreateTicketType:
             {"type": "paid", "cents": -1, "currency": "usd"},
             {"type": "paid", "cents": 10.5, "currency": "usd"},
             {"type": "paid", "cents": 100, "currency": "USD"},
+            {"type": "paid", "cents": 9007199254740992, "currency": "usd"},
+            {"type": "paid", "cents": 500, "currency": "usd", "is_flexible": True, "min_cents": 9007199254740992},
             {"type": "free", "valid_start_at": "2026-03-01T10:00:00Z"},
             {"type": "free", "max_capacity": 0},
+            {"type": "free", "max_capacity": 1000001},
         ],
     )
     async def test_schema_rejects(self, mock_context, extra):
         result = await run("create_ticket_type", dict(extra, event_api_id="evt-1", name="VIP"), mock_context)
         assert_schema_error(result, mock_context)
 
+    async def test_largest_amounts_are_accepted(self, mock_context):
+        mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
+        inputs = {
+            "event_api_id": "evt-1",
+            "name": "VIP",
+            "type": "paid",
+            "cents": 9007199254740991,
+            "currency": "usd",
+            "max_capacity": 1000000,
+        }
+        assert (await run("create_ticket_type", inputs, mock_context)).type == ResultType.ACTION
+        assert sent_body(mock_context)["cents"] == 9007199254740991
+
     async def test_lost_response_finds_the_ticket_type(self, mock_context, no_sleep):
         cheaper = dict(TICKET_TYPE, id="ttype-cheap", cents=1000)
-        mock_context.fetch.side_effect = [lost(), ok({"entries": [cheaper, TICKET_TYPE]})]
+        mock_context.fetch.side_effect = [listed(cheaper), lost(), listed(cheaper, TICKET_TYPE)]
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "price": "25", "currency": "usd"}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.result.data == {"ticket_type": TICKET_TYPE}
         sent = requests(mock_context)
-        assert [r[0] for r in sent] == ["POST", "GET"]
-        assert sent[1][1:3] == ("/v1/events/ticket-types/list", [("event_id", "evt-1"), ("include_hidden", "true")])
+        assert [r[0] for r in sent] == ["GET", "POST", "GET"]
+        assert sent[0] == sent[2] == self.LIST
+
+    async def test_lost_response_ignores_an_identical_ticket_type_that_existed_before(self, mock_context, no_sleep):
+        # The same name, type and price existed before this run: it is not what this run created.
+        created = dict(TICKET_TYPE, id="ttype-new")
+        mock_context.fetch.side_effect = [listed(TICKET_TYPE), lost(), listed(TICKET_TYPE), ok(created)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.result.data == {"ticket_type": created}
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "POST"]
+
+    @pytest.mark.parametrize(
+        ("extra", "differs"),
+        [
+            ({"max_capacity": 20}, {"max_capacity": 30}),
+            ({"description": "Front row"}, {"description": "Back row"}),
+            ({"is_hidden": True}, {"is_hidden": False}),
+            ({"require_approval": True}, {"require_approval": False}),
+            ({"valid_start_at": "2026-02-01"}, {"valid_start_at": "2026-02-02"}),
+            ({"valid_end_at": "2026-02-28"}, {"valid_end_at": None}),
+            ({"is_flexible": True}, {"is_flexible": False}),
+            ({"is_flexible": True, "min_cents": 500}, {"is_flexible": True, "min_cents": 100}),
+            ({}, {"currency": "eur"}),
+        ],
+    )
+    async def test_lost_response_compares_every_field_sent(self, mock_context, no_sleep, extra, differs):
+        other = dict(TICKET_TYPE, id="ttype-someone-elses", **differs)
+        created = dict(TICKET_TYPE, id="ttype-new", **extra)
+        mock_context.fetch.side_effect = [listed(), lost(), listed(other), ok(created)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd", **extra}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.result.data == {"ticket_type": created}
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "POST"]
+
+    async def test_lost_response_matches_currency_case_and_date_rendering(self, mock_context, no_sleep):
+        landed = dict(
+            TICKET_TYPE,
+            id="ttype-new",
+            currency="USD",
+            max_capacity=20,
+            description="Front row",
+            is_hidden=True,
+            valid_start_at="2026-02-01T00:00:00.000Z",
+        )
+        mock_context.fetch.side_effect = [listed(), lost(), listed(landed)]
+        inputs = {
+            "event_api_id": "evt-1",
+            "name": "VIP",
+            "type": "paid",
+            "cents": 2500,
+            "currency": "usd",
+            "max_capacity": 20,
+            "description": "Front row",
+            "is_hidden": True,
+            "valid_start_at": "2026-02-01",
+        }
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.result.data == {"ticket_type": landed}
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
 
     async def test_lost_response_not_landed_is_sent_once_more(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [lost(), ok({"entries": []}), ok(TICKET_TYPE)]
+        mock_context.fetch.side_effect = [listed(), lost(), listed(), ok(TICKET_TYPE)]
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.result.data == {"ticket_type": TICKET_TYPE}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST"]
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "POST"]
+
+    async def test_unreadable_ticket_types_stop_before_sending(self, mock_context):
+        mock_context.fetch.return_value = ok({"data": []})
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "free"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "no list of entries" in result.result.message
+        assert [r[0] for r in requests(mock_context)] == ["GET"]
+
+    async def test_unknown_event_stops_before_sending(self, mock_context):
+        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        result = await run("create_ticket_type", {"event_api_id": "evt-x", "name": "VIP", "type": "free"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "Event evt-x not found" in result.result.message
+        assert [r[0] for r in requests(mock_context)] == ["GET"]
 
     async def test_luma_rejection(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Invalid max_capacity"})
+        rejection = HTTPError(400, "Bad Request", {"message": "Invalid max_capacity"})
+        mock_context.fetch.side_effect = [listed(), rejection]
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "free"}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Invalid max_capacity" in result.result.message
-        assert mock_context.fetch.call_count == 1
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST"]
 
 
 # ---- list_coupons ------------------------------------------------------------------------------------------
@@ -834,6 +1066,7 @@ class TestCreateCoupon:
             {"amount_off": "-1", "currency": "usd"},
             {"cents_off": 100, "currency": "USD"},
             {"cents_off": 100, "currency": "xyz"},
+            {"cents_off": 9007199254740992, "currency": "usd"},
             {"percent_off": 5, "remaining_count": 1000001},
             {"percent_off": 5, "remaining_count": -1},
         ],
@@ -859,6 +1092,56 @@ class TestCreateCoupon:
             ("GET", "/v1/events/coupons/list"),
             ("GET", "/v1/events/coupons/list"),
         ]
+
+    @pytest.mark.parametrize(
+        ("inputs", "found"),
+        [
+            ({"percent_off": 50}, {"percent_off": 10}),
+            ({"percent_off": 50}, {"percent_off": None, "cents_off": 50, "currency": "usd"}),
+            ({"cents_off": 500, "currency": "usd"}, {"percent_off": None, "cents_off": 400, "currency": "usd"}),
+            ({"cents_off": 500, "currency": "usd"}, {"percent_off": None, "cents_off": 500, "currency": "eur"}),
+            ({"percent_off": 50, "remaining_count": 10}, {"remaining_count": 1000000}),
+            ({"percent_off": 50}, {"remaining_count": 10}),
+            ({"percent_off": 50, "event_ticket_type_id": "ttype-vip"}, {"event_ticket_type_id": None}),
+            ({"percent_off": 50}, {"event_ticket_type_id": "ttype-vip"}),
+            ({"percent_off": 50, "valid_end_at": "2026-03-31T00:00:00Z"}, {"valid_end_at": None}),
+        ],
+    )
+    async def test_lost_response_same_code_other_terms_is_an_error(self, mock_context, no_sleep, inputs, found):
+        existing = dict(COUPON, id="ecp-old", code="half", **found)
+        mock_context.fetch.side_effect = [unavailable(), page([existing])]
+        result = await run("create_coupon", dict(inputs, event_api_id="evt-1", code="HALF"), mock_context)
+        assert result.type == ResultType.ACTION_ERROR, result.result
+        message = result.result.message
+        for words in ("'half' already exists", "evt-1", "different terms", "case-insensitive", "ecp-old"):
+            assert words in message
+        assert "may or may not" not in message
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_lost_response_matches_amount_with_currency_in_any_case(self, mock_context, no_sleep):
+        stored = dict(
+            COUPON,
+            code="fiveoff",
+            percent_off=None,
+            cents_off=500,
+            currency="USD",
+            remaining_count=25,
+            event_ticket_type_id="ttype-vip",
+            valid_end_at="2026-03-31T00:00:00.000Z",
+        )
+        mock_context.fetch.side_effect = [lost(), page([stored])]
+        inputs = {
+            "event_api_id": "evt-1",
+            "code": "FIVEOFF",
+            "cents_off": 500,
+            "currency": "usd",
+            "remaining_count": 25,
+            "event_ticket_type_id": "ttype-vip",
+            "valid_end_at": "2026-03-31T00:00:00+00:00",
+        }
+        result = await run("create_coupon", inputs, mock_context)
+        assert result.result.data == {"coupon": stored}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
 
     async def test_lost_response_not_landed_is_sent_once_more(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [lost(), page([]), ok(COUPON)]
