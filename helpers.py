@@ -211,7 +211,13 @@ def api_key_from(auth: Any) -> str:
             key = auth.get("api_key")
     if not isinstance(key, str) or not key.strip():
         raise LumaAuthError(f"No Luma API key is connected. {API_KEY_HELP}")
-    return key.strip()
+    key = key.strip()
+    if not key.isprintable() or not key.isascii() or any(char.isspace() for char in key):
+        raise LumaAuthError(
+            "The connected Luma API key contains spaces, line breaks or other characters a key never has; "
+            f"paste it again exactly as Luma shows it. {API_KEY_HELP}"
+        )
+    return key
 
 
 def base_url() -> str:
@@ -377,27 +383,33 @@ class LumaClient:
         try:
             return await self._send("POST", path, json=body)
         except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
-            failure = error
+            failure, accepted = error, False
+        except LumaResponseError as error:
+            # A 2xx whose body cannot be read: Luma applied the write, so it is never sent again.
+            failure, accepted = error, True
         if reconcile is not None and self.time_left() > 2.0:
             try:
                 landed = await reconcile()
             except LumaError:
-                landed = None
-                recheck_failed = True
+                landed, recheck_failed = None, True
             else:
                 recheck_failed = False
             if landed is not None:
                 return landed
-            if not recheck_failed and self.time_left() > 2.0:
+            if not accepted and not recheck_failed and self.time_left() > 2.0:
                 try:
                     return await self._send("POST", path, json=body)
-                except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
+                except (LumaServerError, LumaNetworkError, LumaTimeoutError, LumaResponseError) as error:
                     # The one re-send lost its answer too: it may have landed, so never invite a blind retry.
-                    failure = error
+                    failure, accepted = error, isinstance(error, LumaResponseError)
+        outcome = (
+            "Luma accepted the request (2xx) but its answer could not be read, so it was not sent again"
+            if accepted
+            else "The request may or may not have been applied by Luma, so it was not re-sent automatically"
+        )
         raise LumaUncertainWriteError(
-            f"{failure.message} The request may or may not have been applied by Luma, so it was not re-sent "
-            "automatically. Check the current state (for example with the matching get/list action) before "
-            "retrying.",
+            f"{failure.message} {outcome}. Check the current state (for example with the matching get/list "
+            "action) before retrying.",
             status=failure.status,
             luma_message=failure.luma_message,
         )

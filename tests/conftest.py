@@ -64,7 +64,8 @@ async def luma_emulator(monkeypatch):
     """The local Luma over real HTTP on 127.0.0.1; the integration reaches it through LUMA_API_BASE_URL."""
     from luma_local import LumaEmulator
 
-    async with LumaEmulator(api_key=TEST_API_KEY) as emulator:
+    # validate_responses: an emulator answer that drifts from Luma's contract fails the test as a 500.
+    async with LumaEmulator(api_key=TEST_API_KEY, validate_responses=True) as emulator:
         monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
         yield emulator
 

@@ -136,6 +136,14 @@ class TestAuth:
             LumaClient(ctx)
         ctx.fetch.assert_not_called()
 
+    @pytest.mark.parametrize("key", ["abc\ndef", "abc def", "abc\x00", "clé-ünicode"])
+    def test_malformed_key_sends_nothing(self, make_context, key):
+        ctx = make_context(production_auth(key))
+        with pytest.raises(LumaAuthError, match="paste it again") as caught:
+            LumaClient(ctx)
+        assert key not in caught.value.message
+        ctx.fetch.assert_not_called()
+
     async def test_missing_key_through_action_is_a_clear_error(self, make_context):
         ctx = make_context({"auth_type": "Custom", "credentials": {"api_key": ""}})
         result = await luma.execute_action("get_self", {}, ctx)
@@ -259,6 +267,26 @@ class TestRetryPolicy:
         with pytest.raises(LumaUncertainWriteError, match="may or may not have been applied"):
             await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
         assert mock_context.fetch.call_count == 2
+
+    async def test_unreadable_answer_to_a_write_is_reconciled_not_resent(self, mock_context):
+        mock_context.fetch.return_value = ok("<html>Accepted</html>")
+
+        async def landed():
+            return {"id": "evt-found"}
+
+        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=landed)
+        assert result == {"id": "evt-found"}
+        assert mock_context.fetch.call_count == 1
+
+    async def test_unreadable_answer_not_found_is_never_resent(self, mock_context):
+        mock_context.fetch.return_value = ok(["not", "an", "object"])
+
+        async def absent():
+            return None
+
+        with pytest.raises(LumaUncertainWriteError, match=r"accepted the request \(2xx\)"):
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
+        assert mock_context.fetch.call_count == 1
 
     async def test_post_uncertain_when_the_recheck_fails(self, mock_context):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()

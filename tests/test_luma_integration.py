@@ -37,3 +37,16 @@ async def test_list_people(real_context):
     result = await luma.execute_action("list_people", {"limit": 3}, real_context)
     assert result.type == ResultType.ACTION, result.result
     assert len(result.result.data["people"]) <= 3
+
+
+async def test_unknown_guest_email_is_a_404(real_context):
+    """The lost-answer checks of add_guests and send_invites rely on Luma answering 404 for an unknown email."""
+    events = await luma.execute_action("get_events", {"limit": 1}, real_context)
+    if not events.result.data["events"]:
+        pytest.skip("the calendar has no event to look in")
+    event_id = events.result.data["events"][0]["id"]
+    result = await luma.execute_action(
+        "get_guests", {"event_api_id": event_id, "email": "no-such-guest-7f3a@example.com"}, real_context
+    )
+    assert result.type == ResultType.ACTION_ERROR
+    assert "No guest with email" in result.result.message
