@@ -16,6 +16,9 @@ _EMAIL = re.compile(rf"^[\w.!#$%&'*+/=?^`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
 # Largest integer a JavaScript client (Luma's API) holds exactly; amounts beyond it would be silently rounded.
 MAX_MINOR_UNITS = 9_007_199_254_740_991
 
+# Event dates outside this range are typing mistakes, and beyond year 9999 date arithmetic overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
 # Names zoneinfo knows that are not places: an event's time zone must be a real IANA location.
 _NOT_PLACES = {"localtime", "factory", "posixrules"}
 _ZONE_BY_LOWER: dict[str, str] = {}
@@ -106,10 +109,21 @@ def parse_datetime(value: str, field: str, zone: str | None = None, *, require_t
             f"'{value}' in {field} has no time of day. Give one, e.g. {text[:10]}T18:00 (read in the event's "
             "timezone) or with an offset such as 18:00:00Z."
         )
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise InputError(f"'{value}' in {field} is outside {EARLIEST_YEAR}-{LATEST_YEAR}; check the year.")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else timezone.utc)
-    if moment.year < 1900:
-        raise InputError(f"'{value}' in {field} is too far in the past; check the year.")
+        if zone:
+            moment = moment.replace(tzinfo=ZoneInfo(zone))
+            # A wall-clock time skipped by a daylight-saving jump does not exist; refuse it rather than guess.
+            # A repeated (autumn) time is read as its first occurrence, as calendars do.
+            back = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
+            if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+                raise InputError(
+                    f"'{value}' in {field} does not exist in {zone}: the clocks jump forward over it. Use a time "
+                    f"after the change (e.g. {back.strftime('%H:%M')}), or give an explicit UTC offset."
+                )
+        else:
+            moment = moment.replace(tzinfo=timezone.utc)
     return moment
 
 

@@ -88,6 +88,19 @@ class TestDatetimes:
             parse_datetime("2026-03-01", "start_at", "UTC", require_time=True)
         assert parse_datetime("2026-03-01", "after").hour == 0
 
+    def test_a_skipped_local_time_is_refused(self):
+        with pytest.raises(InputError, match="does not exist in America/New_York.*03:30"):
+            parse_datetime("2026-03-08T02:30", "start_at", "America/New_York")
+        assert luma_datetime("2026-03-08T02:30-05:00", "start_at", "America/New_York") == "2026-03-08T07:30:00.000Z"
+
+    def test_a_repeated_local_time_is_its_first_occurrence(self):
+        assert luma_datetime("2026-11-01T01:30", "start_at", "America/New_York") == "2026-11-01T05:30:00.000Z"
+
+    @pytest.mark.parametrize("value", ["9999-12-31T23:00:00-05:00", "2201-01-01T00:00Z", "1899-12-31T23:59Z"])
+    def test_years_out_of_range(self, value):
+        with pytest.raises(InputError, match="outside 1900-2200"):
+            parse_datetime(value, "start_at")
+
     @pytest.mark.parametrize("value", ["tomorrow", "2026-02-30T10:00", "", "0099-01-01T00:00Z"])
     def test_invalid(self, value):
         with pytest.raises(InputError):
