@@ -109,8 +109,11 @@ def _minor_units(amount: Any, currency: str, field: str) -> int:
     return price_to_minor_units(amount, currency, field)
 
 
-async def _find_created_event(client: LumaClient, name: str, start: datetime, started: datetime) -> Any:
-    """The event this run created: same name and start, created no earlier than the run began."""
+async def _find_created_event(client: LumaClient, body: dict[str, Any], started: datetime) -> Any:
+    """The event this run created: same name and start, created no earlier than the run began, and no
+    structured field sent (end, timezone, visibility) showing another value."""
+    # Compare with the start as sent (Luma keeps milliseconds, the input may have had more).
+    start = _instant(body["start_at"])
     window = {
         "after": to_luma_datetime(start - RECONCILE_WINDOW),
         "before": to_luma_datetime(start + RECONCILE_WINDOW),
@@ -119,13 +122,27 @@ async def _find_created_event(client: LumaClient, name: str, start: datetime, st
         for entry in page.entries:
             created = _instant(entry.get("created_at"))
             if (
-                str(entry.get("name", "")).strip() == name.strip()
+                str(entry.get("name", "")).strip() == body["name"].strip()
                 and _instant(entry.get("start_at")) == start
                 and created is not None
                 and created >= started - CLOCK_SKEW
+                and not _created_event_differs(entry, body)
             ):
                 return entry
     return None
+
+
+def _created_event_differs(entry: dict[str, Any], body: dict[str, Any]) -> bool:
+    """True when the event shows another end, timezone or visibility than was sent: then another run made it.
+
+    Only structured fields count, and only when Luma shows a value: free text (description_md, meeting_url,
+    addresses) may come back re-rendered, and a false mismatch here would re-send the create, i.e. a duplicate.
+    What remains: an event with the same name, start and these fields created by another run within seconds."""
+    if "end_at" in body and entry.get("end_at") is not None and _instant(entry["end_at"]) != _instant(body["end_at"]):
+        return True
+    return any(
+        key in body and entry.get(key) is not None and entry[key] != body[key] for key in ("timezone", "visibility")
+    )
 
 
 def _update_landed(event: dict[str, Any], body: dict[str, Any]) -> bool:
@@ -226,16 +243,14 @@ class CreateEventAction(ActionHandler):
         client = LumaClient(context)
 
         async def reconcile() -> Any:
-            # Compare with the start as sent (Luma keeps milliseconds, the input may have had more).
-            return await _find_created_event(client, body["name"], _instant(body["start_at"]), started)
+            return await _find_created_event(client, body, started)
 
         created = await client.post("/v1/events/create", body, reconcile=reconcile)
-        event_id = created.get("id")
-        if not isinstance(event_id, str) or not event_id:
-            raise LumaResponseError(
-                "Luma accepted the new event but did not return its id. Look for it with get_events before retrying."
+        if not _has_id(created):
+            created = await _find_after_accepted(
+                reconcile, "event", "get_events (filter by its start_at with after/before)"
             )
-        return ActionResult(data={"event": await _read_back(client, event_id, body)})
+        return ActionResult(data={"event": await _read_back(client, created["id"], body)})
 
 
 @luma.action("update_event")
@@ -300,6 +315,25 @@ class UpdateEventAction(ActionHandler):
         return ActionResult(data={"event": event or await _read_back(client, event_id, body)})
 
 
+def _has_id(found: Any) -> bool:
+    return isinstance(found, dict) and isinstance(found.get("id"), str) and bool(found["id"])
+
+
+async def _find_after_accepted(find: Any, what: str, check: str) -> dict[str, Any]:
+    """After a 2xx create whose answer has no id: the object is looked up. If the lookup cannot show it, the
+    error says it was (most likely) created: an agent told to retry would create a duplicate."""
+    try:
+        found = await find()
+    except LumaError:
+        found = None
+    if _has_id(found):
+        return found
+    raise LumaUncertainWriteError(
+        f"Luma accepted the new {what} (2xx) but its answer had no id, and it could not be found yet. It was most "
+        f"likely created: check {check} before creating it again."
+    )
+
+
 async def _read_back(client: LumaClient, event_id: str, sent: dict[str, Any]) -> dict[str, Any]:
     """The event in full after a write that succeeded. If only this read fails, the write still happened:
     answer with what was sent (a failure here would invite a retry, and a retried create is a duplicate)."""
@@ -354,8 +388,9 @@ def _known_zone(value: Any) -> str | None:
 class ListTicketTypesAction(ActionHandler):
     @luma_action
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        # Luma types include_hidden as a string, not a boolean.
-        include_hidden = "true" if inputs.get("include_hidden") else "false"
+        # Luma types include_hidden as a string and may read any non-empty value (even "false") as true:
+        # it is sent only to ask for hidden ones.
+        include_hidden = "true" if inputs.get("include_hidden") else None
         data = await LumaClient(context).get(
             "/v1/events/ticket-types/list", {"event_id": inputs["event_api_id"], "include_hidden": include_hidden}
         )
@@ -434,6 +469,10 @@ class CreateTicketTypeAction(ActionHandler):
             return None
 
         ticket_type = await client.post("/v1/events/ticket-types/create", body, reconcile=reconcile)
+        if not _has_id(ticket_type):
+            ticket_type = await _find_after_accepted(
+                reconcile, "ticket type", f"list_ticket_types (event_api_id {event_id}, include_hidden true)"
+            )
         return ActionResult(data={"ticket_type": ticket_type})
 
 
@@ -547,6 +586,8 @@ class CreateCouponAction(ActionHandler):
             if conflicts:
                 raise conflicts[0] from None
             raise
+        if not _has_id(coupon):
+            coupon = await _find_after_accepted(reconcile, "coupon", f"list_coupons (event_api_id {event_id})")
         return ActionResult(data={"coupon": coupon})
 
 
@@ -582,6 +623,6 @@ def _code_taken(entry: dict[str, Any], event_id: str) -> LumaInvalidRequestError
         terms = f"cents_off {entry.get('cents_off')} {str(entry.get('currency') or '').upper()}".strip()
     return LumaInvalidRequestError(
         f"Coupon code '{entry.get('code')}' already exists on event {event_id} with different terms ({terms}, "
-        f"{entry.get('remaining_count')} uses left, id {entry.get('id')}); no new coupon was created. Codes are "
-        "case-insensitive, so choose another code, or use the existing coupon (see list_coupons)."
+        f"{entry.get('remaining_count')} uses left, id {entry.get('id')}); no coupon with the terms sent exists. "
+        "Codes are case-insensitive, so choose another code, or use the existing coupon (see list_coupons)."
     )

@@ -1,6 +1,7 @@
 """Event-side actions end to end: the SDK's real ExecutionContext over HTTP against the local Luma."""
 
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import pytest
 from autohive_integrations_sdk.integration import ResultType
@@ -46,6 +47,27 @@ def add_coupon(emulator, event_id, code, **discount):
     )
 
 
+def work_then_answer(monkeypatch, emulator, context, path):
+    """The next POST to path is applied by the emulator before it goes out, so the injected 2xx fault answers a
+    write that did happen (a status/body fault alone does not do the work)."""
+    send, done = context.fetch, []
+
+    async def fetch(url, *args, **kwargs):
+        if not done and kwargs.get("method") == "POST" and urlsplit(url).path == path:
+            done.append(emulator.call("POST", path, body=kwargs.get("json")))
+        return await send(url, *args, **kwargs)
+
+    monkeypatch.setattr(context, "fetch", fetch)
+
+
+# A 2xx whose body has no id ({}), or cannot be read at all (HTML, a list).
+UNUSABLE_2XX = [
+    pytest.param({"body": {}}, id="empty-json"),
+    pytest.param({"body": "<html>ok</html>", "content_type": "text/html"}, id="html"),
+    pytest.param({"body": [1]}, id="list"),
+]
+
+
 class TestGetEvents:
     async def test_one_event_with_hosts(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]
@@ -78,6 +100,11 @@ class TestGetEvents:
         sent = luma_emulator.requests_to("/v1/calendars/events/list")[-1]
         assert sent.query_values("platforms") == ["luma", "external"]
         assert sent.query_values("before")[0].endswith("Z")
+
+    async def test_limit_above_200_is_refused_before_sending(self, luma_emulator, live_context):
+        result = await run("get_events", {"limit": 201}, live_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert luma_emulator.requests == []
 
     async def test_unknown_event(self, luma_emulator, live_context):
         failed(await run("get_events", {"event_api_id": "evt-doesnotexist"}, live_context), "404")
@@ -140,7 +167,6 @@ class TestCreateEvent:
         [
             ("2026-03-08T01:00", 120, "2026-03-08T06:00:00.000Z"),  # clocks spring forward at 02:00
             ("2026-11-01T00:30", 120, "2026-11-01T04:30:00.000Z"),  # clocks fall back at 02:00
-            ("2026-03-08T02:30", 60, "2026-03-08T07:30:00.000Z"),  # a local time that does not exist
         ],
     )
     async def test_duration_is_elapsed_time_across_dst(self, luma_emulator, live_context, start_at, minutes, start_utc):
@@ -150,6 +176,41 @@ class TestCreateEvent:
         assert stored["start_at"] == start_utc
         assert instant(stored["end_at"]) - instant(stored["start_at"]) == timedelta(minutes=minutes)
         assert stored["duration_interval"] == f"PT{minutes // 60}H"
+
+    async def test_local_time_skipped_by_dst_is_refused(self, luma_emulator, live_context):
+        inputs = {"name": "Night", "start_at": "2026-03-08T02:30", "timezone": "America/New_York"}
+        failed(await run("create_event", inputs, live_context), "does not exist")
+        assert luma_emulator.requests == []
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_returns_the_one_event(
+        self, luma_emulator, live_context, monkeypatch, answer
+    ):
+        work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/create")
+        luma_emulator.inject("POST /v1/events/create", status=200, **answer)
+        data = ok(await run("create_event", self.INPUTS, live_context))
+        assert luma_emulator.events() == [data["event"]]
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_not_found_is_never_resent(self, luma_emulator, live_context, answer):
+        luma_emulator.inject("POST /v1/events/create", status=200, **answer)
+        failed(await run("create_event", self.INPUTS, live_context), "accepted")
+        assert luma_emulator.events() == []
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
+
+    async def test_lost_answer_ignores_another_runs_event_with_another_end(self, luma_emulator, live_context):
+        # Same name and start, created moments ago by another run, but ending at another time.
+        theirs = ok(
+            await run(
+                "create_event", dict(self.INPUTS, duration_minutes=30, slug="founders-breakfast-early"), live_context
+            )
+        )
+        luma_emulator.inject("POST /v1/events/create", status=503)
+        mine = ok(await run("create_event", self.INPUTS, live_context))
+        assert mine["event"]["id"] != theirs["event"]["id"]
+        assert len(luma_emulator.events()) == 2
+        assert len(posts(luma_emulator, "/v1/events/create")) == 3
 
     async def test_start_without_time_of_day_is_refused(self, luma_emulator, live_context):
         inputs = dict(self.INPUTS, start_at="2030-05-01")
@@ -220,13 +281,14 @@ class TestUpdateEvent:
         event = luma_emulator.seed_events(1)[0]
         inputs = {
             "event_api_id": event["id"],
-            "start_at": "2026-03-08T02:30",
+            "start_at": "2026-03-08T01:30",
             "duration_minutes": 60,
             "timezone": "america/new_york",
         }
         ok(await run("update_event", inputs, live_context))
         stored = luma_emulator.event(event["id"])
-        assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T07:30:00.000Z", "2026-03-08T08:30:00.000Z")
+        # 01:30 EST + 60 min of elapsed time is 03:30 EDT.
+        assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T06:30:00.000Z", "2026-03-08T07:30:00.000Z")
         assert stored["timezone"] == "America/New_York"
 
     async def test_end_without_time_of_day_is_refused(self, luma_emulator, live_context):
@@ -248,6 +310,17 @@ class TestUpdateEvent:
         inputs = {"event_api_id": event["id"], "end_at": before_start}
         failed(await run("update_event", inputs, live_context), "end_at")
         assert posts(luma_emulator, "/v1/events/update") == []
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX[1:])
+    async def test_accepted_with_unreadable_answer_is_applied_once(
+        self, luma_emulator, live_context, monkeypatch, answer
+    ):
+        event = luma_emulator.seed_events(1)[0]
+        work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/update")
+        luma_emulator.inject("POST /v1/events/update", status=200, **answer)
+        data = ok(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
+        assert data["event"] == luma_emulator.event(event["id"]) and data["event"]["name"] == "Renamed"
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
     async def test_lost_response_is_applied_once(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]
@@ -274,8 +347,13 @@ class TestListTicketTypes:
             await run("list_ticket_types", {"event_api_id": event["id"], "include_hidden": True}, live_context)
         )
         assert everything["ticket_types"] == luma_emulator.ticket_types(event["id"])
+        hidden_off = ok(
+            await run("list_ticket_types", {"event_api_id": event["id"], "include_hidden": False}, live_context)
+        )
+        assert hidden_off == visible
+        # Luma types include_hidden as a string and may read "false" as true: it is sent only when true.
         sent = luma_emulator.requests_to("/v1/events/ticket-types/list")
-        assert [r.query_values("include_hidden") for r in sent] == [["false"], ["true"]]
+        assert [r.query_values("include_hidden") for r in sent] == [[], ["true"], []]
 
     async def test_unknown_event(self, luma_emulator, live_context):
         failed(await run("list_ticket_types", {"event_api_id": "evt-nope"}, live_context), "404")
@@ -330,6 +408,39 @@ class TestCreateTicketType:
         stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
         assert (stored["is_hidden"], stored["max_capacity"]) == (True, 5)
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_returns_the_one_ticket_type(
+        self, luma_emulator, live_context, monkeypatch, answer
+    ):
+        event = luma_emulator.seed_events(1)[0]
+        before = luma_emulator.ticket_types(event["id"])
+        work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/ticket-types/create")
+        luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, **answer)
+        inputs = {"event_api_id": event["id"], "name": "VIP", "type": "paid", "price": "25", "currency": "usd"}
+        data = ok(await run("create_ticket_type", inputs, live_context))
+        assert luma_emulator.ticket_types(event["id"]) == [*before, data["ticket_type"]]
+        assert data["ticket_type"]["cents"] == 2500
+        assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_not_found_is_never_resent(self, luma_emulator, live_context, answer):
+        event = luma_emulator.seed_events(1)[0]
+        before = luma_emulator.ticket_types(event["id"])
+        luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, **answer)
+        inputs = {"event_api_id": event["id"], "name": "VIP", "type": "free"}
+        failed(await run("create_ticket_type", inputs, live_context), "accepted")
+        assert luma_emulator.ticket_types(event["id"]) == before
+        assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
+
+    async def test_answer_without_id_not_found_says_check_before_creating_again(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, body={})
+        inputs = {"event_api_id": event["id"], "name": "VIP", "type": "free"}
+        message = failed(
+            await run("create_ticket_type", inputs, live_context), "most likely created", "list_ticket_types"
+        )
+        assert "retry" not in message.lower()
 
 
 class TestListCoupons:
@@ -421,3 +532,31 @@ class TestCreateCoupon:
         inputs = {"event_api_id": event["id"], "code": "earlybird", "cents_off": 500, "currency": "usd"}
         failed(await run("create_coupon", inputs, live_context), "400", "already exists")
         assert len(luma_emulator.coupons(event["id"])) == 1
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_returns_the_one_coupon(
+        self, luma_emulator, live_context, monkeypatch, answer
+    ):
+        event = luma_emulator.seed_events(1)[0]
+        work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/coupons/create")
+        luma_emulator.inject("POST /v1/events/coupons/create", status=200, **answer)
+        inputs = {"event_api_id": event["id"], "code": "X1", "percent_off": 5}
+        data = ok(await run("create_coupon", inputs, live_context))
+        assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+
+    @pytest.mark.parametrize("answer", UNUSABLE_2XX)
+    async def test_accepted_with_unusable_answer_not_found_is_never_resent(self, luma_emulator, live_context, answer):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/coupons/create", status=200, **answer)
+        inputs = {"event_api_id": event["id"], "code": "X1", "percent_off": 5}
+        failed(await run("create_coupon", inputs, live_context), "accepted")
+        assert luma_emulator.coupons(event["id"]) == []
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+
+    async def test_answer_without_id_not_found_says_check_before_creating_again(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.inject("POST /v1/events/coupons/create", status=200, body={"ok": True})
+        inputs = {"event_api_id": event["id"], "code": "X1", "percent_off": 5}
+        message = failed(await run("create_coupon", inputs, live_context), "most likely created", "list_coupons")
+        assert "retry" not in message.lower()

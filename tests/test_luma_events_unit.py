@@ -202,10 +202,17 @@ class TestGetEvents:
 
     @pytest.mark.parametrize(
         "inputs",
-        [{"limit": 1001}, {"limit": 0}, {"platforms": ["meetup"]}, {"status": "rejected"}, {"sort": "asc"}],
+        [{"limit": 201}, {"limit": 0}, {"platforms": ["meetup"]}, {"status": "rejected"}, {"sort": "asc"}],
     )
     async def test_schema_rejects(self, mock_context, inputs):
         assert_schema_error(await run("get_events", inputs, mock_context), mock_context)
+
+    async def test_limit_up_to_200(self, mock_context):
+        # Luma events carry full descriptions: 200 of them stay well inside the platform's response cap.
+        mock_context.fetch.side_effect = [page([EVENT] * 100, "c1"), page([EVENT] * 100, "c2")]
+        result = await run("get_events", {"limit": 200}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert len(result.result.data["events"]) == 200 and result.result.data["next_cursor"] == "c2"
 
     async def test_unknown_event(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
@@ -274,8 +281,6 @@ class TestCreateEvent:
             ("2026-03-08T01:00:00", 120, "2026-03-08T06:00:00.000Z", "2026-03-08T08:00:00.000Z"),
             # Fall back (02:00 EDT -> 01:00 EST): two hours, not three.
             ("2026-11-01T00:30:00", 120, "2026-11-01T04:30:00.000Z", "2026-11-01T06:30:00.000Z"),
-            # 02:30 does not exist that night; it is read as EST, and the end still comes an hour later.
-            ("2026-03-08T02:30:00", 60, "2026-03-08T07:30:00.000Z", "2026-03-08T08:30:00.000Z"),
         ],
     )
     async def test_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, start_utc, end_utc):
@@ -460,11 +465,73 @@ class TestCreateEvent:
         assert "Slug 'py' is already taken" in result.result.message
         assert mock_context.fetch.call_count == 1
 
-    async def test_answer_without_id(self, mock_context):
-        mock_context.fetch.return_value = ok({})
+    @pytest.mark.parametrize("answer", [{}, {"id": None}, {"id": ""}, {"ok": True}])
+    async def test_answer_without_id_finds_the_created_event(self, mock_context, answer):
+        landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z")
+        mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"event": EVENT}
+        assert [(m, p) for m, p, _, _ in requests(mock_context)] == [
+            ("POST", "/v1/events/create"),
+            ("GET", "/v1/calendars/events/list"),
+            ("GET", "/v1/events/get"),
+        ]
+
+    @pytest.mark.parametrize("lookup", [[page([])], [unavailable()] * 3])
+    async def test_answer_without_id_not_found_says_it_was_created(self, mock_context, no_sleep, lookup):
+        mock_context.fetch.side_effect = [ok({}), *lookup]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert "did not return its id" in result.result.message
+        message = result.result.message
+        assert "most likely created" in message and "get_events" in message and "retry" not in message.lower()
+        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+
+    @pytest.mark.parametrize("answer", ["<html>ok</html>", ["evt-abc123"]])
+    async def test_unreadable_2xx_finds_the_created_event(self, mock_context, no_sleep, answer):
+        landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z")
+        mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"event": EVENT}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+
+    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([])]
+        result = await run("create_event", self.BASIC, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    @pytest.mark.parametrize(
+        ("extra", "theirs"),
+        [
+            ({"end_at": "2026-03-01T19:00:00"}, {"end_at": "2026-03-02T01:00:00.000Z"}),
+            ({}, {"timezone": "America/Chicago"}),
+            ({"visibility": "private"}, {"visibility": "public"}),
+        ],
+    )
+    async def test_lost_response_ignores_another_runs_event_with_other_terms(
+        self, mock_context, no_sleep, extra, theirs
+    ):
+        # Same name and start, created seconds ago by another run, but with another end/timezone/visibility.
+        other = dict(EVENT, id="evt-other", created_at="2026-02-01T12:00:00.400Z", **theirs)
+        mock_context.fetch.side_effect = [lost(), page([other]), ok({"id": "evt-abc123"}), ok(EVENT)]
+        result = await run("create_event", dict(self.BASIC, **extra), mock_context)
+        assert result.type == ResultType.ACTION
+        posts = [r for r in requests(mock_context) if r[0] == "POST"]
+        assert len(posts) == 2 and posts[0][3] == posts[1][3]
+
+    async def test_lost_response_matches_when_luma_shows_no_value(self, mock_context, no_sleep):
+        landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", visibility=None)
+        mock_context.fetch.side_effect = [lost(), page([landed]), ok(EVENT)]
+        inputs = dict(self.BASIC, end_at="2026-03-01T20:00:00", visibility="private")
+        result = await run("create_event", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+
+    async def test_time_skipped_by_dst_is_refused(self, mock_context):
+        result = await run("create_event", dict(self.BASIC, start_at="2026-03-08T02:30:00"), mock_context)
+        assert_input_error(result, mock_context, "does not exist", "America/New_York")
 
 
 # ---- update_event ------------------------------------------------------------------------------------------
@@ -539,7 +606,6 @@ class TestUpdateEvent:
         [
             ("2026-03-08T01:00:00", 120, "2026-03-08T08:00:00.000Z"),
             ("2026-11-01T00:30:00", 120, "2026-11-01T06:30:00.000Z"),
-            ("2026-03-08T02:30:00", 60, "2026-03-08T08:30:00.000Z"),
         ],
     )
     async def test_start_with_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, end_utc):
@@ -644,6 +710,24 @@ class TestUpdateEvent:
         assert result.type == ResultType.ACTION
         assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "POST", "GET"]
 
+    async def test_unreadable_2xx_that_landed_is_returned(self, mock_context, no_sleep):
+        renamed = dict(EVENT, name="New name")
+        mock_context.fetch.side_effect = [ok("<html>ok</html>"), ok(renamed)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"event": renamed}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_unreadable_2xx_not_showing_is_never_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(["updated"]), ok(EVENT)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_time_skipped_by_dst_is_refused(self, mock_context):
+        inputs = {"event_api_id": "evt-abc123", "start_at": "2026-03-08T02:30:00", "timezone": "America/New_York"}
+        assert_input_error(await run("update_event", inputs, mock_context), mock_context, "does not exist")
+
     async def test_unknown_event(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-nope not found"})
         result = await run("update_event", {"event_api_id": "evt-nope", "name": "X"}, mock_context)
@@ -663,10 +747,16 @@ class TestListTicketTypes:
             (
                 "GET",
                 "/v1/events/ticket-types/list",
-                [("event_id", "evt-abc123"), ("include_hidden", "false")],
+                [("event_id", "evt-abc123")],
                 None,
             )
         ]
+
+    async def test_include_hidden_false_is_not_sent(self, mock_context):
+        # Luma types it as a string and may read any non-empty value, "false" included, as true.
+        mock_context.fetch.return_value = ok({"entries": []})
+        await run("list_ticket_types", {"event_api_id": "evt-abc123", "include_hidden": False}, mock_context)
+        assert requests(mock_context)[0][2] == [("event_id", "evt-abc123")]
 
     async def test_include_hidden_is_sent_as_string(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": []})
@@ -904,6 +994,44 @@ class TestCreateTicketType:
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.result.data == {"ticket_type": TICKET_TYPE}
         assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "POST"]
+
+    @pytest.mark.parametrize("answer", [{}, {"id": None}, {"ok": True}])
+    async def test_answer_without_id_finds_the_new_ticket_type(self, mock_context, answer):
+        created = dict(TICKET_TYPE, id="ttype-new")
+        mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok(answer), listed(TICKET_TYPE, created)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"ticket_type": created}
+        assert requests(mock_context)[2] == self.LIST
+
+    @pytest.mark.parametrize("lookup", [[listed(TICKET_TYPE)], [unavailable()] * 3])
+    async def test_answer_without_id_not_found_says_it_was_created(self, mock_context, no_sleep, lookup):
+        # The one listed existed before this run, so it is not the new one.
+        mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok({}), *lookup]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        message = result.result.message
+        assert "most likely created" in message and "list_ticket_types" in message and "evt-1" in message
+        assert "retry" not in message.lower()
+        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+
+    @pytest.mark.parametrize("answer", ["<html>ok</html>", [TICKET_TYPE]])
+    async def test_unreadable_2xx_finds_the_new_ticket_type(self, mock_context, no_sleep, answer):
+        mock_context.fetch.side_effect = [listed(), ok(answer), listed(TICKET_TYPE)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"ticket_type": TICKET_TYPE}
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
+
+    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok("<html>ok</html>"), listed(TICKET_TYPE)]
+        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        result = await run("create_ticket_type", inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
 
     async def test_unreadable_ticket_types_stop_before_sending(self, mock_context):
         mock_context.fetch.return_value = ok({"data": []})
@@ -1156,6 +1284,57 @@ class TestCreateCoupon:
         assert result.type == ResultType.ACTION_ERROR
         assert "may or may not have been applied" in result.result.message
         assert [r[0] for r in requests(mock_context)].count("POST") == 1
+
+    @pytest.mark.parametrize("answer", [{}, {"ok": True}, {"id": 7}])
+    async def test_answer_without_id_finds_the_coupon(self, mock_context, answer):
+        stored = dict(COUPON, code="half")
+        mock_context.fetch.side_effect = [ok(answer), page([stored])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"coupon": stored}
+        assert [(r[0], r[1]) for r in requests(mock_context)] == [
+            ("POST", "/v1/events/coupons/create"),
+            ("GET", "/v1/events/coupons/list"),
+        ]
+
+    @pytest.mark.parametrize(
+        "lookup",
+        [[page([])], [unavailable()] * 3, [page([dict(COUPON, code="half", percent_off=10)])]],
+    )
+    async def test_answer_without_id_not_found_says_it_was_created(self, mock_context, no_sleep, lookup):
+        mock_context.fetch.side_effect = [ok({}), *lookup]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        message = result.result.message
+        assert "most likely created" in message and "list_coupons" in message and "evt-1" in message
+        assert "retry" not in message.lower()
+        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+
+    @pytest.mark.parametrize("answer", ["<html>ok</html>", [COUPON]])
+    async def test_unreadable_2xx_finds_the_coupon(self, mock_context, no_sleep, answer):
+        mock_context.fetch.side_effect = [ok(answer), page([COUPON])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data == {"coupon": COUPON}
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+
+    async def test_unreadable_2xx_with_code_held_by_other_terms_claims_nothing_about_creation(
+        self, mock_context, no_sleep
+    ):
+        # Luma accepted the write, so "no new coupon was created" cannot be claimed; the terms found are reported.
+        existing = dict(COUPON, id="ecp-old", code="half", percent_off=10)
+        mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([existing])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        message = result.result.message
+        assert "different terms" in message and "ecp-old" in message and "no new coupon was created" not in message
+        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
 
     async def test_duplicate_code(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Coupon code 'HALF' already exists"})
