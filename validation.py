@@ -52,10 +52,18 @@ def normalize_email(value: Any, field: str = "email") -> str:
     return email
 
 
-def normalize_guests(entries: Any, field: str = "guests") -> list[dict[str, str]]:
-    """Accepts emails or {email, name}; validates, trims, and drops repeats (case-insensitive) keeping the first."""
+def normalize_guests(entries: Any, field: str = "guests", max_count: int | None = None) -> list[dict[str, str]]:
+    """Accepts emails or {email, name}; validates, trims, and drops repeats (case-insensitive) keeping the first.
+
+    The size cap is checked here, not with the schema's maxItems: the SDK's message for that repeats the whole
+    list and never says what the limit is."""
     if not isinstance(entries, list) or not entries:
         raise InputError(f"{field} is empty: give at least one email address or {{email, name}} object.")
+    if max_count is not None and len(entries) > max_count:
+        raise InputError(
+            f"{field} has {len(entries)} entries; at most {max_count} fit in one call (one run must answer within "
+            f"Autohive's time limit). Send the first {max_count}, then call again with the rest."
+        )
     guests: list[dict[str, str]] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries):

@@ -3,6 +3,8 @@
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult
@@ -30,6 +32,8 @@ GUEST_UPDATE_STATUS = "/v1/events/guests/update-status"
 GUESTS_SEND_INVITES = "/v1/events/guests/send-invites"
 
 DEFAULT_LIMIT = 100
+# About 20 batches: what one run can send and report on inside the time budget and the Lambda's response size.
+MAX_GUESTS_PER_CALL = 1000
 # Luma documents no maximum for guests[] in add / send-invites; 50 keeps each request well inside the timeout,
 # and a rejected or uncertain batch touches few emails.
 BATCH_SIZE = 50
@@ -45,6 +49,10 @@ MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
 # that way; this run-wide cap on the extra requests keeps a refusal of every email (a bad ticket type) from
 # costing 99 requests per batch: 30 isolates about two refused emails per batch of 50 (12 requests each).
 MAX_SPLIT_REQUESTS = 30
+# After a lost answer, a guest whose registered_at / invited_at is older than the request by more than this
+# allowance for Luma's clock running behind ours was on the list before it; one stamped after the request was sent
+# was put there by it; in between, the two cannot be told apart.
+CLOCK_SKEW = timedelta(seconds=60)
 
 # Luma's send limits (15 / 500 / 5k invites a week) and event capacity arrive as plain 400 messages.
 _SEND_LIMIT = re.compile(r"quota|weekly|per week|this week|(invite|send|sending|email)s? limit", re.IGNORECASE)
@@ -56,6 +64,21 @@ SEND_LIMIT_ADVICE = (
 CAPACITY_ADVICE = (
     "The event is at capacity; raise its capacity (or turn on the waitlist) in Luma, then retry these emails."
 )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _instant(value: Any) -> datetime | None:
+    """A Luma date-time as an aware datetime, or None when missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def one_guest_identifier(guest_api_id: str | None, email: str | None) -> str | None:
@@ -133,6 +156,19 @@ def send_limit_advice(luma_message: str | None) -> str | None:
     return None
 
 
+UNCONFIRMED_AFTER_ACCEPT = (
+    "Luma accepted the batch but its answer was unreadable, and a lookup did not show this email yet; it was not "
+    "sent again. Check with get_guests before sending it again."
+)
+
+
+@dataclass
+class Reconciled:
+    """What a batch's reconcile found: part of it is on the list (recorded), `missing` still has to be sent."""
+
+    missing: list[dict[str, str]]
+
+
 class GuestBatches:
     """Sends guests to Luma in batches and records, per email, what happened.
 
@@ -159,6 +195,8 @@ class GuestBatches:
         self.outcomes: dict[str, dict[str, Any]] = {}
         self.sent_any = False
         self.split_requests_left = MAX_SPLIT_REQUESTS
+        # Emails the pre-check found not (yet) on the list: finding them later means this run put them there.
+        self.absent_before: set[str] = set()
 
     def _body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
         return {"event_id": self.event_id, "guests": batch, **self.extra}
@@ -173,7 +211,9 @@ class GuestBatches:
     async def precheck(self, guests: list[dict[str, str]], existing: Callable[[dict[str, Any]], bool]) -> None:
         found = await find_guests(self.client, self.event_id, [guest["email"] for guest in guests])
         for guest, record in zip(guests, found):
-            if record is not None and existing(record):
+            if record is None or not existing(record):
+                self.absent_before.add(guest["email"].lower())
+            else:
                 status = record.get("approval_status")
                 self._mark(
                     [guest],
@@ -182,19 +222,49 @@ class GuestBatches:
                     "update_guest_status to change their status.",
                 )
 
-    def _reconciler(self, batch: list[dict[str, str]]) -> Callable[[], Any]:
-        async def reconcile() -> dict[str, Any] | None:
+    def _found_after_lost_answer(self, guest: dict[str, str], record: dict[str, Any], sent_at: datetime) -> None:
+        """Records a guest found on the list after a batch's answer was lost: put there by it, or there before."""
+        stamps = [moment for moment in map(_instant, (record.get("registered_at"), record.get("invited_at"))) if moment]
+        if guest["email"].lower() in self.absent_before or (stamps and max(stamps) >= sent_at):
+            self._mark([guest], self.done)
+        elif stamps and max(stamps) < sent_at - CLOCK_SKEW:
+            self._mark(
+                [guest],
+                "already_guest",
+                f"Was already on the guest list before this call (approval_status: {record.get('approval_status')}, "
+                f"since {max(stamps).isoformat()}); Luma's answer to their batch was lost and it was not sent again "
+                "for them. Use get_guests with this email to see their record.",
+            )
+        else:
+            # Luma has no "created by this request" marker: without a timestamp, or with one too close to the
+            # request for the two clocks to tell, "added now" and "there before" cannot be told apart.
+            self._mark(
+                [guest],
+                self.done,
+                "On the guest list (Luma's answer was lost; confirmed by lookup). Whether they were already on it "
+                "before this call could not be told.",
+            )
+
+    def _reconciler(self, batch: list[dict[str, str]], sent_at: datetime) -> Callable[[], Any]:
+        async def reconcile(accepted: bool) -> Reconciled | None:
             found = await find_guests(self.client, self.event_id, [guest["email"] for guest in batch])
-            present = [guest for guest, record in zip(batch, found) if record is not None and self.landed(record)]
-            self._mark(present, self.done)
+            present = [
+                (guest, record) for guest, record in zip(batch, found) if record is not None and self.landed(record)
+            ]
             if not present:
-                return None  # nothing landed: the client sends the batch exactly once more
+                # Nothing is on the list: after a lost request the client sends the same batch exactly once more;
+                # after a 2xx it could not read, it sends nothing more.
+                return None
+            for guest, record in present:
+                self._found_after_lost_answer(guest, record, sent_at)
             missing = [guest for guest in batch if guest["email"].lower() not in self.outcomes]
-            if missing:
-                # Part of the batch landed: send only the rest, once, so nobody is added or invited twice.
-                await self.client.post(self.path, self._body(missing))
-                self._mark(missing, self.done)
-            return {"reconciled": True}
+            if accepted:
+                # Luma took the whole batch (2xx): the rest are not visible yet, and sending them again could
+                # email them twice.
+                self._mark(missing, self.done, UNCONFIRMED_AFTER_ACCEPT)
+                return Reconciled(missing=[])
+            # The rest goes through _send_batch, so it gets its own reconcile, halving on 400 and capacity stop.
+            return Reconciled(missing=missing)
 
         return reconcile
 
@@ -215,7 +285,7 @@ class GuestBatches:
             self._mark(batch, "not_processed", stopped)
             return stopped
         try:
-            await self.client.post(self.path, self._body(batch), reconcile=self._reconciler(batch))
+            answer = await self.client.post(self.path, self._body(batch), reconcile=self._reconciler(batch, _utc_now()))
         except LumaInvalidRequestError as error:
             self.sent_any = True
             advice = send_limit_advice(error.luma_message)
@@ -265,11 +335,24 @@ class GuestBatches:
                 "so sending stopped. Check the guest list, then call the action again with these emails."
             )
         self.sent_any = True
+        if isinstance(answer, Reconciled):
+            # Part of the batch is on the list: send only the rest, so nobody is added or invited twice.
+            return await self._send_batch(answer.missing) if answer.missing else None
         self._mark([guest for guest in batch if guest["email"].lower() not in self.outcomes], self.done)
         return None
 
     def results(self, guests: list[dict[str, str]], statuses: list[str]) -> dict[str, Any]:
-        results = [self.outcomes[guest["email"].lower()] for guest in guests]
+        results = []
+        first_with: dict[str, str] = {}
+        for guest in guests:
+            outcome = self.outcomes[guest["email"].lower()]
+            message = outcome.get("message")
+            if message is not None:
+                # A stop or a batch failure gives many emails the same long message: spell it out once only.
+                first = first_with.setdefault(message, outcome["email"])
+                if first != outcome["email"]:
+                    outcome = {**outcome, "message": f"Same as for {first}."}
+            results.append(outcome)
         counts = {f"{status}_count": sum(1 for r in results if r["status"] == status) for status in statuses}
         return {"results": results, **counts}
 
@@ -332,7 +415,7 @@ class GetGuestsAction(ActionHandler):
 class AddGuestsAction(ActionHandler):
     @luma_action
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        guests = normalize_guests(inputs["guests"])
+        guests = normalize_guests(inputs["guests"], max_count=MAX_GUESTS_PER_CALL)
         ticket_type = inputs.get("event_ticket_type_id")
         extra = compact(
             {
@@ -383,7 +466,7 @@ class UpdateGuestStatusAction(ActionHandler):
         )
         client = LumaClient(context)
 
-        async def reconcile() -> dict[str, Any] | None:
+        async def reconcile(accepted: bool) -> dict[str, Any] | None:
             # Setting a status is idempotent: if the guest already has it, the write landed.
             guest = await find_guest(client, event_id, identifier)
             return guest if guest is not None and guest.get("approval_status") == status else None
@@ -405,7 +488,7 @@ class UpdateGuestStatusAction(ActionHandler):
 class SendInvitesAction(ActionHandler):
     @luma_action
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        guests = normalize_guests(inputs["guests"])
+        guests = normalize_guests(inputs["guests"], max_count=MAX_GUESTS_PER_CALL)
         result = await run_guest_batches(
             LumaClient(context),
             path=GUESTS_SEND_INVITES,

@@ -1,6 +1,8 @@
 """Guest actions (get_guests, add_guests, update_guest_status, send_invites) with a mocked context.fetch."""
 
 import asyncio
+import json
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
@@ -34,7 +36,7 @@ def query_of(call):
     return parse_qsl(urlsplit(sent_url(call)).query)
 
 
-def guest_record(email, status="approved", gid=None):
+def guest_record(email, status="approved", gid=None, at="2026-03-01T18:00:00.000Z"):
     return {
         "id": gid or f"gst-{email.split('@')[0]}",
         "user_id": f"usr-{email.split('@')[0]}",
@@ -44,8 +46,8 @@ def guest_record(email, status="approved", gid=None):
         "user_last_name": None,
         "approval_status": status,
         "check_in_qr_code": "https://luma.com/check-in/x",
-        "registered_at": "2026-03-01T18:00:00.000Z",
-        "invited_at": None,
+        "registered_at": None if status == "invited" else at,
+        "invited_at": at if status == "invited" else None,
         "event_tickets": [],
     }
 
@@ -58,7 +60,9 @@ class FakeLuma:
     """`fetch` is a routing side_effect for context.fetch: guests/get answers from `guests`; each POST follows `script`.
 
     Script steps: "apply" (do it, answer {}), "drop" (do it, then lose the answer), "lost" (lose the request),
-    "partial" (apply the first guest only, then lose the answer), or an exception instance to raise.
+    "partial" (apply the first guest only, then lose the answer), "garbled" (do it, answer 200 with HTML),
+    "garbled_unapplied" (answer 200 with HTML, do nothing), "garbled_partial" (apply the first guest only, answer
+    200 with HTML: a list that lags behind an accepted write), or an exception instance to raise.
     """
 
     def __init__(self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0, reject=()):
@@ -79,7 +83,8 @@ class FakeLuma:
             return
         for entry in body["guests"][:1] if only_first else body["guests"]:
             status = body.get("approval_status") or self.landed_status
-            self.guests[entry["email"].lower()] = guest_record(entry["email"], status)
+            now = datetime.now(timezone.utc).isoformat()
+            self.guests[entry["email"].lower()] = guest_record(entry["email"], status, at=now)
 
     async def fetch(self, url, method="GET", json=None, **kwargs):
         query = dict(parse_qsl(urlsplit(url).query))
@@ -102,10 +107,12 @@ class FakeLuma:
             raise step
         if step == "lost":
             raise aiohttp.ServerDisconnectedError()
-        self._apply(json, only_first=step == "partial")
+        if step == "garbled_unapplied":
+            return ok("<html>Bad gateway</html>")
+        self._apply(json, only_first=step in ("partial", "garbled_partial"))
         if step in ("drop", "partial"):
             raise aiohttp.ServerDisconnectedError()
-        return ok({})
+        return ok("<html>Bad gateway</html>" if step in ("garbled", "garbled_partial") else {})
 
 
 class FakeClock:
@@ -117,6 +124,15 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     return FakeClock(monkeypatch)
+
+
+def message_of(data, entry):
+    """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
+    message = entry["message"]
+    if message.startswith("Same as for "):
+        first = message.removeprefix("Same as for ").removesuffix(".")
+        message = next(r["message"] for r in data["results"] if r["email"] == first)
+    return message
 
 
 def assert_not_called(mock_context):
@@ -290,7 +306,7 @@ class TestAddGuests:
         data = result.result.data
         assert data["results"][0]["email"] == "old@example.com"
         assert data["results"][0]["status"] == "already_guest"
-        assert "declined" in data["results"][0]["message"]
+        assert "declined" in message_of(data, data["results"][0])
         assert data["results"][1] == {"email": "new@example.com", "status": "added"}
         assert (data["added_count"], data["already_guest_count"], data["failed_count"]) == (1, 1, 0)
         assert data["not_processed_count"] == 0
@@ -376,7 +392,7 @@ class TestAddGuests:
         assert len(fake.posts) == 2
         assert (data["added_count"], data["not_processed_count"]) == (100, 20)
         unsent = data["results"][100:]
-        assert all(r["status"] == "not_processed" and "time budget" in r["message"] for r in unsent)
+        assert all(r["status"] == "not_processed" and "time budget" in message_of(data, r) for r in unsent)
 
     async def test_lost_response_is_reconciled_without_resending(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"])
@@ -401,6 +417,131 @@ class TestAddGuests:
         assert [g["email"] for g in fake.posts[1]["guests"]] == emails(12)[1:]
         assert result.result.data["added_count"] == 12
 
+    async def test_lost_answer_reports_earlier_guests_and_resends_the_rest_through_splitting(
+        self, mock_context, no_sleep
+    ):
+        # Two people were on the list before; the first batch fails with a 500 (nothing applied) and the re-send
+        # of the 48 missing emails is refused whole: it must be split like any batch, not reported as lost.
+        old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
+        refusal = HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})
+        fake = FakeLuma(existing=old, script=[HTTPError(500, "Server Error", {"message": "oops"}), refusal])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [50, 48, 24, 24, 10]
+        assert fake.posts[1]["guests"] == [{"email": e} for e in emails(50)[2:]]  # only the missing ones
+        counts = [data[k] for k in ("added_count", "already_guest_count", "failed_count", "not_processed_count")]
+        assert counts == [58, 2, 0, 0]
+        assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "added"]
+        assert (
+            "before this call" in data["results"][0]["message"]
+            and "approval_status: approved" in (data["results"][0]["message"])
+        )
+        assert sorted(fake.guests) == emails(60)
+
+    async def test_resend_of_the_rest_is_reconciled_again(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["partial", "partial"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        data = result.result.data
+        assert [[g["email"] for g in p["guests"]] for p in fake.posts] == [emails(12), emails(12)[1:], emails(12)[2:]]
+        assert (data["added_count"], data["failed_count"]) == (12, 0)
+        assert all("message" not in r for r in data["results"])  # fresh records: added by this call
+        assert sorted(fake.guests) == emails(12)
+
+    async def test_capacity_refusal_of_the_rest_stops_later_batches(self, mock_context, no_sleep):
+        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (1 approved guests)"})
+        fake = FakeLuma(script=["partial", full])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [50, 49]
+        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (1, 49, 10)
+        assert "raise its capacity" in data["results"][1]["message"]
+        assert "may or may not" not in message_of(data, data["results"][1])
+        assert "Event is at capacity" in message_of(data, data["results"][59])
+
+    async def test_guest_seen_absent_by_the_precheck_is_added_whatever_its_timestamp(
+        self, mock_context, no_sleep, monkeypatch
+    ):
+        # Our clock far ahead of Luma's: every timestamp looks old, but the pre-check saw these people absent.
+        monkeypatch.setattr(guest_actions, "_utc_now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
+        fake = FakeLuma(script=["drop"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(5)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert (data["added_count"], data["already_guest_count"]) == (5, 0)
+
+    async def test_guest_found_without_timestamps_is_added_with_a_neutral_message(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["drop"])
+
+        async def fetch(url, method="GET", json=None, **kwargs):
+            answer = await fake.fetch(url, method=method, json=json, **kwargs)
+            if method == "GET":
+                return ok({**answer.data, "registered_at": None, "invited_at": None})
+            return answer
+
+        mock_context.fetch.side_effect = fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        data = result.result.data
+        assert len(fake.posts) == 1 and data["added_count"] == 12
+        assert "confirmed by lookup" in data["results"][0]["message"]
+        assert data["results"][1]["message"] == "Same as for person000@example.com."
+
+    async def test_guest_stamped_just_before_the_request_is_added_with_a_neutral_message(self, mock_context, no_sleep):
+        # Registered 10 s before: within the clock-skew allowance, so "there before" cannot be told from "added now".
+        recent = (datetime.now(timezone.utc) - timedelta(seconds=10)).isoformat()
+        fake = FakeLuma(existing=[guest_record("person004@example.com", at=recent)], script=["lost"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [12, 11]
+        assert (data["added_count"], data["already_guest_count"]) == (12, 0)
+        assert "could not be told" in data["results"][4]["message"]
+        assert all("message" not in r for i, r in enumerate(data["results"]) if i != 4)
+
+    async def test_unreadable_2xx_confirmed_by_lookup_is_a_success(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["garbled"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [50, 10]
+        assert (data["added_count"], data["failed_count"]) == (60, 0)
+
+    async def test_unreadable_2xx_partly_visible_is_never_resent(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["garbled_partial"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        # Luma accepted the first batch: the 49 it does not show yet are reported, not emailed a second time.
+        assert [len(p["guests"]) for p in fake.posts] == [50, 10]
+        assert (data["added_count"], data["failed_count"]) == (60, 0)
+        assert "message" not in data["results"][0]
+        assert "was not sent again" in message_of(data, data["results"][1])
+
+    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+        fake = FakeLuma(script=["garbled_unapplied"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [50]
+        assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
+        assert "accepted the request (2xx)" in data["results"][0]["message"]
+
+    async def test_repeated_messages_are_spelled_out_once(self, mock_context):
+        quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
+        fake = FakeLuma(script=[quota])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(1000)}, mock_context)
+        data = result.result.data
+        assert (data["failed_count"], data["not_processed_count"]) == (50, 950)
+        assert "retry next week" in data["results"][0]["message"]
+        assert data["results"][1]["message"] == "Same as for person000@example.com."
+        assert "retry next week" in data["results"][50]["message"]  # the stop reason, spelled out once
+        assert {r["message"] for r in data["results"][51:]} == {"Same as for person050@example.com."}
+        assert len(json.dumps(data)) < 150_000  # about 110 bytes per email
+
     async def test_unconfirmed_batch_fails_and_stops_the_rest(self, mock_context, no_sleep):
         fake = FakeLuma(script=["lost"])
         fake.get_error = HTTPError(503, "Unavailable", {"message": "down"})
@@ -409,8 +550,8 @@ class TestAddGuests:
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["failed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
-        assert "may or may not" in data["results"][0]["message"]
-        assert "lost" in data["results"][59]["message"]
+        assert "may or may not" in message_of(data, data["results"][0])
+        assert "lost" in message_of(data, data["results"][59])
 
     async def test_unknown_event_on_first_batch_is_an_error(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
@@ -425,7 +566,7 @@ class TestAddGuests:
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["added_count"], data["not_processed_count"]) == (50, 70)
-        assert "Retry in" in data["results"][60]["message"]
+        assert "Retry in" in message_of(data, data["results"][60])
 
     async def test_one_rejected_email_fails_alone(self, mock_context):
         fake = FakeLuma(reject=["person007@example.com"])
@@ -448,9 +589,9 @@ class TestAddGuests:
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(100)}, mock_context)
         data = result.result.data
         assert data["failed_count"] == 100 and fake.guests == {}
-        assert all("ttype-x" in r["message"] for r in data["results"])
+        assert all("ttype-x" in message_of(data, r) for r in data["results"])
         assert len(fake.posts) == 2 + guest_actions.MAX_SPLIT_REQUESTS
-        assert "not split further" in data["results"][99]["message"]
+        assert "not split further" in message_of(data, data["results"][99])
 
     async def test_splitting_respects_the_time_budget(self, mock_context, clock):
         fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0)
@@ -460,7 +601,7 @@ class TestAddGuests:
         # 20 rejected (t=5), first half added (t=10), second half rejected (t=15): no time for another request.
         assert len(fake.posts) == 3
         assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (10, 0, 10)
-        assert all("time budget" in r["message"] for r in data["results"][10:])
+        assert all("time budget" in message_of(data, r) for r in data["results"][10:])
         assert sorted(fake.guests) == emails(20)[:10]
 
     async def test_capacity_refusal_stops_later_batches(self, mock_context):
@@ -471,9 +612,9 @@ class TestAddGuests:
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
-        assert "raise its capacity" in data["results"][50]["message"]
+        assert "raise its capacity" in message_of(data, data["results"][50])
         assert data["results"][199]["status"] == "not_processed"
-        assert "Event is at capacity" in data["results"][199]["message"]
+        assert "Event is at capacity" in message_of(data, data["results"][199])
 
     async def test_send_limit_refusal_stops_later_batches(self, mock_context):
         quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
@@ -483,7 +624,7 @@ class TestAddGuests:
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["failed_count"], data["not_processed_count"]) == (50, 70)
-        assert "retry next week" in data["results"][119]["message"]
+        assert "retry next week" in message_of(data, data["results"][119])
 
     async def test_null_name_is_accepted_and_not_sent(self, mock_context):
         fake = FakeLuma()
@@ -755,7 +896,7 @@ class TestSendInvites:
         failed = data["results"][50]
         assert failed["status"] == "failed"
         assert "Weekly invite limit reached" in failed["message"] and "retry next week" in failed["message"]
-        assert "weekly invite limit" in data["results"][129]["message"]
+        assert "weekly invite limit" in message_of(data, data["results"][129])
 
     async def test_capacity_error_fails_batch_and_stops(self, mock_context):
         full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (40 approved guests)"})
@@ -765,7 +906,7 @@ class TestSendInvites:
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
-        assert "raise its capacity" in data["results"][0]["message"]
+        assert "raise its capacity" in message_of(data, data["results"][0])
 
     async def test_rejected_emails_fail_alone_and_later_batches_still_go(self, mock_context):
         rejected = ["person003@example.com", "person040@example.com", "person055@example.com"]
@@ -797,6 +938,26 @@ class TestSendInvites:
         result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
         assert len(fake.posts) == 1
         assert result.result.data["invited_count"] == 20
+
+    async def test_a_thousand_emails_are_accepted(self, mock_context):
+        fake = FakeLuma(landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT, "guests": emails(1000)}, mock_context
+        )
+        assert result.type == ResultType.ACTION
+        assert result.result.data["invited_count"] == 1000 and len(fake.posts) == 20
+
+    async def test_lost_answer_reports_an_earlier_guest_as_already_there(self, mock_context, no_sleep):
+        old = [guest_record("person003@example.com", status="invited")]
+        fake = FakeLuma(existing=old, script=["lost"], landed_status="invited")
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        data = result.result.data
+        assert [len(p["guests"]) for p in fake.posts] == [20, 19]
+        assert {"email": "person003@example.com"} not in fake.posts[1]["guests"]
+        assert (data["invited_count"], data["already_guest_count"]) == (19, 1)
+        assert data["results"][3]["status"] == "already_guest"
 
     async def test_omits_message_when_not_given(self, mock_context):
         fake = FakeLuma(landed_status="invited")
@@ -832,3 +993,47 @@ def test_send_limit_messages_are_recognised():
     assert guest_actions.send_limit_advice("Event is at capacity") == guest_actions.CAPACITY_ADVICE
     assert guest_actions.send_limit_advice("Guest full name is required") is None
     assert guest_actions.send_limit_advice(None) is None
+
+
+class TestFirstError:
+    """find_guests reports one error from its TaskGroup: the first LumaError in the order the look-ups failed."""
+
+    def test_first_luma_error_wins_over_earlier_other_errors_and_later_luma_errors(self):
+        forbidden = helpers.LumaPermissionError("forbidden")
+        later = helpers.LumaAuthError("bad key")
+        group = ExceptionGroup("look-ups", [ValueError("odd"), ExceptionGroup("inner", [forbidden]), later])
+        assert guest_actions.first_error(group) is forbidden
+
+    def test_without_luma_errors_the_first_error_is_reported(self):
+        first, last = ValueError("first"), KeyError("last")
+        assert guest_actions.first_error(ExceptionGroup("look-ups", [first, last])) is first
+
+    async def test_two_failing_lookups_report_the_first_to_fail(self, mock_context):
+        failed = []
+
+        async def fetch(url, method="GET", **kwargs):
+            email = dict(parse_qsl(urlsplit(url).query))["id"]
+            await asyncio.sleep(0)
+            if email == "a@example.com":
+                await asyncio.sleep(0)  # started first, fails second (before the group can cancel it)
+                failed.append(email)
+                raise HTTPError(401, "Unauthorized", {"message": "Key revoked"})
+            failed.append(email)
+            raise HTTPError(403, "Forbidden", {"message": "No access to this event"})
+
+        mock_context.fetch.side_effect = fetch
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT, "guests": ["a@example.com", "b@example.com"]}, mock_context
+        )
+        assert failed == ["b@example.com", "a@example.com"]  # two failures reached the TaskGroup
+        assert result.type == ResultType.ACTION_ERROR
+        assert "No access to this event" in result.result.message and "Key revoked" not in result.result.message
+
+
+@pytest.mark.parametrize("action", ["add_guests", "send_invites"])
+async def test_more_than_1000_guests_is_a_short_clear_error(mock_context, action):
+    result = await luma.execute_action(action, {"event_api_id": EVENT, "guests": emails(1001)}, mock_context)
+    assert result.type == ResultType.ACTION_ERROR
+    assert "guests has 1001 entries; at most 1000 fit in one call" in result.result.message
+    assert len(result.result.message) < 300
+    assert_not_called(mock_context)
