@@ -330,7 +330,9 @@ class Page:
     next_cursor: str | None
 
 
-Reconcile = Callable[[], Awaitable[Any]]
+# Called with `accepted`: True when Luma answered 2xx but unreadably (it applied the write, so nothing may be
+# sent again), False when the answer was lost (the write may or may not have landed).
+Reconcile = Callable[[bool], Awaitable[Any]]
 
 
 class LumaClient:
@@ -379,7 +381,8 @@ class LumaClient:
     async def post(self, path: str, body: dict[str, Any], *, reconcile: Reconcile | None = None) -> Any:
         """POST once. Luma has no idempotency keys, so a write whose answer was lost is never re-sent blindly:
         `reconcile` looks at Luma's state and returns the result if the write landed, or None if it did not
-        (then it is sent exactly once more). Without `reconcile` the caller gets an uncertain-write error."""
+        (then a lost write is sent exactly once more; an accepted one never). Without `reconcile` the caller
+        gets an uncertain-write error."""
         try:
             return await self._send("POST", path, json=body)
         except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
@@ -389,7 +392,7 @@ class LumaClient:
             failure, accepted = error, True
         if reconcile is not None and self.time_left() > 2.0:
             try:
-                landed = await reconcile()
+                landed = await reconcile(accepted)
             except LumaError:
                 landed, recheck_failed = None, True
             else:

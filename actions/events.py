@@ -242,7 +242,7 @@ class CreateEventAction(ActionHandler):
         )
         client = LumaClient(context)
 
-        async def reconcile() -> Any:
+        async def reconcile(accepted: bool) -> Any:
             return await _find_created_event(client, body, started)
 
         created = await client.post("/v1/events/create", body, reconcile=reconcile)
@@ -305,7 +305,7 @@ class UpdateEventAction(ActionHandler):
             {"event_id": event_id, **changes, "suppress_notifications": inputs.get("suppress_notifications")}
         )
 
-        async def reconcile() -> Any:
+        async def reconcile(accepted: bool) -> Any:
             # An update is safe to send again: re-read the event and accept it only if every sent field shows.
             event = await client.get_object("/v1/events/get", {"event_id": event_id})
             return event if _update_landed(event, body) else None
@@ -323,7 +323,7 @@ async def _find_after_accepted(find: Any, what: str, check: str) -> dict[str, An
     """After a 2xx create whose answer has no id: the object is looked up. If the lookup cannot show it, the
     error says it was (most likely) created: an agent told to retry would create a duplicate."""
     try:
-        found = await find()
+        found = await find(True)
     except LumaError:
         found = None
     if _has_id(found):
@@ -462,7 +462,7 @@ class CreateTicketTypeAction(ActionHandler):
         # Luma has no idempotency key: what exists before the write can never be taken for what this run made.
         existing = {entry.get("id") for entry in await _ticket_types(client, event_id)}
 
-        async def reconcile() -> Any:
+        async def reconcile(accepted: bool) -> Any:
             for entry in await _ticket_types(client, event_id):
                 if entry.get("id") not in existing and _ticket_type_matches(entry, body):
                     return entry
@@ -568,7 +568,7 @@ class CreateCouponAction(ActionHandler):
         client = LumaClient(context)
         conflicts: list[LumaError] = []
 
-        async def reconcile() -> Any:
+        async def reconcile(accepted: bool) -> Any:
             # Luma treats codes case-insensitively, so a code is unique per event whatever its case.
             async for page in client.pages("/v1/events/coupons/list", {"event_id": event_id}):
                 for entry in page.entries:

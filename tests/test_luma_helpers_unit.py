@@ -241,7 +241,7 @@ class TestRetryPolicy:
     async def test_post_reconciled_when_it_landed(self, mock_context):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
 
-        async def landed():
+        async def landed(accepted):
             return {"id": "evt-landed"}
 
         result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=landed)
@@ -251,7 +251,7 @@ class TestRetryPolicy:
     async def test_post_sent_once_more_when_it_did_not_land(self, mock_context):
         mock_context.fetch.side_effect = [aiohttp.ServerDisconnectedError(), ok({"id": "evt-2"})]
 
-        async def absent():
+        async def absent(accepted):
             return None
 
         result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
@@ -261,7 +261,7 @@ class TestRetryPolicy:
     async def test_post_uncertain_when_the_one_resend_loses_its_answer_too(self, mock_context):
         mock_context.fetch.side_effect = [HTTPError(502, "x", None), aiohttp.ServerDisconnectedError()]
 
-        async def absent():
+        async def absent(accepted):
             return None
 
         with pytest.raises(LumaUncertainWriteError, match="may or may not have been applied"):
@@ -271,7 +271,7 @@ class TestRetryPolicy:
     async def test_unreadable_answer_to_a_write_is_reconciled_not_resent(self, mock_context):
         mock_context.fetch.return_value = ok("<html>Accepted</html>")
 
-        async def landed():
+        async def landed(accepted):
             return {"id": "evt-found"}
 
         result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=landed)
@@ -281,7 +281,7 @@ class TestRetryPolicy:
     async def test_unreadable_answer_not_found_is_never_resent(self, mock_context):
         mock_context.fetch.return_value = ok(["not", "an", "object"])
 
-        async def absent():
+        async def absent(accepted):
             return None
 
         with pytest.raises(LumaUncertainWriteError, match=r"accepted the request \(2xx\)"):
@@ -291,7 +291,7 @@ class TestRetryPolicy:
     async def test_post_uncertain_when_the_recheck_fails(self, mock_context):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
 
-        async def recheck_fails():
+        async def recheck_fails(accepted):
             raise LumaServerError("still down")
 
         with pytest.raises(LumaUncertainWriteError):
