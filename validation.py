@@ -135,6 +135,17 @@ def parse_datetime(value: str, field: str, zone: str | None = None, *, require_t
     return moment
 
 
+def luma_instant(value: Any) -> datetime | None:
+    """A date-time as Luma returns it, as an aware datetime; None when missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def to_luma_datetime(moment: datetime) -> str:
     """Luma stores and returns UTC; send `YYYY-MM-DDTHH:MM:SS.sssZ`."""
     utc = moment.astimezone(timezone.utc)

@@ -17,6 +17,7 @@ from helpers import (
 )
 from luma import luma
 from validation import (
+    luma_instant,
     luma_date,
     luma_datetime,
     parse_datetime,
@@ -67,17 +68,6 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _instant(value: Any) -> datetime | None:
-    """A Luma date-time as an aware datetime, or None when missing or unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _later(start: datetime, length: timedelta) -> datetime:
     """start + length in elapsed time: aware-datetime arithmetic is wall-clock, which is an hour off across DST."""
     return start.astimezone(timezone.utc) + length
@@ -113,17 +103,17 @@ async def _find_created_event(client: LumaClient, body: dict[str, Any], started:
     """The event this run created: same name and start, created no earlier than the run began, and no
     structured field sent (end, timezone, visibility) showing another value."""
     # Compare with the start as sent (Luma keeps milliseconds, the input may have had more).
-    start = _instant(body["start_at"])
+    start = luma_instant(body["start_at"])
     window = {
         "after": to_luma_datetime(start - RECONCILE_WINDOW),
         "before": to_luma_datetime(start + RECONCILE_WINDOW),
     }
     async for page in client.pages("/v1/calendars/events/list", window):
         for entry in page.entries:
-            created = _instant(entry.get("created_at"))
+            created = luma_instant(entry.get("created_at"))
             if (
                 str(entry.get("name", "")).strip() == body["name"].strip()
-                and _instant(entry.get("start_at")) == start
+                and luma_instant(entry.get("start_at")) == start
                 and created is not None
                 and created >= started - CLOCK_SKEW
                 and not _created_event_differs(entry, body)
@@ -138,7 +128,11 @@ def _created_event_differs(entry: dict[str, Any], body: dict[str, Any]) -> bool:
     Only structured fields count, and only when Luma shows a value: free text (description_md, meeting_url,
     addresses) may come back re-rendered, and a false mismatch here would re-send the create, i.e. a duplicate.
     What remains: an event with the same name, start and these fields created by another run within seconds."""
-    if "end_at" in body and entry.get("end_at") is not None and _instant(entry["end_at"]) != _instant(body["end_at"]):
+    if (
+        "end_at" in body
+        and entry.get("end_at") is not None
+        and luma_instant(entry["end_at"]) != luma_instant(body["end_at"])
+    ):
         return True
     return any(
         key in body and entry.get(key) is not None and entry[key] != body[key] for key in ("timezone", "visibility")
@@ -151,7 +145,7 @@ def _update_landed(event: dict[str, Any], body: dict[str, Any]) -> bool:
         if key in ("event_id", "suppress_notifications"):
             continue
         if key in ("start_at", "end_at"):
-            if _instant(event.get(key)) != _instant(sent):
+            if luma_instant(event.get(key)) != luma_instant(sent):
                 return False
         elif key not in _READBACK_FIELDS or event.get(key) != sent:
             return False
@@ -361,7 +355,7 @@ async def _updated_times(
         zone = zone or _known_zone(current.get("timezone"))
     start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
     end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
-    old_start, old_end = _instant(current.get("start_at")), _instant(current.get("end_at"))
+    old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))
     base = start or old_start
     if duration is not None:
         if base is None:
@@ -550,7 +544,7 @@ class CreateCouponAction(ActionHandler):
             discount = {"discount_type": "amount", "cents_off": cents_off, "currency": currency}
         valid_start = luma_datetime(inputs.get("valid_start_at"), "valid_start_at")
         valid_end = luma_datetime(inputs.get("valid_end_at"), "valid_end_at")
-        if valid_start and valid_end and _instant(valid_end) <= _instant(valid_start):
+        if valid_start and valid_end and luma_instant(valid_end) <= luma_instant(valid_start):
             raise InputError(f"valid_end_at ({valid_end}) must be after valid_start_at ({valid_start}).")
         remaining = inputs.get("remaining_count")
         body = compact(
@@ -608,7 +602,9 @@ def _coupon_matches(entry: dict[str, Any], body: dict[str, Any]) -> bool:
     if entry.get("event_ticket_type_id") != body.get("event_ticket_type_id"):
         return False
     return all(
-        _instant(entry.get(key)) == _instant(body[key]) for key in ("valid_start_at", "valid_end_at") if key in body
+        luma_instant(entry.get(key)) == luma_instant(body[key])
+        for key in ("valid_start_at", "valid_end_at")
+        if key in body
     )
 
 

@@ -23,7 +23,7 @@ from helpers import (
     luma_action,
 )
 from luma import luma
-from validation import normalize_email, normalize_guests
+from validation import luma_instant, normalize_email, normalize_guests
 
 GUEST_GET = "/v1/events/guests/get"
 GUEST_LIST = "/v1/events/guests/list"
@@ -68,17 +68,6 @@ CAPACITY_ADVICE = (
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _instant(value: Any) -> datetime | None:
-    """A Luma date-time as an aware datetime, or None when missing or unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def one_guest_identifier(guest_api_id: str | None, email: str | None) -> str | None:
@@ -224,7 +213,9 @@ class GuestBatches:
 
     def _found_after_lost_answer(self, guest: dict[str, str], record: dict[str, Any], sent_at: datetime) -> None:
         """Records a guest found on the list after a batch's answer was lost: put there by it, or there before."""
-        stamps = [moment for moment in map(_instant, (record.get("registered_at"), record.get("invited_at"))) if moment]
+        stamps = [
+            moment for moment in map(luma_instant, (record.get("registered_at"), record.get("invited_at"))) if moment
+        ]
         if guest["email"].lower() in self.absent_before or (stamps and max(stamps) >= sent_at):
             self._mark([guest], self.done)
         elif stamps and max(stamps) < sent_at - CLOCK_SKEW:

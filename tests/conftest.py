@@ -19,6 +19,15 @@ def production_auth(api_key: str = TEST_API_KEY) -> dict:
     return {"auth_type": "Custom", "credentials": {"api_key": api_key}}
 
 
+def message_of(data, entry):
+    """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
+    message = entry["message"]
+    if message.startswith("Same as for "):
+        first = message.removeprefix("Same as for ").removesuffix(".")
+        message = next(r["message"] for r in data["results"] if r["email"] == first)
+    return message
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limiters(monkeypatch):
     """Pacing state is per process; each test starts with an unused key budget and the default base URL."""

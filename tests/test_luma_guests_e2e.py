@@ -4,6 +4,7 @@ import pytest
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
+from tests.conftest import message_of
 
 pytestmark = pytest.mark.e2e
 
@@ -37,15 +38,6 @@ def age_guests(emulator, event_id, n):
 
 async def run(name, inputs, context):
     return await luma.execute_action(name, inputs, context)
-
-
-def message_of(data, entry):
-    """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
-    message = entry["message"]
-    if message.startswith("Same as for "):
-        first = message.removeprefix("Same as for ").removesuffix(".")
-        message = next(r["message"] for r in data["results"] if r["email"] == first)
-    return message
 
 
 def data_of(result):

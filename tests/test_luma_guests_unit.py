@@ -13,6 +13,7 @@ from autohive_integrations_sdk.integration import ResultType
 import helpers
 from actions import guests as guest_actions
 from luma import luma
+from tests.conftest import message_of
 
 pytestmark = pytest.mark.unit
 
@@ -124,15 +125,6 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     return FakeClock(monkeypatch)
-
-
-def message_of(data, entry):
-    """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
-    message = entry["message"]
-    if message.startswith("Same as for "):
-        first = message.removeprefix("Same as for ").removesuffix(".")
-        message = next(r["message"] for r in data["results"] if r["email"] == first)
-    return message
 
 
 def assert_not_called(mock_context):
