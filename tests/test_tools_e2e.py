@@ -73,6 +73,6 @@ async def test_bench_ratios_of_requests(monkeypatch):
 
     rows = {name: (baseline, ours) for name, baseline, ours, _ in await bench.run()}
     naive, ours = rows[f"list {bench.GUESTS} guests: requests"]
-    assert (naive, ours) == (40, 20), "largest pages: half the requests of Luma's default page size"
+    assert (naive, ours) == (20, 10), "largest pages: half the requests of the server's default page size"
     naive, ours = rows[f"add {bench.INVITEES} guests: requests"]
     assert (naive, ours) == (300, 6), "batches of 50"
