@@ -1,17 +1,15 @@
 """Input checks the JSON schema cannot express; each raises InputError before anything is sent to Luma."""
 
 import re
-from datetime import date, datetime, timezone
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from helpers import InputError
+from email_validator import EmailNotValidError, validate_email
 
-# Practical address check (RFC 5322 is far looser); Luma rejects what a mail server would. Letters beyond
-# ASCII are allowed on both sides (internationalised addresses such as jürgen@münchen.de).
-_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"
-_EMAIL = re.compile(rf"^[\w.!#$%&'*+/=?^`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
+from helpers import InputError
 
 # Largest integer a JavaScript client (Luma's API) holds exactly; amounts beyond it would be silently rounded.
 MAX_MINOR_UNITS = 9_007_199_254_740_991
@@ -46,10 +44,15 @@ _THREE_DECIMAL = {"bhd", "jod", "kwd", "omr", "tnd"}
 
 
 def normalize_email(value: Any, field: str = "email") -> str:
-    email = value.strip() if isinstance(value, str) else ""
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise InputError(f"'{value}' in {field} is not a valid email address (expected name@example.com).")
-    return email
+    """The address as Luma should get it: trimmed, Unicode-composed (NFC), domain lowercased; the dot, length and
+    internationalised-domain rules are email-validator's."""
+    text = unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InputError(
+            f"'{value}' in {field} is not a valid email address ({error}); expected name@example.com."
+        ) from None
 
 
 def normalize_guests(entries: Any, field: str = "guests", max_count: int | None = None) -> list[dict[str, str]]:
@@ -74,7 +77,7 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
         seen.add(email.lower())
         guest = {"email": email}
         name = entry.get("name") if isinstance(entry, dict) else None
-        if isinstance(name, str) and name.strip():
+        if isinstance(name, str) and any(unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in name):
             guest["name"] = name.strip()
         guests.append(guest)
     return guests
@@ -101,22 +104,52 @@ def validate_timezone(value: str, field: str = "timezone") -> str:
     return zone
 
 
+# ISO 8601 / RFC 3339 date-times as people write them: a date, then optionally T (any case) or a space, the hour,
+# minutes, seconds and a fraction, then optionally Z or an offset.
+_ISO_DATETIME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[Tt ](?P<hour>\d{2})(?::?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+)
+# Real UTC offsets run from -12:00 to +14:00; anything beyond is a typing mistake.
+MAX_OFFSET, MIN_OFFSET = timedelta(hours=14), timedelta(hours=12)
+
+
 def parse_datetime(value: str, field: str, zone: str | None = None, *, require_time: bool = False) -> datetime:
     """An ISO 8601 date-time; one without an offset is read in `zone` (else UTC). With `require_time`, a bare
     date is refused: an event at midnight is almost never what was meant."""
     text = value.strip() if isinstance(value, str) else ""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
+    parts = _ISO_DATETIME.match(text)
+    example = "2026-03-01T18:00:00Z or 2026-03-01T18:00:00-05:00"
+    if parts is None:
+        raise InputError(f"'{value}' in {field} is not an ISO 8601 date-time. Use e.g. {example}.")
+    if require_time and parts["hour"] is None:
         raise InputError(
-            f"'{value}' in {field} is not an ISO 8601 date-time. Use e.g. 2026-03-01T18:00:00Z or "
-            "2026-03-01T18:00:00-05:00."
-        ) from None
-    if require_time and not re.search(r"[T ]\d{1,2}:?\d{2}", text):
-        raise InputError(
-            f"'{value}' in {field} has no time of day. Give one, e.g. {text[:10]}T18:00 (read in the event's "
+            f"'{value}' in {field} has no time of day. Give one, e.g. {parts['date']}T18:00 (read in the event's "
             "timezone) or with an offset such as 18:00:00Z."
         )
+    offset = parts["offset"]
+    if offset and offset not in "Zz":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        if shift > (MAX_OFFSET if sign > 0 else MIN_OFFSET) or int(digits[2:] or 0) >= 60:
+            raise InputError(
+                f"'{value}' in {field} has the UTC offset {offset}; real offsets run from -12:00 to +14:00."
+            )
+        tz: timezone | None = timezone(sign * shift)
+    else:
+        tz = timezone.utc if offset else None
+    try:
+        moment = datetime.fromisoformat(parts["date"]).replace(
+            hour=int(parts["hour"] or 0),
+            minute=int(parts["minute"] or 0),
+            second=int(parts["second"] or 0),
+            microsecond=int((parts["fraction"] or "0")[:6].ljust(6, "0")),
+            tzinfo=tz,
+        )
+    except ValueError as error:
+        raise InputError(f"'{value}' in {field} is not a real date-time ({error}). Use e.g. {example}.") from None
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise InputError(f"'{value}' in {field} is outside {EARLIEST_YEAR}-{LATEST_YEAR}; check the year.")
     if moment.tzinfo is None:
@@ -189,3 +222,21 @@ def price_to_minor_units(price: Any, currency: str, field: str = "price") -> int
             f"round it to {exponent} decimal place{'s' if exponent != 1 else ''}."
         )
     return int(minor.to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+# Characters that print nothing: format controls (zero-width space and joiners, BOM), control characters, separators.
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+
+
+def visible_text(value: Any, field: str) -> str:
+    """Trimmed text that shows at least one visible character: a name made only of zero-width or other invisible
+    characters would look empty on Luma."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not any(unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in text):
+        raise InputError(f"{field} is empty or has only invisible characters; give visible text.")
+    return text
+
+
+def utf16_length(text: str) -> int:
+    """Length as Luma's JavaScript counts it: characters outside the BMP (most emoji) count twice."""
+    return len(text.encode("utf-16-le")) // 2
