@@ -1,46 +1,67 @@
 """The one Luma client: auth header, query building, timeouts, pacing, retries, pagination and error mapping.
 
-Every action talks to Luma through `LumaClient`; handlers never build URLs, headers or query strings.
+Every action and trigger talks to Luma through `LumaClient`; handlers never build URLs, headers or query strings.
+Writes go through `LumaClient.write`, which never re-sends a write unless Luma provably did nothing with it; what
+to check after an ambiguous failure is a named strategy from `writes.py`.
 """
 
 import asyncio
-import functools
+import contextvars
+import email.utils
 import logging
 import os
 import re
 import secrets
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import aiohttp
 from autohive_integrations_sdk import ActionError, HTTPError, RateLimitError
+
+if TYPE_CHECKING:
+    from writes import Confirmation, Outcome
 
 logger = logging.getLogger(__name__)
 
 LUMA_API_BASE = "https://public-api.luma.com"
 LUMA_API_BASE_ENV = "LUMA_API_BASE_URL"
 RATE_LIMIT_ENV = "LUMA_RATE_LIMIT_PER_MINUTE"
+API_KEY_HEADER = "x-luma-api-key"
+# Organization keys name the calendar of a calendar-scoped call with this header.
+CALENDAR_ID_HEADER = "x-luma-calendar-id"
+# Routes that act on the organization itself, where a calendar header would be meaningless.
+ORGANIZATION_ROUTE_PREFIXES = ("/v1/organizations/", "/v2/organizations/", "/v1/users/")
 
 # Luma documents no maximum page size ("the server will enforce a maximum"); 100 is what clients use safely.
 LUMA_MAX_PAGE_SIZE = 100
 # Current documented limit per calendar key (organization keys get 500); GET and POST share it.
 LUMA_RATE_LIMIT_PER_MINUTE = 200
 RATE_WINDOW_SECONDS = 60.0
-# Exceeding the limit locks the key out for a minute; a 429 without Retry-After means that minute.
+# Exceeding the limit locks the key out for a minute; a 429 without a readable Retry-After means that minute.
 LUMA_LOCKOUT_SECONDS = 60
 
-# Autohive kills an action's Lambda after about 30 s: every action must answer well inside that.
+# Autohive kills an action's Lambda after about 30 s: every run must answer well inside that.
 ACTION_BUDGET_SECONDS = 25.0
 REQUEST_TIMEOUT_SECONDS = 10.0
 # Time kept back for shaping the answer after the last request.
 BUDGET_RESERVE_SECONDS = 1.0
 GET_ATTEMPTS = 3
+# A connection that never opened carried nothing to Luma, so even a write may be tried again this often.
+CONNECT_ATTEMPTS = 3
 BACKOFF_BASE_SECONDS = 0.5
+# After an ambiguous write failure Luma may still be applying the write: the second look waits this long.
+SETTLE_SECONDS = 2.0
+
+# Keys shorter or longer than this are pasting mistakes (a fragment, a whole file), never a Luma key.
+API_KEY_MIN_LENGTH, API_KEY_MAX_LENGTH = 8, 256
+# Any run of this many characters of the key is masked wherever it appears in text that leaves the integration.
+SECRET_FRAGMENT = 8
+MASK = "***"
 
 API_KEY_HELP = "Create one in Luma (needs Luma Plus): your calendar → Settings → Developer → API Keys."
 
@@ -49,6 +70,10 @@ _system_random = secrets.SystemRandom()
 
 def _now() -> float:
     return time.monotonic()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 async def _sleep(seconds: float) -> None:
@@ -102,12 +127,20 @@ class LumaRateLimitError(LumaError):
         self.retry_after = retry_after
 
 
+class WriteConflict(LumaInvalidRequestError):
+    """A check after a lost answer proved the write cannot have landed: another object holds what it needed."""
+
+
 class LumaServerError(LumaError):
     status = 500
 
 
 class LumaNetworkError(LumaError):
     pass
+
+
+class LumaConnectError(LumaNetworkError):
+    """The connection never opened: nothing reached Luma."""
 
 
 class LumaTimeoutError(LumaError):
@@ -118,9 +151,14 @@ class LumaResponseError(LumaError):
     """Luma answered 2xx with a body we cannot use (HTML, not JSON, wrong shape)."""
 
 
-class LumaUncertainWriteError(LumaError):
-    """A write was sent but its answer was lost: Luma may or may not have applied it."""
+class LumaUnconfirmedWriteError(LumaError):
+    """A write was sent but whether Luma applied it could not be confirmed; it was not sent again."""
 
+
+# Failures after which a write may or may not have been applied by Luma.
+AMBIGUOUS_FAILURES = (LumaServerError, LumaNetworkError, LumaTimeoutError, LumaResponseError)
+# Failures a read may simply be repeated after.
+TRANSIENT_FAILURES = (LumaServerError, LumaNetworkError, LumaTimeoutError)
 
 # Status → (kind, what failed, what to do). n8n-style: one table, one place.
 _STATUS_ERRORS: dict[int, tuple[type[LumaError], str, str]] = {
@@ -152,44 +190,88 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
 
-def luma_message_from(body: Any) -> str | None:
-    """Luma's own words from an error body: `message`, then `error`, then the text (HTML stripped)."""
+def mask_secret(text: str, secret: str | None) -> str:
+    """Replaces the secret and every run of SECRET_FRAGMENT or more of its characters in text with ***."""
+    if not secret or not text:
+        return text
+    if len(secret) < SECRET_FRAGMENT:
+        return text.replace(secret, MASK)
+    grams = {secret[start : start + SECRET_FRAGMENT] for start in range(len(secret) - SECRET_FRAGMENT + 1)}
+    covered = [False] * len(text)
+    for start in range(len(text) - SECRET_FRAGMENT + 1):
+        if text[start : start + SECRET_FRAGMENT] in grams:
+            covered[start : start + SECRET_FRAGMENT] = [True] * SECRET_FRAGMENT
+    if not any(covered):
+        return text
+    out: list[str] = []
+    for position, char in enumerate(text):
+        if not covered[position]:
+            out.append(char)
+        elif position == 0 or not covered[position - 1]:
+            out.append(MASK)
+    return "".join(out)
+
+
+def luma_message_from(body: Any, secret: str | None = None) -> str | None:
+    """Luma's own words from an error body: `message`, then `error`, then the text (HTML stripped). The secret is
+    masked before the text is shortened, so no part of it survives the cut."""
+    text: str | None = None
     if isinstance(body, dict):
         for key in ("message", "error"):
             value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message")
             if isinstance(value, str) and value.strip():
-                return value.strip()[:500]
-            if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return value["message"].strip()[:500]
-        return None
-    if isinstance(body, str):
+                text = value.strip()
+                break
+        limit = 500
+    elif isinstance(body, str):
         text = _SPACES.sub(" ", _TAGS.sub(" ", body)).strip()
-        return text[:300] or None
-    return None
+        limit = 300
+    if not text:
+        return None
+    return mask_secret(text, secret)[:limit]
+
+
+# The API key of the run in progress: whatever text leaves the integration is masked with it.
+_run_secret: contextvars.ContextVar[str | None] = contextvars.ContextVar("luma_run_secret", default=None)
+# The deadline of the run in progress: every client (and so every step) of one run shares it.
+_run_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("luma_run_deadline", default=None)
+
+
+@contextmanager
+def run_scope(auth: Any, budget_seconds: float = ACTION_BUDGET_SECONDS) -> Iterator[None]:
+    """One action or trigger run: one time budget for all its requests, and its key masked in every message."""
+    try:
+        secret = api_key_from(auth)
+    except LumaAuthError:
+        secret = None
+    tokens = (_run_secret.set(secret), _run_deadline.set(_now() + budget_seconds))
+    try:
+        yield
+    finally:
+        _run_secret.reset(tokens[0])
+        _run_deadline.reset(tokens[1])
+
+
+def safe_message(text: str) -> str:
+    """Text that may leave the integration: the run's key masked, wherever it came from."""
+    return mask_secret(text, _run_secret.get())
 
 
 def action_error(error: Exception) -> ActionError:
     """The one place an exception becomes what the user sees."""
+    return ActionError(message=error_message(error))
+
+
+def error_message(error: Exception) -> str:
     if isinstance(error, LumaError):
-        return ActionError(message=error.message)
+        return safe_message(error.message)
     logger.exception("Unexpected error in a Luma action")
-    return ActionError(
-        message=f"The Luma integration hit an unexpected error ({type(error).__name__}). "
+    return (
+        f"The Luma integration hit an unexpected error ({type(error).__name__}). "
         "Nothing more was sent to Luma; retry, and report this if it repeats."
     )
-
-
-def luma_action(execute: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """Wraps an action's `execute` so that no exception ever escapes it."""
-
-    @functools.wraps(execute)
-    async def wrapper(self: Any, inputs: dict[str, Any], context: Any) -> Any:
-        try:
-            return await execute(self, inputs, context)
-        except Exception as error:  # noqa: BLE001 - the platform crashes on anything that escapes
-            return action_error(error)
-
-    return wrapper
 
 
 def compact(values: dict[str, Any]) -> dict[str, Any]:
@@ -197,18 +279,25 @@ def compact(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def has_id(found: Any) -> bool:
+    return isinstance(found, dict) and isinstance(found.get("id"), str) and bool(found["id"])
+
+
 # ---- Auth, URLs and pacing ---------------------------------------------------------------------------------
 
 
+def _credentials(auth: Any) -> dict[str, Any]:
+    """Production's `{"credentials": {...}}` or the flat shape local tools pass."""
+    if not isinstance(auth, dict):
+        return {}
+    credentials = auth.get("credentials")
+    return credentials if isinstance(credentials, dict) else auth
+
+
 def api_key_from(auth: Any) -> str:
-    """The key from production's `{"credentials": {"api_key"}}` or the flat `{"api_key"}` local tools pass."""
-    key = None
-    if isinstance(auth, dict):
-        credentials = auth.get("credentials")
-        if isinstance(credentials, dict):
-            key = credentials.get("api_key")
-        if key is None:
-            key = auth.get("api_key")
+    key = _credentials(auth).get("api_key")
+    if key is None and isinstance(auth, dict):
+        key = auth.get("api_key")
     if not isinstance(key, str) or not key.strip():
         raise LumaAuthError(f"No Luma API key is connected. {API_KEY_HELP}")
     key = key.strip()
@@ -217,7 +306,20 @@ def api_key_from(auth: Any) -> str:
             "The connected Luma API key contains spaces, line breaks or other characters a key never has; "
             f"paste it again exactly as Luma shows it. {API_KEY_HELP}"
         )
+    if not API_KEY_MIN_LENGTH <= len(key) <= API_KEY_MAX_LENGTH:
+        raise LumaAuthError(
+            f"The connected Luma API key is {len(key)} characters long, which no Luma key is; paste the whole key "
+            f"and nothing else. {API_KEY_HELP}"
+        )
     return key
+
+
+def calendar_id_from(auth: Any) -> str | None:
+    """The optional calendar an organization key acts on."""
+    value = _credentials(auth).get("calendar_id")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
 
 
 def base_url() -> str:
@@ -265,24 +367,57 @@ def _reset_seconds(value: str | None) -> float | None:
     return max(0.0, number)
 
 
+_SDK_INT_ERROR = re.compile(r"invalid literal for int\(\) with base 10: '(.*)'$", re.DOTALL)
+
+
+def retry_after_seconds(value: Any) -> float:
+    """Retry-After as seconds: a number (0 and fractions included) or an HTTP date; only a missing or unreadable
+    header means Luma's one-minute lockout."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return max(0.0, float(value))
+    if not isinstance(value, str) or not value.strip():
+        return float(LUMA_LOCKOUT_SECONDS)
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError):
+            return float(LUMA_LOCKOUT_SECONDS)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return max(0.0, moment.timestamp() - time.time())
+    return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else float(LUMA_LOCKOUT_SECONDS)
+
+
 class RateLimiter:
-    """Keeps one process under Luma's per-key limit: a sliding 60 s window plus Luma's own headers."""
+    """Keeps one process under Luma's per-key limit: a sliding 60 s window plus Luma's own headers.
+
+    A slot is reserved before a request is sent (atomically: no await between the check and the reservation, so
+    waiters woken together cannot all send) and re-stamped when its answer arrives. Luma counts a request when it
+    arrives, which is somewhere in between, so counting until answer + 60 s never undercounts Luma's window."""
 
     def __init__(self, limit_per_minute: int):
         self.limit = limit_per_minute
-        self.sent: deque[float] = deque()
+        self.slots: list[list[float]] = []
         self.blocked_until = 0.0
 
     def wait_needed(self, now: float) -> float:
-        while self.sent and now - self.sent[0] >= RATE_WINDOW_SECONDS:
-            self.sent.popleft()
+        self.slots = [slot for slot in self.slots if now - slot[0] < RATE_WINDOW_SECONDS]
         wait = max(0.0, self.blocked_until - now)
-        if len(self.sent) >= self.limit:
-            wait = max(wait, self.sent[0] + RATE_WINDOW_SECONDS - now)
+        if len(self.slots) >= self.limit:
+            oldest = sorted(slot[0] for slot in self.slots)[len(self.slots) - self.limit]
+            wait = max(wait, oldest + RATE_WINDOW_SECONDS - now)
         return wait
 
-    def record(self, now: float) -> None:
-        self.sent.append(now)
+    def reserve(self, now: float) -> list[float]:
+        slot = [now]
+        self.slots.append(slot)
+        return slot
+
+    @staticmethod
+    def answered(slot: list[float], now: float) -> None:
+        slot[0] = max(slot[0], now)
 
     def observe(self, headers: dict[str, str] | None, now: float) -> None:
         if not headers:
@@ -330,20 +465,21 @@ class Page:
     next_cursor: str | None
 
 
-# Called with `accepted`: True when Luma answered 2xx but unreadably (it applied the write, so nothing may be
-# sent again), False when the answer was lost (the write may or may not have landed).
-Reconcile = Callable[[bool], Awaitable[Any]]
-
-
 class LumaClient:
-    """One action's view of Luma: every request shares the action's time budget and the key's pacing."""
+    """One run's view of Luma: every request shares the run's time budget and the key's pacing."""
 
-    def __init__(self, context: Any, *, budget_seconds: float = ACTION_BUDGET_SECONDS):
+    def __init__(self, context: Any, *, budget_seconds: float | None = None):
         self.context = context
-        self.api_key = api_key_from(getattr(context, "auth", None))
+        auth = getattr(context, "auth", None)
+        self.api_key = api_key_from(auth)
+        self.calendar_id = calendar_id_from(auth)
         self.base_url = base_url()
         self.limiter = limiter_for(self.api_key)
-        self.deadline = _now() + budget_seconds
+        shared = _run_deadline.get()
+        if budget_seconds is None and shared is not None:
+            self.deadline = shared
+        else:
+            self.deadline = _now() + (budget_seconds if budget_seconds is not None else ACTION_BUDGET_SECONDS)
 
     # -- budget
 
@@ -353,7 +489,7 @@ class LumaClient:
     def can_wait(self, seconds: float) -> bool:
         return seconds < self.time_left() - 1.0
 
-    # -- public calls
+    # -- reads
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET with retries on 5xx, network errors and timeouts (reads are safe to repeat)."""
@@ -362,7 +498,9 @@ class LumaClient:
             attempt += 1
             try:
                 return await self._send("GET", path, params=params)
-            except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
+            except LumaConnectError:
+                raise  # _send has already tried again as often as a connection that never opens deserves
+            except TRANSIENT_FAILURES as error:
                 backoff = BACKOFF_BASE_SECONDS * 2 ** (attempt - 1) + _jitter(BACKOFF_BASE_SECONDS)
                 if attempt >= GET_ATTEMPTS or not self.can_wait(backoff + 1.0):
                     raise error
@@ -372,50 +510,98 @@ class LumaClient:
     async def get_object(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """A GET that must answer one Luma object: anything without an `id` is Luma misbehaving, said plainly."""
         found = await self.get(path, params)
-        if not isinstance(found.get("id"), str) or not found["id"]:
+        if not has_id(found):
             raise LumaResponseError(
                 f"GET {path}: Luma's answer had no id, so it is not the object asked for. Retry later."
             )
         return found
 
-    async def post(self, path: str, body: dict[str, Any], *, reconcile: Reconcile | None = None) -> Any:
-        """POST once. Luma has no idempotency keys, so a write whose answer was lost is never re-sent blindly:
-        `reconcile` looks at Luma's state and returns the result if the write landed, or None if it did not
-        (then a lost write is sent exactly once more; an accepted one never). Without `reconcile` the caller
-        gets an uncertain-write error."""
+    async def get_entries(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The entries of an unpaginated list (ticket types, admins)."""
+        data = await self.get(path, params)
+        entries = data.get("entries")
+        if not isinstance(entries, list):
+            raise LumaResponseError(f"GET {path}: Luma's answer had no list of entries; retry later.")
+        return [entry for entry in entries if isinstance(entry, dict)]
+
+    # -- writes
+
+    async def write(
+        self, path: str, body: dict[str, Any], *, confirm: "Confirmation | None" = None, expect_id: bool = False
+    ) -> "Outcome":
+        """POST once, and never again unless Luma provably did nothing (a 429, a connection that never opened:
+        `_send` handles those). After an ambiguous failure (timeout, dropped connection, 5xx, an unreadable 2xx, or
+        a 2xx without the id a create must return) `confirm` looks at Luma's state, and once more after a short
+        settle delay; what it cannot confirm is reported as unconfirmed, never re-sent."""
+        from writes import Absent, Ambiguous, Landed, Partial
+
+        sent_at = _utc_now()
         try:
-            return await self._send("POST", path, json=body)
-        except (LumaServerError, LumaNetworkError, LumaTimeoutError) as error:
-            failure, accepted = error, False
-        except LumaResponseError as error:
-            # A 2xx whose body cannot be read: Luma applied the write, so it is never sent again.
-            failure, accepted = error, True
-        if reconcile is not None and self.time_left() > 2.0:
+            answer = await self._send("POST", path, json=body)
+            if not expect_id or has_id(answer):
+                return Landed(answer)
+            failure: LumaError = LumaResponseError(
+                f"POST {path}: Luma accepted the request (2xx) but its answer had no id."
+            )
+        except LumaConnectError:
+            raise  # nothing reached Luma: a plain failure, safe to retry
+        except AMBIGUOUS_FAILURES as error:
+            failure = error
+        if confirm is None:
+            raise self._unconfirmed(failure, None, None)
+        outcome: Outcome = Absent()
+        for look in range(2):
+            if look:
+                if not self.can_wait(SETTLE_SECONDS + 2.0):
+                    break
+                await _sleep(SETTLE_SECONDS)
             try:
-                landed = await reconcile(accepted)
-            except LumaError:
-                landed, recheck_failed = None, True
-            else:
-                recheck_failed = False
-            if landed is not None:
-                return landed
-            if not accepted and not recheck_failed and self.time_left() > 2.0:
-                try:
-                    return await self._send("POST", path, json=body)
-                except (LumaServerError, LumaNetworkError, LumaTimeoutError, LumaResponseError) as error:
-                    # The one re-send lost its answer too: it may have landed, so never invite a blind retry.
-                    failure, accepted = error, isinstance(error, LumaResponseError)
-        outcome = (
-            "Luma accepted the request (2xx) but its answer could not be read, so it was not sent again"
-            if accepted
-            else "The request may or may not have been applied by Luma, so it was not re-sent automatically"
-        )
-        raise LumaUncertainWriteError(
-            f"{failure.message} {outcome}. Check the current state (for example with the matching get/list "
-            "action) before retrying.",
+                outcome = await confirm.check(self, sent_at)
+            except WriteConflict:
+                raise
+            except LumaError as error:
+                raise self._unconfirmed(failure, confirm, error) from None
+            if isinstance(outcome, Ambiguous):
+                raise self._unconfirmed(failure, confirm, None, ambiguous=len(outcome.candidates))
+            if isinstance(outcome, Landed) or (isinstance(outcome, Partial) and not outcome.missing):
+                return outcome
+        if isinstance(outcome, Partial):
+            return outcome
+        raise self._unconfirmed(failure, confirm, None)
+
+    async def post(
+        self, path: str, body: dict[str, Any], *, confirm: "Confirmation | None" = None, expect_id: bool = False
+    ) -> Any:
+        """A single write: Luma's answer, or the object the confirmation found."""
+        return (await self.write(path, body, confirm=confirm, expect_id=expect_id)).value
+
+    @staticmethod
+    def _unconfirmed(
+        failure: LumaError, confirm: "Confirmation | None", check_error: LumaError | None, ambiguous: int = 0
+    ) -> LumaUnconfirmedWriteError:
+        if ambiguous:
+            found = (
+                f" Checking {confirm.checked} found {ambiguous} matching candidates, so which one this request "
+                "made cannot be told."
+            )
+        elif check_error is not None:
+            found = f" Checking {confirm.checked} failed too ({check_error.message})."
+        elif confirm is not None:
+            found = f" Checking {confirm.checked} (twice) did not show it."
+        else:
+            found = ""
+        verify = confirm.verify if confirm is not None else "Check the current state with the matching get/list action"
+        said = failure.message
+        if isinstance(failure, LumaResponseError) and "accepted the request" not in said:
+            said = f"Luma accepted the request (2xx) but its answer could not be used. {said}"
+        return LumaUnconfirmedWriteError(
+            f"{said} The write was not confirmed.{found} It was not sent again, because Luma may still "
+            f"have applied it. {verify} before retrying.",
             status=failure.status,
             luma_message=failure.luma_message,
         )
+
+    # -- lists
 
     async def pages(
         self,
@@ -458,7 +644,7 @@ class LumaClient:
         limit: int | None = None,
         cursor: str | None = None,
     ) -> dict[str, Any]:
-        """All entries up to `limit`. When the time budget runs low, or a later page times out, it returns what it
+        """All entries up to `limit`. When the time budget runs low, or a later page fails, it returns what it
         has with `has_more` and the cursor to continue from, rather than losing the pages already read."""
         entries: list[dict[str, Any]] = []
         has_more, next_cursor = False, cursor
@@ -468,7 +654,7 @@ class LumaClient:
                 page = await anext(pages)
             except StopAsyncIteration:
                 break
-            except (LumaTimeoutError, LumaServerError, LumaNetworkError, LumaRateLimitError):
+            except (*TRANSIENT_FAILURES, LumaRateLimitError):
                 if not entries:
                     raise
                 return {"entries": entries, "has_more": True, "next_cursor": next_cursor}
@@ -487,28 +673,38 @@ class LumaClient:
         query = build_query(params)
         return f"{self.base_url}{path}?{query}" if query else f"{self.base_url}{path}"
 
+    def _headers(self, path: str) -> dict[str, str]:
+        headers = {API_KEY_HEADER: self.api_key, "accept": "application/json"}
+        if self.calendar_id and not path.startswith(ORGANIZATION_ROUTE_PREFIXES):
+            headers[CALENDAR_ID_HEADER] = self.calendar_id
+        return headers
+
     def _sdk_retries_off(self) -> int:
         # The SDK re-sends every method (POST too) on network errors and re-appends params on retry;
         # starting its counter at its maximum leaves retries to this client.
         config = getattr(self.context, "config", None)
         return config.get("max_retries", 3) if isinstance(config, dict) else 3
 
-    async def _pace(self, what: str) -> None:
-        wait = self.limiter.wait_needed(_now())
-        if wait <= 0:
-            return
-        if not self.can_wait(wait):
-            raise LumaRateLimitError(
-                f"{what}: paused to stay under Luma's rate limit for this API key, and the wait ({wait:.0f} s) "
-                f"does not fit in this run. Retry in {max(1, round(wait))} seconds.",
-                retry_after=wait,
-            )
-        await _sleep(wait)
+    async def _pace(self, what: str) -> list[float]:
+        """Waits for a free slot in the key's window and reserves it. The check and the reservation happen with
+        no await between them, and a waiter checks again after every sleep."""
+        while True:
+            wait = self.limiter.wait_needed(_now())
+            if wait <= 0:
+                return self.limiter.reserve(_now())
+            if not self.can_wait(wait):
+                raise LumaRateLimitError(
+                    f"{what}: paused to stay under Luma's rate limit for this API key, and the wait ({wait:.0f} s) "
+                    f"does not fit in this run. Retry in {max(1, round(wait))} seconds.",
+                    retry_after=wait,
+                )
+            await _sleep(wait)
 
     async def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Any:
         what = f"{method} {path}"
+        connect_attempts = 0
         while True:
-            await self._pace(what)
+            slot = await self._pace(what)
             left = self.time_left()
             timeout = min(REQUEST_TIMEOUT_SECONDS, left)
             if left < 1.0:
@@ -516,70 +712,82 @@ class LumaClient:
                     f"{what}: the run's time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out before Luma answered. "
                     "Retry; for long lists pass the returned cursor to continue."
                 )
-            self.limiter.record(_now())
             try:
                 response = await asyncio.wait_for(
                     self.context.fetch(
                         self._url(path, params),
                         method=method,
                         json=json,
-                        headers={"x-luma-api-key": self.api_key, "accept": "application/json"},
+                        headers=self._headers(path),
                         timeout=timeout,
                         retry_count=self._sdk_retries_off(),
                     ),
                     timeout=timeout + 1.0,
                 )
             except RateLimitError as error:
-                retry_after = float(error.retry_after or LUMA_LOCKOUT_SECONDS)
+                self.limiter.answered(slot, _now())
+                retry_after = retry_after_seconds(error.retry_after)
                 self.limiter.block(retry_after, _now())
                 if self.can_wait(retry_after):
                     # A 429 means Luma did nothing, so even a write is safe to send again.
                     continue
-                raise LumaRateLimitError(
-                    f"{what}: Luma's rate limit for this API key was exceeded (429) and the key is locked out. "
-                    f"Retry in {max(1, round(retry_after))} seconds.",
-                    status=429,
-                    retry_after=retry_after,
-                    luma_message=luma_message_from(error.response_data),
-                ) from None
+                raise self._rate_limited(what, retry_after, luma_message_from(error.response_data, self.api_key))
             except HTTPError as error:
-                raise self._scrub(
-                    _error_for_status(error.status, luma_message_from(error.response_data), what)
+                self.limiter.answered(slot, _now())
+                raise _error_for_status(
+                    error.status, luma_message_from(error.response_data, self.api_key), what
                 ) from None
             except ValueError as error:
-                if "Retry-After" in str(error) or "int()" in str(error):
-                    # The SDK parses Retry-After with int(); a date-valued header lands here. Assume the lockout.
-                    self.limiter.block(LUMA_LOCKOUT_SECONDS, _now())
-                    raise LumaRateLimitError(
-                        f"{what}: Luma's rate limit was exceeded (429). Retry in {LUMA_LOCKOUT_SECONDS} seconds.",
-                        status=429,
-                        retry_after=LUMA_LOCKOUT_SECONDS,
-                    ) from None
-                raise LumaResponseError(f"{what}: Luma's answer could not be read ({error}). Retry later.") from None
+                self.limiter.answered(slot, _now())
+                header = _SDK_INT_ERROR.search(str(error))
+                if header is None:
+                    raise LumaResponseError(f"{what}: Luma's answer could not be read. Retry later.") from None
+                # The SDK parses Retry-After with int(); a fractional or date-valued header lands here.
+                retry_after = retry_after_seconds(header.group(1))
+                self.limiter.block(retry_after, _now())
+                if self.can_wait(retry_after):
+                    continue
+                raise self._rate_limited(what, retry_after, None)
             except TimeoutError:
                 raise LumaTimeoutError(
                     f"{what}: Luma did not answer within {timeout:.0f} s. Try again shortly."
+                ) from None
+            except aiohttp.ClientConnectorError as error:
+                connect_attempts += 1
+                backoff = BACKOFF_BASE_SECONDS * 2 ** (connect_attempts - 1) + _jitter(BACKOFF_BASE_SECONDS)
+                if connect_attempts < CONNECT_ATTEMPTS and self.can_wait(backoff + 1.0):
+                    # Nothing reached Luma: any request, a write too, may be sent again.
+                    await _sleep(backoff)
+                    continue
+                raise LumaConnectError(
+                    f"{what}: could not connect to Luma ({type(error).__name__}); nothing was sent. Check the "
+                    "connection and retry."
                 ) from None
             except (aiohttp.ClientError, OSError) as error:
                 raise LumaNetworkError(
                     f"{what}: the connection to Luma failed ({type(error).__name__}). Check the connection and retry."
                 ) from None
+            self.limiter.answered(slot, _now())
             self.limiter.observe(getattr(response, "headers", None), _now())
             return self._body(what, method, getattr(response, "data", None))
+
+    @staticmethod
+    def _rate_limited(what: str, retry_after: float, luma_message: str | None) -> LumaRateLimitError:
+        return LumaRateLimitError(
+            f"{what}: Luma's rate limit for this API key was exceeded (429) and the key is locked out. "
+            f"Retry in {max(1, round(retry_after))} seconds.",
+            status=429,
+            retry_after=retry_after,
+            luma_message=luma_message,
+        )
 
     def _body(self, what: str, method: str, data: Any) -> Any:
         if data is None and method == "POST":
             return {}
         if not isinstance(data, dict):
+            text = luma_message_from(data, self.api_key) if isinstance(data, str) else None
             raise LumaResponseError(
-                f"{what}: Luma answered with something other than JSON"
-                f"{': ' + luma_message_from(data) if isinstance(data, str) and data else ''}. "
+                f"{what}: Luma answered with something other than JSON{': ' + text if text else ''}. "
                 "Luma may be having trouble; retry later.",
             )
         return data
-
-    def _scrub(self, error: LumaError) -> LumaError:
-        if self.api_key and self.api_key in error.message:
-            error.message = error.message.replace(self.api_key, "***")
-            error.args = (error.message,)
-        return error

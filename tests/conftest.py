@@ -80,8 +80,10 @@ async def luma_emulator(monkeypatch):
 
 
 @pytest.fixture
-async def live_context(luma_emulator):
-    """The SDK's real ExecutionContext, production auth, talking to the emulator."""
+async def live_context(luma_emulator, monkeypatch):
+    """The SDK's real ExecutionContext, production auth, talking to the emulator. The settle delay before a write's
+    second check is shortened: the emulator applies writes at once (apply_late-style tests use less than this)."""
+    monkeypatch.setattr(helpers, "SETTLE_SECONDS", 0.5)
     from autohive_integrations_sdk import ExecutionContext
 
     async with ExecutionContext(auth=production_auth()) as context:

@@ -11,7 +11,7 @@ from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
 import helpers
-from actions import guests as guest_actions
+from operations import guests as guest_actions
 from luma import luma
 from tests.conftest import message_of
 
@@ -73,7 +73,8 @@ class FakeLuma:
         self.reject = {email.lower() for email in reject}
         self.landed_status = landed_status
         self.posts = []
-        self.gets = []
+        self.gets = []  # guests/get look-ups (query dicts)
+        self.reads = []  # other GETs: events/get and guests/list pages (paths)
         self.clock = clock
         self.post_seconds = post_seconds
         self.get_error = None
@@ -89,6 +90,18 @@ class FakeLuma:
 
     async def fetch(self, url, method="GET", json=None, **kwargs):
         query = dict(parse_qsl(urlsplit(url).query))
+        path = urlsplit(url).path
+        if method == "GET" and path == "/v1/events/get":
+            self.reads.append(path)
+            counts = {"approved": {"guests": len(self.guests), "tickets": len(self.guests)}}
+            return ok({"id": query["event_id"], "guest_counts": counts})
+        if method == "GET" and path == "/v1/events/guests/list":
+            self.reads.append(path)
+            ordered = sorted(self.guests.values(), key=lambda guest: guest["user_email"])
+            start = int(query.get("pagination_cursor", "0"))
+            end = start + int(query["pagination_limit"])
+            more = end < len(ordered)
+            return ok({"entries": ordered[start:end], "has_more": more, **({"next_cursor": str(end)} if more else {})})
         if method == "GET":
             self.gets.append(query)
             if self.get_error is not None:
@@ -186,8 +199,8 @@ class TestGetGuests:
 
     async def test_blank_guest_id_rejected_before_sending(self, mock_context):
         result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "guest_api_id": "  "}, mock_context)
-        assert result.type == ResultType.ACTION_ERROR
-        assert "guest_api_id is empty" in result.result.message
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert "'guest_api_id' is blank" in result.result["message"]
         assert_not_called(mock_context)
 
     async def test_list_sends_filters_and_default_limit(self, mock_context):
@@ -354,15 +367,16 @@ class TestAddGuests:
             {"event_api_id": EVENT, "guests": ["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}]},
             mock_context,
         )
-        assert result.result.data["results"] == [{"email": "Ana@Example.com", "status": "added"}]
-        assert fake.posts[0]["guests"] == [{"email": "Ana@Example.com"}]
+        assert result.result.data["results"] == [{"email": "Ana@example.com", "status": "added"}]
+        assert fake.posts[0]["guests"] == [{"email": "Ana@example.com"}]
 
-    async def test_large_list_is_batched_without_precheck(self, mock_context):
+    async def test_large_list_is_checked_with_one_read_of_the_guest_list(self, mock_context):
         fake = FakeLuma()
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50, 50, 20]
-        assert fake.gets == []
+        assert fake.gets == [], "no per-email look-ups when one page of the guest list is cheaper"
+        assert fake.reads == ["/v1/events/get", "/v1/events/guests/list"]
         assert result.result.data["added_count"] == 120
         assert [r["email"] for r in result.result.data["results"]] == emails(120)
 
@@ -394,70 +408,54 @@ class TestAddGuests:
         assert len(fake.gets) == 12  # one look-up per email of the uncertain batch
         assert result.result.data["added_count"] == 12
 
-    async def test_lost_request_is_sent_exactly_once_more(self, mock_context, no_sleep):
+    async def test_lost_request_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["lost"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
-        assert len(fake.posts) == 2 and fake.posts[0] == fake.posts[1]
-        assert result.result.data["added_count"] == 12
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert len(fake.gets) == 24, "each email looked up, and once more after the settle delay"
+        assert (data["unconfirmed_count"], data["added_count"], data["failed_count"]) == (12, 0, 0)
+        assert "not sent again" in message_of(data, data["results"][11])
 
-    async def test_partly_landed_batch_resends_only_the_rest(self, mock_context, no_sleep):
+    async def test_partly_landed_batch_reports_the_rest_unconfirmed(self, mock_context, no_sleep):
         fake = FakeLuma(script=["partial"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
-        assert len(fake.posts) == 2
-        assert [g["email"] for g in fake.posts[1]["guests"]] == emails(12)[1:]
-        assert result.result.data["added_count"] == 12
+        data = result.result.data
+        assert len(fake.posts) == 1
+        assert (data["added_count"], data["unconfirmed_count"]) == (1, 11)
+        assert data["results"][0]["status"] == "added" and data["results"][1]["status"] == "unconfirmed"
 
-    async def test_lost_answer_reports_earlier_guests_and_resends_the_rest_through_splitting(
-        self, mock_context, no_sleep
-    ):
-        # Two people were on the list before; the first batch fails with a 500 (nothing applied) and the re-send
-        # of the 48 missing emails is refused whole: it must be split like any batch, not reported as lost.
+    async def test_server_error_after_the_precheck_reports_unconfirmed_and_stops(self, mock_context, no_sleep):
+        # Two people were on the list before; the first batch fails with a 500: it may have been applied, so its 48
+        # emails are unconfirmed (never re-sent), the two old guests already_guest, and the rest is not sent.
         old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
-        refusal = HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})
-        fake = FakeLuma(existing=old, script=[HTTPError(500, "Server Error", {"message": "oops"}), refusal])
+        fake = FakeLuma(existing=old, script=[HTTPError(500, "Server Error", {"message": "oops"})])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
-        assert [len(p["guests"]) for p in fake.posts] == [50, 48, 24, 24, 10]
-        assert fake.posts[1]["guests"] == [{"email": e} for e in emails(50)[2:]]  # only the missing ones
-        counts = [data[k] for k in ("added_count", "already_guest_count", "failed_count", "not_processed_count")]
-        assert counts == [58, 2, 0, 0]
-        assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "added"]
-        assert (
-            "before this call" in data["results"][0]["message"]
-            and "approval_status: approved" in (data["results"][0]["message"])
-        )
-        assert sorted(fake.guests) == emails(60)
+        assert [len(p["guests"]) for p in fake.posts] == [50]
+        assert fake.posts[0]["guests"] == [{"email": e} for e in emails(52)[2:]]
+        counts = [data[k] for k in ("added_count", "already_guest_count", "unconfirmed_count", "not_processed_count")]
+        assert counts == [0, 2, 50, 8]
+        assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "unconfirmed"]
+        assert "approval_status: approved" in data["results"][0]["message"]
+        assert "could not be fully confirmed" in message_of(data, data["results"][59])
 
-    async def test_resend_of_the_rest_is_reconciled_again(self, mock_context, no_sleep):
+    async def test_partial_then_capacity_is_never_reached_because_nothing_is_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["partial", "partial"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
-        data = result.result.data
-        assert [[g["email"] for g in p["guests"]] for p in fake.posts] == [emails(12), emails(12)[1:], emails(12)[2:]]
-        assert (data["added_count"], data["failed_count"]) == (12, 0)
-        assert all("message" not in r for r in data["results"])  # fresh records: added by this call
-        assert sorted(fake.guests) == emails(12)
-
-    async def test_capacity_refusal_of_the_rest_stops_later_batches(self, mock_context, no_sleep):
-        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (1 approved guests)"})
-        fake = FakeLuma(script=["partial", full])
-        mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
-        assert [len(p["guests"]) for p in fake.posts] == [50, 49]
-        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (1, 49, 10)
-        assert "raise its capacity" in data["results"][1]["message"]
-        assert "may or may not" not in message_of(data, data["results"][1])
-        assert "Event is at capacity" in message_of(data, data["results"][59])
+        assert [len(p["guests"]) for p in fake.posts] == [50]
+        assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (1, 49, 10)
 
     async def test_guest_seen_absent_by_the_precheck_is_added_whatever_its_timestamp(
         self, mock_context, no_sleep, monkeypatch
     ):
         # Our clock far ahead of Luma's: every timestamp looks old, but the pre-check saw these people absent.
-        monkeypatch.setattr(guest_actions, "_utc_now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
+        monkeypatch.setattr(helpers, "_utc_now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
         fake = FakeLuma(script=["drop"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(5)}, mock_context)
@@ -465,7 +463,7 @@ class TestAddGuests:
         assert len(fake.posts) == 1
         assert (data["added_count"], data["already_guest_count"]) == (5, 0)
 
-    async def test_guest_found_without_timestamps_is_added_with_a_neutral_message(self, mock_context, no_sleep):
+    async def test_guest_found_without_timestamps_after_an_absent_precheck_is_added(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"])
 
         async def fetch(url, method="GET", json=None, **kwargs):
@@ -478,20 +476,17 @@ class TestAddGuests:
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1 and data["added_count"] == 12
-        assert "confirmed by lookup" in data["results"][0]["message"]
-        assert data["results"][1]["message"] == "Same as for person000@example.com."
+        assert all("message" not in r for r in data["results"]), "the pre-check saw them absent: a plain success"
 
-    async def test_guest_stamped_just_before_the_request_is_added_with_a_neutral_message(self, mock_context, no_sleep):
-        # Registered 10 s before: within the clock-skew allowance, so "there before" cannot be told from "added now".
+    async def test_guest_registered_seconds_before_is_found_by_the_precheck(self, mock_context, no_sleep):
         recent = (datetime.now(timezone.utc) - timedelta(seconds=10)).isoformat()
         fake = FakeLuma(existing=[guest_record("person004@example.com", at=recent)], script=["lost"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
         data = result.result.data
-        assert [len(p["guests"]) for p in fake.posts] == [12, 11]
-        assert (data["added_count"], data["already_guest_count"]) == (12, 0)
-        assert "could not be told" in data["results"][4]["message"]
-        assert all("message" not in r for i, r in enumerate(data["results"]) if i != 4)
+        assert [len(p["guests"]) for p in fake.posts] == [11]
+        assert data["results"][4]["status"] == "already_guest"
+        assert (data["unconfirmed_count"], data["already_guest_count"]) == (11, 1)
 
     async def test_unreadable_2xx_confirmed_by_lookup_is_a_success(self, mock_context, no_sleep):
         fake = FakeLuma(script=["garbled"])
@@ -506,20 +501,28 @@ class TestAddGuests:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
-        # Luma accepted the first batch: the 49 it does not show yet are reported, not emailed a second time.
-        assert [len(p["guests"]) for p in fake.posts] == [50, 10]
-        assert (data["added_count"], data["failed_count"]) == (60, 0)
-        assert "message" not in data["results"][0]
+        # The 49 Luma does not show are reported unconfirmed, never emailed a second time, never called failed.
+        assert [len(p["guests"]) for p in fake.posts] == [50]
+        assert (data["added_count"], data["unconfirmed_count"], data["failed_count"]) == (1, 49, 0)
+        assert data["not_processed_count"] == 10
         assert "was not sent again" in message_of(data, data["results"][1])
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+        # A 2xx HTML page is no proof Luma applied anything: what does not show is unconfirmed, not added.
         fake = FakeLuma(script=["garbled_unapplied"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
-        assert "accepted the request (2xx)" in data["results"][0]["message"]
+        assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (0, 50, 10)
+
+    async def test_unreadable_2xx_with_one_existing_guest_adds_nobody_else(self, mock_context, no_sleep):
+        old = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
+        fake = FakeLuma(existing=[guest_record("person003@example.com", at=old)], script=["garbled_unapplied"])
+        mock_context.fetch.side_effect = fake.fetch
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        data = result.result.data
+        assert (data["added_count"], data["already_guest_count"], data["unconfirmed_count"]) == (0, 1, 11)
 
     async def test_repeated_messages_are_spelled_out_once(self, mock_context):
         quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
@@ -541,8 +544,9 @@ class TestAddGuests:
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1
-        assert (data["failed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
-        assert "may or may not" in message_of(data, data["results"][0])
+        assert (data["unconfirmed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
+        assert data["failed_count"] == 0, "a retry of failures must never add anyone twice"
+        assert "not sent again" in message_of(data, data["results"][0])
         assert "lost" in message_of(data, data["results"][59])
 
     async def test_unknown_event_on_first_batch_is_an_error(self, mock_context):
@@ -660,8 +664,8 @@ class TestAddGuests:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data["failed_count"] == 12 and len(fake.posts) == 1
-        assert "may or may not" in result.result.data["results"][0]["message"]
+        assert result.result.data["unconfirmed_count"] == 12 and len(fake.posts) == 1
+        assert "not sent again" in result.result.data["results"][0]["message"]
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
         result = await luma.execute_action(
@@ -809,7 +813,8 @@ class TestUpdateGuestStatus:
         assert len(fake.posts) == 1
         assert result.result.data["guest"]["approval_status"] == "waitlist"
 
-    async def test_lost_request_sent_once_more(self, mock_context, no_sleep):
+    async def test_lost_request_is_unconfirmed_not_resent(self, mock_context, no_sleep):
+        # A re-sent status change emails the guest twice, so it is reported instead.
         fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["lost"])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
@@ -817,8 +822,9 @@ class TestUpdateGuestStatus:
             {"event_api_id": EVENT, "email": "ana@example.com", "status": "declined"},
             mock_context,
         )
-        assert len(fake.posts) == 2
-        assert result.result.data["guest"]["approval_status"] == "declined"
+        assert len(fake.posts) == 1 and len(fake.gets) == 2
+        assert result.type == ResultType.ACTION_ERROR
+        assert "not confirmed" in result.result.message and "get_guests" in result.result.message
 
     @pytest.mark.parametrize(
         "read_back",
@@ -946,9 +952,9 @@ class TestSendInvites:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
         data = result.result.data
-        assert [len(p["guests"]) for p in fake.posts] == [20, 19]
-        assert {"email": "person003@example.com"} not in fake.posts[1]["guests"]
-        assert (data["invited_count"], data["already_guest_count"]) == (19, 1)
+        assert [len(p["guests"]) for p in fake.posts] == [19], "the pre-check keeps the earlier guest out"
+        assert {"email": "person003@example.com"} not in fake.posts[0]["guests"]
+        assert (data["unconfirmed_count"], data["already_guest_count"]) == (19, 1)
         assert data["results"][3]["status"] == "already_guest"
 
     async def test_omits_message_when_not_given(self, mock_context):

@@ -1,5 +1,6 @@
 """The Luma client in helpers.py, with a mocked context.fetch (Autohive conventions)."""
 
+from unittest.mock import MagicMock
 from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
@@ -8,6 +9,7 @@ from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
 import helpers
+import writes
 from tests.conftest import TEST_API_KEY, production_auth
 from helpers import (
     LumaAuthError,
@@ -20,11 +22,28 @@ from helpers import (
     LumaResponseError,
     LumaServerError,
     LumaTimeoutError,
-    LumaUncertainWriteError,
+    LumaUnconfirmedWriteError,
 )
 from luma import luma
 
 pytestmark = pytest.mark.unit
+
+
+class Found:
+    """A write check that answers from a list of looks: each is what Luma shows then (None: nothing yet)."""
+
+    checked = "the test's store"
+    verify = "Look in the store"
+
+    def __init__(self, *looks):
+        self.answers = list(looks)
+        self.looks = 0
+
+    async def check(self, client, sent_at):
+        self.looks += 1
+        found = self.answers[min(self.looks, len(self.answers)) - 1]
+        return writes.Landed(found) if found is not None else writes.Absent()
+
 
 USER = {
     "id": "usr-abc123",
@@ -234,69 +253,92 @@ class TestRetryPolicy:
     @pytest.mark.parametrize("failure", [HTTPError(500, "x", None), aiohttp.ClientOSError(), TimeoutError()])
     async def test_post_never_resent_blindly(self, mock_context, no_sleep, failure):
         mock_context.fetch.side_effect = failure
-        with pytest.raises(LumaUncertainWriteError, match="may or may not have been applied"):
+        with pytest.raises(LumaUnconfirmedWriteError, match="was not confirmed"):
             await LumaClient(mock_context).post("/v1/events/create", {"name": "x"})
         assert mock_context.fetch.call_count == 1
 
-    async def test_post_reconciled_when_it_landed(self, mock_context):
+    async def test_post_confirmed_when_it_landed(self, mock_context):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
-
-        async def landed(accepted):
-            return {"id": "evt-landed"}
-
-        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=landed)
-        assert result == {"id": "evt-landed"}
+        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, confirm=Found({"id": "evt-1"}))
+        assert result == {"id": "evt-1"}
         assert mock_context.fetch.call_count == 1
 
-    async def test_post_sent_once_more_when_it_did_not_land(self, mock_context):
-        mock_context.fetch.side_effect = [aiohttp.ServerDisconnectedError(), ok({"id": "evt-2"})]
+    async def test_not_found_yet_is_looked_at_again_after_settling_then_never_resent(self, mock_context, no_sleep):
+        # A slow write: Luma applies it after the client gave up, so the first look finds nothing.
+        mock_context.fetch.side_effect = [HTTPError(504, "Gateway Timeout", None)]
+        confirm = Found(None, {"id": "evt-late"})
+        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, confirm=confirm)
+        assert result == {"id": "evt-late"}
+        assert confirm.looks == 2
+        assert [call.args[0] for call in no_sleep.await_args_list] == [helpers.SETTLE_SECONDS]
+        assert mock_context.fetch.call_count == 1, "a write that may have landed is never sent again"
 
-        async def absent(accepted):
-            return None
+    @pytest.mark.parametrize(
+        "failure", [aiohttp.ServerDisconnectedError(), HTTPError(502, "x", None), TimeoutError(), ok("<html>")]
+    )
+    async def test_still_absent_after_settling_is_unconfirmed_not_resent(self, mock_context, no_sleep, failure):
+        if isinstance(failure, FetchResponse):
+            mock_context.fetch.return_value = failure
+        else:
+            mock_context.fetch.side_effect = failure
+        confirm = Found(None, None)
+        with pytest.raises(LumaUnconfirmedWriteError) as caught:
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, confirm=confirm)
+        message = caught.value.message
+        assert "not confirmed" in message and "Checking the test's store (twice) did not show it" in message
+        assert "It was not sent again" in message and "Look in the store before retrying" in message
+        assert confirm.looks == 2
+        assert mock_context.fetch.call_count == 1
 
-        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
-        assert result == {"id": "evt-2"}
-        assert mock_context.fetch.call_count == 2
-
-    async def test_post_uncertain_when_the_one_resend_loses_its_answer_too(self, mock_context):
-        mock_context.fetch.side_effect = [HTTPError(502, "x", None), aiohttp.ServerDisconnectedError()]
-
-        async def absent(accepted):
-            return None
-
-        with pytest.raises(LumaUncertainWriteError, match="may or may not have been applied"):
-            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
-        assert mock_context.fetch.call_count == 2
-
-    async def test_unreadable_answer_to_a_write_is_reconciled_not_resent(self, mock_context):
+    async def test_unreadable_answer_to_a_write_is_confirmed_not_resent(self, mock_context):
         mock_context.fetch.return_value = ok("<html>Accepted</html>")
-
-        async def landed(accepted):
-            return {"id": "evt-found"}
-
-        result = await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=landed)
+        result = await LumaClient(mock_context).post(
+            "/v1/events/create", {"name": "x"}, confirm=Found({"id": "evt-found"})
+        )
         assert result == {"id": "evt-found"}
         assert mock_context.fetch.call_count == 1
 
-    async def test_unreadable_answer_not_found_is_never_resent(self, mock_context):
-        mock_context.fetch.return_value = ok(["not", "an", "object"])
+    async def test_answer_without_the_id_a_create_needs_is_confirmed(self, mock_context):
+        mock_context.fetch.return_value = ok({})
+        result = await LumaClient(mock_context).post(
+            "/v1/events/create", {"name": "x"}, confirm=Found({"id": "evt-found"}), expect_id=True
+        )
+        assert result == {"id": "evt-found"}
 
-        async def absent(accepted):
-            return None
-
-        with pytest.raises(LumaUncertainWriteError, match=r"accepted the request \(2xx\)"):
-            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=absent)
-        assert mock_context.fetch.call_count == 1
-
-    async def test_post_uncertain_when_the_recheck_fails(self, mock_context):
+    async def test_unconfirmed_when_the_check_fails(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
 
-        async def recheck_fails(accepted):
-            raise LumaServerError("still down")
+        class Failing(Found):
+            async def check(self, client, sent_at):
+                raise LumaServerError("still down")
 
-        with pytest.raises(LumaUncertainWriteError):
-            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, reconcile=recheck_fails)
+        with pytest.raises(LumaUnconfirmedWriteError, match="failed too"):
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, confirm=Failing(None))
         assert mock_context.fetch.call_count == 1
+
+    async def test_two_candidates_are_never_guessed_between(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = aiohttp.ServerDisconnectedError()
+
+        class TwoFound(Found):
+            async def check(self, client, sent_at):
+                return writes.Ambiguous([{"id": "evt-a"}, {"id": "evt-b"}])
+
+        with pytest.raises(LumaUnconfirmedWriteError, match="found 2 matching candidates"):
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}, confirm=TwoFound(None))
+
+    @pytest.mark.parametrize("attempts", [1, 2])
+    async def test_a_connection_that_never_opened_is_sent_again(self, mock_context, no_sleep, attempts):
+        refused = aiohttp.ClientConnectorError(MagicMock(), OSError(111, "Connection refused"))
+        mock_context.fetch.side_effect = [refused] * attempts + [ok({"id": "evt-1"})]
+        assert await LumaClient(mock_context).post("/v1/events/create", {"name": "x"}) == {"id": "evt-1"}
+        assert mock_context.fetch.call_count == attempts + 1
+
+    async def test_a_connection_that_never_opens_gives_up_saying_nothing_was_sent(self, mock_context, no_sleep):
+        refused = aiohttp.ClientConnectorError(MagicMock(), OSError(111, "Connection refused"))
+        mock_context.fetch.side_effect = refused
+        with pytest.raises(helpers.LumaConnectError, match="nothing was sent"):
+            await LumaClient(mock_context).post("/v1/events/create", {"name": "x"})
+        assert mock_context.fetch.call_count == helpers.CONNECT_ATTEMPTS
 
 
 class TestRateLimit:

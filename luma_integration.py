@@ -1,0 +1,327 @@
+"""How every run of a Luma action or trigger starts and ends, in one place.
+
+`LumaIntegration` is the SDK's `Integration` with four additions:
+* inputs are tidied before the SDK validates them: ids trimmed, an enum value in another case taken as the enum's
+  own spelling ("EUR" → "eur"), schema defaults filled in (the schema is the one place defaults live), and
+  non-finite numbers (NaN, Infinity) refused: JSON Schema counts them as numbers, Luma's JSON cannot hold them;
+* a failed validation is told in one short sentence naming the input, what is wrong and the nearest valid
+  choice, instead of the SDK's dump of schema paths and whole enums (the validation itself is the SDK's);
+* every handler runs inside one run scope (one time budget shared by all its steps, its key masked in any text);
+* no exception escapes a handler: it becomes an `ActionError` (or, for triggers, an error with a clear message).
+"""
+
+import difflib
+import functools
+import json
+import math
+from typing import Any
+
+from autohive_integrations_sdk import Integration
+from autohive_integrations_sdk.integration import IntegrationResult, ResultType, ValidationError, __version__
+from jsonschema import Draft7Validator
+
+from helpers import LumaError, action_error, error_message, run_scope
+
+SHOWN_CHOICES = 8
+SHOWN_VALUE = 40
+
+
+class TriggerError(Exception):
+    """A poll that could not finish: the platform polls again from the same point, so nothing is lost."""
+
+
+class LumaIntegration(Integration):
+    def action(self, name: str):
+        register = super().action(name)
+
+        def decorator(handler_class: type) -> type:
+            handler_class.execute = _guarded_execute(handler_class.execute)
+            return register(handler_class)
+
+        return decorator
+
+    def polling_trigger(self, name: str):
+        register = super().polling_trigger(name)
+
+        def decorator(handler_class: type) -> type:
+            handler_class.poll = _guarded_poll(handler_class.poll)
+            return register(handler_class)
+
+        return decorator
+
+    def input_defaults(self, name: str) -> dict[str, Any]:
+        """The defaults an action's schema declares, which the run fills in for absent inputs."""
+        properties = self.config.actions[name].input_schema.get("properties") or {}
+        return {
+            key: spec["default"] for key, spec in properties.items() if isinstance(spec, dict) and "default" in spec
+        }
+
+    async def execute_action(self, name: str, inputs: dict[str, Any], context: Any) -> IntegrationResult:
+        action = self.config.actions.get(name)
+        if action is None or not isinstance(inputs, dict):
+            return await super().execute_action(name, inputs, context)
+        schema = action.input_schema or {}
+        inputs, problem = prepare_inputs(inputs, schema)
+        if problem is None:
+            result = await super().execute_action(name, inputs, context)
+            if result.type != ResultType.VALIDATION_ERROR or result.result.get("source") != "input":
+                return result
+            problem = explain_validation(inputs, schema)
+        return IntegrationResult(
+            version=__version__,
+            type=ResultType.VALIDATION_ERROR,
+            result={"message": problem, "property": None, "value": None, "source": "input"},
+        )
+
+    async def execute_polling_trigger(
+        self, name: str, inputs: dict[str, Any], last_poll_ts: str | None, context: Any
+    ) -> list[dict[str, Any]]:
+        trigger = self.config.polling_triggers.get(name)
+        if trigger is None or not isinstance(inputs, dict):
+            return await super().execute_polling_trigger(name, inputs, last_poll_ts, context)
+        schema = trigger.input_schema or {}
+        inputs, problem = prepare_inputs(inputs, schema)
+        if problem is None:
+            problem = explain_validation(inputs, schema) if _invalid(inputs, schema) else None
+        if problem is not None:
+            raise ValidationError(problem, source="input")
+        return await super().execute_polling_trigger(name, inputs, last_poll_ts, context)
+
+
+def _guarded_execute(execute):
+    @functools.wraps(execute)
+    async def run(self: Any, inputs: dict[str, Any], context: Any) -> Any:
+        with run_scope(getattr(context, "auth", None)):
+            try:
+                return await execute(self, inputs, context)
+            except Exception as error:  # noqa: BLE001 - the platform crashes on anything that escapes
+                return action_error(error)
+
+    return run
+
+
+def _guarded_poll(poll):
+    @functools.wraps(poll)
+    async def run(self: Any, inputs: dict[str, Any], last_poll_ts: str | None, context: Any) -> Any:
+        with run_scope(getattr(context, "auth", None)):
+            try:
+                return await poll(self, inputs, last_poll_ts, context)
+            except LumaError as error:
+                raise TriggerError(error_message(error)) from None
+            except Exception as error:  # noqa: BLE001 - only a clear message may leave a trigger
+                raise TriggerError(error_message(error)) from None
+
+    return run
+
+
+# ---- Inputs before validation ------------------------------------------------------------------------------
+
+
+def _is_id_input(name: str) -> bool:
+    return name.endswith(("_id", "_ids"))
+
+
+def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Tidied inputs, or the one-sentence reason they cannot be used."""
+    properties = schema.get("properties") or {}
+    tidy: dict[str, Any] = {}
+    for name, value in inputs.items():
+        spec = properties.get(name) or {}
+        if _is_id_input(name):
+            value = _trim_ids(value)
+            if value == "" or (isinstance(value, list) and "" in value):
+                return inputs, f"input '{name}' is blank; give the id, or leave the input out."
+        tidy[name] = _enum_spelling(value, spec)
+    bad = _non_finite(tidy)
+    if bad is not None:
+        return tidy, f"input '{bad}' is not a finite number (NaN and Infinity cannot be sent to Luma); give a number."
+    for name, spec in properties.items():
+        if name not in tidy and isinstance(spec, dict) and "default" in spec:
+            tidy[name] = spec["default"]
+    return tidy, None
+
+
+def _trim_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [item.strip() if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _enum_spelling(value: Any, spec: dict[str, Any]) -> Any:
+    """An enum value given in another case or with spaces around it, as the enum spells it."""
+    if isinstance(value, list) and isinstance(spec.get("items"), dict):
+        return [_enum_spelling(item, spec["items"]) for item in value]
+    choices = spec.get("enum")
+    if not isinstance(value, str) or not isinstance(choices, list) or value in choices:
+        return value
+    folded = [choice for choice in choices if isinstance(choice, str) and choice.lower() == value.strip().lower()]
+    return folded[0] if len(folded) == 1 else value
+
+
+def _non_finite(value: Any, path: str = "") -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "input"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _non_finite(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+# ---- One sentence per validation failure --------------------------------------------------------------------
+
+
+def _invalid(inputs: Any, schema: dict[str, Any]) -> bool:
+    return any(True for _ in Draft7Validator(schema).iter_errors(inputs))
+
+
+def explain_validation(inputs: Any, schema: dict[str, Any]) -> str:
+    errors = sorted(
+        Draft7Validator(schema).iter_errors(inputs),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
+    )
+    if not errors:
+        return "The inputs do not match this action's schema."
+    first = _explain(errors[0], schema)
+    more = len(errors) - 1
+    return first + (f" ({more} more problem{'s' if more > 1 else ''} after fixing this.)" if more else "")
+
+
+def _where(path: Any) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
+def _nearest(value: Any, choices: list[Any]) -> list[str]:
+    words = [str(choice) for choice in choices]
+    if not isinstance(value, str):
+        return []
+    lowered = {word.lower(): word for word in words}
+    if value.strip().lower() in lowered:
+        return [lowered[value.strip().lower()]]
+    return difflib.get_close_matches(value, words, n=2, cutoff=0.6) or difflib.get_close_matches(
+        value.lower(), list(lowered), n=2, cutoff=0.5
+    )
+
+
+def _choices_text(choices: list[Any], value: Any) -> str:
+    nearest = _nearest(value, choices)
+    if nearest:
+        return "did you mean " + " or ".join(f"'{choice}'" for choice in nearest) + "?"
+    if len(choices) <= SHOWN_CHOICES:
+        return "use one of " + ", ".join(f"'{choice}'" for choice in choices) + "."
+    return f"use one of the {len(choices)} values its description lists."
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def _type_text(expected: Any) -> str:
+    kinds = expected if isinstance(expected, list) else [expected]
+    return " or ".join(_TYPE_NAMES.get(kind, str(kind)) for kind in kinds if kind != "null") or "null"
+
+
+def _explain(error: Any, schema: dict[str, Any]) -> str:
+    where = _where(error.absolute_path)
+    name = f"input '{where}'" if where else "the inputs"
+    kind, value = error.validator, error.instance
+    if kind == "additionalProperties":
+        allowed = list((error.schema.get("properties") or {}).keys())
+        given = value if isinstance(value, dict) else {}
+        unknown = [key for key in given if key not in allowed]
+        if unknown:
+            key = unknown[0]
+            nearest = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+            where_in = f" in '{where}'" if where else ""
+            hint = (
+                f"did you mean '{nearest[0]}'?"
+                if nearest
+                else f"the inputs{where_in} are: {', '.join(allowed[:20])}{'…' if len(allowed) > 20 else ''}."
+            )
+            return f"unknown input '{key}'{where_in}; {hint}"
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        inside = f" in '{where}'" if where else ""
+        return f"missing required input '{missing}'{inside}."
+    if kind == "enum":
+        return f"{name} is {_shown(value)}, which is not allowed: {_choices_text(error.validator_value, value)}"
+    if kind == "const":
+        return f"{name} must be {_shown(error.validator_value)}, not {_shown(value)}."
+    if kind == "type":
+        return f"{name} must be {_type_text(error.validator_value)}, not {_shown(value)}."
+    limits = {
+        "minLength": f"is too short (at least {error.validator_value} characters)",
+        "maxLength": f"is too long (at most {error.validator_value} characters)",
+        "minimum": f"is below the minimum {error.validator_value}",
+        "maximum": f"is above the maximum {error.validator_value}",
+        "exclusiveMinimum": f"must be above {error.validator_value}",
+        "exclusiveMaximum": f"must be below {error.validator_value}",
+        "minItems": f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}",
+        "maxItems": f"takes at most {error.validator_value} items",
+        "uniqueItems": "has repeated items",
+        "pattern": "is not in the expected format (see the input's description)",
+        "format": f"is not a valid {error.validator_value}",
+        "minProperties": "is empty; give at least one field",
+        "multipleOf": f"must be a multiple of {error.validator_value}",
+    }
+    if kind in limits:
+        shown = "" if kind in ("minItems", "maxItems") else f" {_shown(value)}"
+        return f"{name}{shown} {limits[kind]}."
+    if kind in ("anyOf", "oneOf") and error.context:
+        return _explain_branches(error, name, schema)
+    if kind == "not":
+        return f"{name} has a value or combination that is not allowed here (see the input's description)."
+    return f"{name}: {error.message[:200]}"
+
+
+def _explain_branches(error: Any, name: str, schema: dict[str, Any]) -> str:
+    """For a value that fits none of several shapes: explain the nearest shape's first problem (the branch whose
+    errors go deepest, then the fewest), which is what the caller most likely meant."""
+    by_branch: dict[int, list[Any]] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    if error.validator == "oneOf" and len(by_branch) < len(error.validator_value):
+        return f"{name} matches more than one of its accepted shapes; give only the fields of one."
+
+    def rank(item: tuple[int, list[Any]]) -> tuple[int, int]:
+        subs = item[1]
+        return (-max(len(sub.absolute_path) for sub in subs), len(subs))
+
+    _, subs = min(by_branch.items(), key=rank)
+    deepest = sorted(subs, key=lambda sub: -len(sub.absolute_path))[0]
+    sentence = _explain(deepest, schema)
+    if deepest.validator == "required":
+        # A missing discriminator (geo_address_json without type): name the values that pick a shape.
+        missing = deepest.message.split("'")[1] if "'" in deepest.message else ""
+        picks = [
+            branch.get("properties", {}).get(missing, {}).get("const")
+            for branch in error.validator_value
+            if isinstance(branch, dict)
+        ]
+        picks = [pick for pick in picks if pick is not None]
+        if picks:
+            sentence = sentence.rstrip(".") + f" (one of {', '.join(repr(pick) for pick in picks)})."
+    return sentence

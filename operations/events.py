@@ -1,0 +1,216 @@
+"""Events: read, list, create and update, with Luma's time rules and a safe check after a lost answer."""
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import routes
+from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id
+from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
+from writes import FindNew, ReadBack, created_after
+
+# When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
+FIND_WINDOW = timedelta(minutes=1)
+# Fields an update or create sends that never show on the event object, so a check cannot compare them.
+_NOT_SHOWN = {"event_id", "suppress_notifications"}
+
+
+async def get_event(client: LumaClient, event_id: str) -> dict[str, Any]:
+    return await client.get_object(routes.EVENTS_GET, {"event_id": event_id})
+
+
+async def list_events(
+    client: LumaClient,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    sort_direction: str | None = None,
+    status: str | None = None,
+    platforms: list[str] | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """The calendar's events: {entries, has_more, next_cursor}."""
+    start = parse_datetime(after, "after") if after is not None else None
+    end = parse_datetime(before, "before") if before is not None else None
+    if start is not None and end is not None and start >= end:
+        raise InputError(f"after ({to_luma_datetime(start)}) must be earlier than before ({to_luma_datetime(end)}).")
+    params = {
+        "after": to_luma_datetime(start) if start else None,
+        "before": to_luma_datetime(end) if end else None,
+        "status": status,
+        "platforms": platforms,
+        # start_at is the only column Luma sorts events by.
+        "sort_column": "start_at" if sort_direction else None,
+        "sort_direction": sort_direction,
+    }
+    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, limit=limit, cursor=cursor)
+
+
+def later(start: datetime, length: timedelta) -> datetime:
+    """start + length in elapsed time: aware-datetime arithmetic is wall-clock, which is an hour off across DST."""
+    return start.astimezone(timezone.utc) + length
+
+
+def _event_end(start: datetime, end_at: str | None, duration_minutes: int | None, zone: str | None) -> datetime | None:
+    if end_at is not None and duration_minutes is not None:
+        raise InputError("Give either end_at or duration_minutes, not both.")
+    if duration_minutes is not None:
+        end = later(start, timedelta(minutes=duration_minutes))
+    elif end_at is None:
+        return None
+    else:
+        end = parse_datetime(end_at, "end_at", zone, require_time=True)
+    if end <= start:
+        raise InputError(
+            f"end_at ({to_luma_datetime(end)}) must be after start_at ({to_luma_datetime(start)}). "
+            "Correct one of them, or give duration_minutes instead of end_at."
+        )
+    return end
+
+
+def _same(key: str, shown: Any, sent: Any) -> bool:
+    """Whether a field Luma shows holds the value that was sent."""
+    if key in ("start_at", "end_at"):
+        return luma_instant(shown) == luma_instant(sent)
+    if key == "geo_address_json" and isinstance(sent, dict):
+        # Luma answers a richer address object than the one sent: the sent address or place id must be in it.
+        if not isinstance(shown, dict):
+            return False
+        wanted = sent.get("address") if sent.get("type") == "manual" else sent.get("place_id")
+        return wanted in (shown.get("address"), shown.get("full_address"), shown.get("google_maps_place_id"))
+    if isinstance(sent, str) and isinstance(shown, str):
+        return shown.strip() == sent.strip()
+    return shown == sent
+
+
+def event_shows(event: dict[str, Any], body: dict[str, Any]) -> bool:
+    """True when every field sent that the event object shows holds the sent value, and at least one does."""
+    compared = 0
+    for key, sent in body.items():
+        if key in _NOT_SHOWN or event.get(key) is None:
+            continue
+        if not _same(key, event[key], sent):
+            return False
+        compared += 1
+    return compared > 0
+
+
+def _find_created(client: LumaClient, body: dict[str, Any]) -> FindNew:
+    start = luma_instant(body["start_at"])
+    window = {"after": to_luma_datetime(start - FIND_WINDOW), "before": to_luma_datetime(start + FIND_WINDOW)}
+
+    async def candidates() -> list[dict[str, Any]]:
+        return [entry async for page in client.pages(routes.CALENDAR_EVENTS_LIST, window) for entry in page.entries]
+
+    def matches(entry: dict[str, Any]) -> bool:
+        # Name and start must be there to compare; every other sent field Luma shows must agree as well, so an
+        # event made by another run (another room's "Office Hours") is never taken for this one.
+        return entry.get("name") is not None and entry.get("start_at") is not None and event_shows(entry, body)
+
+    return FindNew(
+        candidates=candidates,
+        is_new=created_after(lambda entry: luma_instant(entry.get("created_at"))),
+        matches=matches,
+        checked=f"the calendar's events named '{body['name']}' starting at {body['start_at']} made after the request",
+        verify=f"List the calendar's events around {body['start_at']} with get_events (after/before)",
+    )
+
+
+async def read_back(client: LumaClient, event_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+    """The event in full after a write that succeeded. If only this read fails, the write still happened: answer
+    with what was sent (a failure here would invite a retry, and a retried create is a duplicate)."""
+    try:
+        return await get_event(client, event_id)
+    except LumaError:
+        return {**{key: value for key, value in sent.items() if key not in _NOT_SHOWN}, "id": event_id}
+
+
+async def create_event(client: LumaClient, fields: dict[str, Any]) -> dict[str, Any]:
+    """Creates an event from the action's fields (times as given, duration_minutes or end_at) and returns it."""
+    zone = validate_timezone(fields["timezone"])
+    start = parse_datetime(fields["start_at"], "start_at", zone, require_time=True)
+    end = _event_end(start, fields.get("end_at"), fields.get("duration_minutes"), zone)
+    body = compact(
+        {
+            **{key: value for key, value in fields.items() if key != "duration_minutes"},
+            "name": visible_text(fields["name"], "name"),
+            "start_at": to_luma_datetime(start),
+            "end_at": to_luma_datetime(end) if end else None,
+            "timezone": zone,
+        }
+    )
+    created = await client.post(routes.EVENTS_CREATE, body, confirm=_find_created(client, body), expect_id=True)
+    return await read_back(client, created["id"], body)
+
+
+async def update_event(
+    client: LumaClient, event_id: str, fields: dict[str, Any], *, suppress_notifications: bool | None = None
+) -> dict[str, Any]:
+    """Changes the given fields of an event and returns it. A lone start keeps the event's length; a lone end or
+    duration counts from the current start; times without an offset are read in the event's time zone."""
+    changes = compact(fields)
+    if not changes:
+        raise InputError(
+            "Nothing to update: give at least one field to change besides event_api_id "
+            "(suppress_notifications alone changes nothing)."
+        )
+    start_in, end_in, duration = changes.get("start_at"), changes.get("end_at"), changes.pop("duration_minutes", None)
+    if end_in is not None and duration is not None:
+        raise InputError("Give either end_at or duration_minutes, not both.")
+    if "name" in changes:
+        changes["name"] = visible_text(changes["name"], "name")
+    zone = validate_timezone(changes["timezone"]) if "timezone" in changes else None
+    if zone is not None:
+        changes["timezone"] = zone
+    if start_in is not None or end_in is not None or duration is not None:
+        start, end = await _updated_times(client, event_id, start_in, end_in, duration, zone)
+        changes["start_at"] = to_luma_datetime(start) if start else None
+        changes["end_at"] = to_luma_datetime(end) if end else None
+    body = compact({"event_id": event_id, **changes, "suppress_notifications": suppress_notifications})
+    confirm = ReadBack(
+        read=lambda: get_event(client, event_id),
+        matches=lambda event: event_shows(event, body),
+        checked=f"event {event_id} for the fields sent",
+        verify=f"Read the event with get_events (event_api_id {event_id})",
+    )
+    landed = await client.post(routes.EVENTS_UPDATE, body, confirm=confirm)
+    return landed if has_id(landed) else await read_back(client, event_id, body)
+
+
+async def _updated_times(
+    client: LumaClient, event_id: str, start_in: str | None, end_in: str | None, duration: int | None, zone: str | None
+) -> tuple[datetime | None, datetime | None]:
+    """The new start and end of an updated event, checked against its current times where only one is given.
+
+    The new end is sent explicitly so the result does not depend on how Luma treats a lone start (undocumented)."""
+    for value, field in ((start_in, "start_at"), (end_in, "end_at")):
+        if value is not None:
+            parse_datetime(value, field, zone, require_time=True)  # reject it before anything is sent
+    current: dict[str, Any] = {}
+    # A time without offset and without a new timezone is read in the event's own timezone.
+    if zone is None or start_in is None or (end_in is None and duration is None):
+        current = await get_event(client, event_id)
+        zone = zone or _known_zone(current.get("timezone"))
+    start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
+    end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
+    old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))
+    base = start or old_start
+    if duration is not None:
+        if base is None:
+            raise LumaResponseError("Luma did not return the event's start, so duration_minutes cannot be applied.")
+        end = later(base, timedelta(minutes=duration))
+    elif end is None and start is not None and old_start is not None and old_end is not None:
+        end = later(start, old_end - old_start)
+    if base is not None and end is not None and end <= base:
+        raise InputError(
+            f"end_at ({to_luma_datetime(end)}) must be after the event's start ({to_luma_datetime(base)}). "
+            "Give a later end_at, or give start_at as well."
+        )
+    return start, end
+
+
+def _known_zone(value: Any) -> str | None:
+    try:
+        return validate_timezone(value) if isinstance(value, str) else None
+    except InputError:
+        return None
