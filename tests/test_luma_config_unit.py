@@ -1,14 +1,141 @@
-"""tools/build_config.py, which generates config.json from schemas/, tested on fake schemas trees."""
+"""config.json is generated from schemas/ by tools/build_config.py: it matches its sources, holds what the platform
+reads, and every action's example is a valid input. The builder itself is tested on fake schemas trees."""
 
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft7Validator
 
-from tools.build_config import BuildError, build_config, main, render
+from tools.build_config import BuildError, build_config, check, main, render
 
 pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+# Dummy ids for the placeholders in the actions' examples.
+PLACEHOLDER_IDS = {
+    "$event_api_id": "evt-Example123",
+    "$guest_api_id": "gst-Example123",
+    "$event_ticket_type_id": "ett-Example123",
+}
+ACTION_SOURCES = sorted((ROOT / "schemas" / "actions").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, Any]:
+    return build_config(ROOT)
+
+
+def entries(config: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{kind}.{name}", entry)
+        for kind in ("actions", "polling_triggers")
+        for name, entry in config.get(kind, {}).items()
+    ]
+
+
+def walk(node: Any, path: str = "") -> Any:
+    """Every object in node, with its place."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk(value, f"{path}/{index}")
+
+
+def with_ids(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        assert value in PLACEHOLDER_IDS, f"unknown placeholder {value!r}; known: {sorted(PLACEHOLDER_IDS)}"
+        return PLACEHOLDER_IDS[value]
+    if isinstance(value, dict):
+        return {key: with_ids(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_ids(item) for item in value]
+    return value
+
+
+# ---- the real config.json -----------------------------------------------------------------------------------
+
+
+def test_config_json_is_what_the_sources_build(built):
+    # This is how CI fails when someone edits schemas/ without rebuilding, or edits config.json by hand.
+    assert check(ROOT) == [], "config.json is stale: run .venv/bin/python -m tools.build_config"
+    assert (ROOT / "config.json").read_text(encoding="utf-8") == render(built)
+
+
+def test_no_ref_or_definitions_is_left(built):
+    # The SDK validates each schema on its own, with no resolver: a $ref left behind would fail every call.
+    for path, node in walk(built):
+        assert not {"$ref", "definitions", "$defs"} & node.keys(), f"left in config.json at {path}"
+
+
+def test_every_action_has_what_the_platform_reads(built):
+    assert built["actions"], "no actions built"
+    for where, entry in entries(built):
+        for key in ("display_name", "description", "input_schema", "output_schema"):
+            assert entry.get(key), f"{where} has no {key}"
+        assert entry["input_schema"]["type"] == entry["output_schema"]["type"] == "object"
+        assert "example" not in entry, f"{where}: example is for the tests, not the platform"
+
+
+def test_the_integration_keys_come_first_and_actions_are_sorted(built):
+    assert list(built)[:7] == [
+        "name",
+        "display_name",
+        "version",
+        "description",
+        "entry_point",
+        "supports_connected_account",
+        "auth",
+    ]
+    assert list(built["actions"]) == sorted(built["actions"])
+
+
+def test_every_required_name_is_a_property(built):
+    for where, entry in entries(built):
+        for key in ("input_schema", "output_schema"):
+            for path, schema in walk(entry[key]):
+                if "properties" not in schema:
+                    continue
+                # Branches such as {"anyOf": [{"required": ["event"]}]} require properties of the object around them.
+                branches = [schema, *schema.get("anyOf", []), *schema.get("oneOf", [])]
+                for branch in branches:
+                    for name in branch.get("required", []):
+                        assert name in schema["properties"], f"{where} {key}{path}: required {name} is no property"
+
+
+@pytest.mark.parametrize("source", ACTION_SOURCES, ids=lambda path: path.stem)
+def test_the_example_is_a_valid_input(built, source):
+    example = json.loads(source.read_text(encoding="utf-8"))["example"]
+    schema = built["actions"][source.stem]["input_schema"]
+    errors = [error.message for error in Draft7Validator(schema).iter_errors(with_ids(example))]
+    assert not errors, f"{source.name}: example does not validate: {errors}"
+
+
+def test_every_action_has_a_source_and_an_example(built):
+    assert sorted(built["actions"]) == [path.stem for path in ACTION_SOURCES]
+
+
+def test_lists_hand_back_has_more_and_next_cursor(built):
+    # An action that takes a cursor must give one back, or a caller cannot continue past the first call.
+    lists = [name for name, entry in built["actions"].items() if "cursor" in entry["input_schema"]["properties"]]
+    assert {"get_events", "list_coupons", "get_guests", "list_people"} <= set(lists)
+    for name in lists:
+        output = built["actions"][name]["output_schema"]["properties"]
+        assert output.get("has_more", {}).get("type") == "boolean", name
+        assert output.get("next_cursor", {}).get("type") == ["string", "null"], name
+
+
+def test_one_description_per_id(built):
+    seen: dict[str, set[str]] = {}
+    for _, entry in entries(built):
+        for name, schema in entry["input_schema"].get("properties", {}).items():
+            if name.endswith("_id"):
+                seen.setdefault(name, set()).add(schema.get("description", ""))
+    assert seen["event_api_id"] and all(len(descriptions) == 1 for descriptions in seen.values()), seen
 
 
 # ---- the builder, on fake schemas trees ----------------------------------------------------------------------
