@@ -1,0 +1,278 @@
+"""Regression tests for what an adversarial probe found: bursts past the rate limit, a key leaking into errors,
+Retry-After misread, NaN reaching Luma, inputs refused or accepted wrongly. Each failed before its fix."""
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk.integration import ResultType
+
+import helpers
+from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
+from luma import luma
+from tests.conftest import TEST_API_KEY, production_auth
+
+pytestmark = pytest.mark.unit
+
+USER = {"id": "usr-1", "email": "ada@example.com"}
+
+
+def ok(data, headers=None):
+    return FetchResponse(status=200, headers=headers or {}, data=data)
+
+
+def fragments(secret, size=helpers.SECRET_FRAGMENT):
+    return {secret[start : start + size] for start in range(len(secret) - size + 1)}
+
+
+def leaks(text, secret):
+    return [piece for piece in fragments(secret) if piece in text]
+
+
+class TestPacing:
+    async def test_thirty_concurrent_runs_never_exceed_the_limit_in_any_window(self, make_context, monkeypatch):
+        # A small window keeps the test quick; the rule is the same at 200 a minute.
+        monkeypatch.setattr(helpers, "RATE_WINDOW_SECONDS", 0.4)
+        monkeypatch.setenv(helpers.RATE_LIMIT_ENV, "5")
+        sent: list[float] = []
+
+        async def fetch(*args, **kwargs):
+            sent.append(time.monotonic())
+            await asyncio.sleep(0.01)
+            return ok(USER)
+
+        contexts = [make_context() for _ in range(30)]
+        for context in contexts:
+            context.fetch.side_effect = fetch
+        await asyncio.gather(*(LumaClient(context).get("/v1/users/get-self") for context in contexts))
+        assert len(sent) == 30
+        for first in sent:
+            in_window = [moment for moment in sent if first <= moment < first + 0.4]
+            assert len(in_window) <= 5, f"{len(in_window)} requests within one window"
+
+    async def test_waiters_woken_together_recheck_before_sending(self, mock_context, monkeypatch):
+        monkeypatch.setattr(helpers, "RATE_WINDOW_SECONDS", 0.3)
+        monkeypatch.setenv(helpers.RATE_LIMIT_ENV, "2")
+        mock_context.fetch.return_value = ok(USER)
+        client = LumaClient(mock_context)
+        started = time.monotonic()
+        await asyncio.gather(*(client.get("/v1/users/get-self") for _ in range(6)))
+        # 6 requests at 2 per 0.3 s need at least two full windows of waiting.
+        assert time.monotonic() - started >= 0.6 - 0.05
+
+
+class TestSecretMasking:
+    LONG_KEY = "lk_" + "Q7w9Zr2Xp4Vn8Ks1Dm6Ty3Bh5" * 3  # nosec B105 - a fake key
+
+    async def test_two_xx_body_echoing_headers_does_not_leak_the_key(self, make_context):
+        context = make_context(production_auth(self.LONG_KEY))
+        context.fetch.return_value = ok(f"<html>GET /v1/users/get-self\nx-luma-api-key: {self.LONG_KEY}\n</html>")
+        with pytest.raises(LumaResponseError) as caught:
+            await LumaClient(context).get("/v1/users/get-self")
+        assert not leaks(caught.value.message, self.LONG_KEY)
+
+    async def test_key_quoted_near_the_cut_is_masked_before_it(self, make_context):
+        context = make_context(production_auth(self.LONG_KEY))
+        quoted = "x" * 490 + f" key {self.LONG_KEY} is not valid"
+        context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": quoted})
+        with pytest.raises(LumaInvalidRequestError) as caught:
+            await LumaClient(context).get("/v1/users/get-self")
+        assert not leaks(caught.value.message, self.LONG_KEY)
+
+    async def test_a_fragment_of_the_key_is_masked_wherever_it_appears(self, make_context):
+        context = make_context(production_auth(self.LONG_KEY))
+        context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": f"bad key ...{self.LONG_KEY[20:40]}..."})
+        result = await luma.execute_action("get_self", {}, context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert not leaks(result.result.message, self.LONG_KEY)
+        assert "***" in result.result.message
+
+    async def test_key_of_implausible_length_is_refused_and_not_quoted(self, make_context):
+        huge = "k" * 9000
+        context = make_context(production_auth(huge))
+        result = await luma.execute_action("get_self", {}, context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert "9000 characters" in result.result.message and huge[:20] not in result.result.message
+        context.fetch.assert_not_called()
+
+    def test_mask_secret_covers_overlapping_runs(self):
+        secret = "abcdefghijklmnop"  # nosec B105
+        text = "…cdefghijkl… and abcdefgh and xyz"
+        masked = helpers.mask_secret(text, secret)
+        assert not leaks(masked, secret) and "xyz" in masked
+
+    def test_short_fragments_are_left_alone(self):
+        assert helpers.mask_secret("luma key", TEST_API_KEY) == "luma key"
+
+
+class TestRetryAfter:
+    async def test_zero_means_retry_at_once(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [RateLimitError(0, 429, "Rate limit exceeded", ""), ok(USER)]
+        assert await LumaClient(mock_context).get("/v1/users/get-self") == USER
+        assert all(call.args[0] <= 0.01 for call in no_sleep.await_args_list)
+
+    async def test_fractional_seconds_are_honoured(self, mock_context, monkeypatch):
+        now, sleeps = [1000.0], []
+
+        async def sleep(seconds):
+            sleeps.append(round(seconds, 2))
+            now[0] += seconds
+
+        monkeypatch.setattr(helpers, "_now", lambda: now[0])
+        monkeypatch.setattr(helpers, "_sleep", sleep)
+        mock_context.fetch.side_effect = [ValueError("invalid literal for int() with base 10: '1.5'"), ok(USER)]
+        assert await LumaClient(mock_context).get("/v1/users/get-self") == USER
+        assert sleeps == [1.5]
+
+    def test_http_date(self, monkeypatch):
+        now = datetime(2026, 11, 30, 12, 0, 0, tzinfo=timezone.utc)
+        monkeypatch.setattr(helpers.time, "time", lambda: now.timestamp())
+        assert helpers.retry_after_seconds(format_datetime(now + timedelta(seconds=7), usegmt=True)) == 7.0
+
+    @pytest.mark.parametrize("value", [None, "", "soon", "nan", "inf"])
+    def test_only_unreadable_means_the_lockout(self, value):
+        assert helpers.retry_after_seconds(value) == helpers.LUMA_LOCKOUT_SECONDS
+
+
+class TestNonFiniteNumbers:
+    @pytest.mark.parametrize(
+        ("action", "inputs", "where"),
+        [
+            ("create_coupon", {"event_api_id": "evt-1", "code": "X", "percent_off": float("nan")}, "percent_off"),
+            (
+                "create_event",
+                {
+                    "name": "N",
+                    "start_at": "2027-01-01T10:00",
+                    "timezone": "UTC",
+                    "coordinate": {"latitude": float("inf"), "longitude": 1.0},
+                },
+                "coordinate.latitude",
+            ),
+            (
+                "create_ticket_type",
+                {"event_api_id": "evt-1", "name": "T", "type": "paid", "price": float("-inf"), "currency": "usd"},
+                "price",
+            ),
+        ],
+    )
+    async def test_refused_before_anything_is_sent(self, mock_context, action, inputs, where):
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR
+        assert f"'{where}' is not a finite number" in result.result["message"]
+        mock_context.fetch.assert_not_called()
+
+
+class TestInputsProbe:
+    EVENT = {"id": "evt-1", "name": "N", "start_at": "2027-03-01T18:00:00.000Z", "created_at": "2026-01-01T00:00:00Z"}
+
+    @pytest.mark.parametrize("start", ["2027-03-01T18", "2027-03-01t18:00", "2027-03-01 18:00"])
+    async def test_iso_forms_with_a_time_of_day_are_accepted(self, mock_context, start):
+        mock_context.fetch.side_effect = [ok({"id": "evt-1"}), ok(self.EVENT)]
+        result = await luma.execute_action(
+            "create_event", {"name": "N", "start_at": start, "timezone": "UTC"}, mock_context
+        )
+        assert result.type == ResultType.ACTION, result.result
+        assert mock_context.fetch.call_args_list[0].kwargs["json"]["start_at"] == "2027-03-01T18:00:00.000Z"
+
+    @pytest.mark.parametrize("start", ["2027-03-01T18:00+15:00", "2027-03-01T18:00-13:00", "2027-03-01X18:00"])
+    async def test_impossible_offsets_and_separators_are_refused(self, mock_context, start):
+        result = await luma.execute_action(
+            "create_event", {"name": "N", "start_at": start, "timezone": "UTC"}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR and start in result.result.message
+        mock_context.fetch.assert_not_called()
+
+    async def test_decomposed_email_is_accepted_as_composed(self, mock_context):
+        decomposed = "ju\u0308rgen@example.com"
+        mock_context.fetch.return_value = ok({"id": "gst-1", "user_email": "jürgen@example.com"})
+        result = await luma.execute_action("get_guests", {"event_api_id": "evt-1", "email": decomposed}, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert "j%C3%BCrgen%40example.com" in mock_context.fetch.call_args.args[0]
+
+    @pytest.mark.parametrize("email", [".a@b.com", "a..b@c.com", "a.@b.com"])
+    async def test_dot_rules(self, mock_context, email):
+        result = await luma.execute_action("get_guests", {"event_api_id": "evt-1", "email": email}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "not a valid email" in result.result.message
+        mock_context.fetch.assert_not_called()
+
+    async def test_ids_are_trimmed(self, mock_context):
+        mock_context.fetch.return_value = ok(self.EVENT)
+        result = await luma.execute_action("get_events", {"event_api_id": "  evt-1 \n"}, mock_context)
+        assert result.type == ResultType.ACTION
+        assert mock_context.fetch.call_args.args[0].endswith("/v1/events/get?event_id=evt-1")
+
+    @pytest.mark.parametrize("name", ["\u200b\u200b", "\u200d \ufeff", "\u2060"])
+    async def test_invisible_names_are_refused(self, mock_context, name):
+        result = await luma.execute_action(
+            "create_event", {"name": name, "start_at": "2027-03-01T18:00", "timezone": "UTC"}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR and "invisible" in result.result.message
+        mock_context.fetch.assert_not_called()
+
+    async def test_invisible_code_is_refused(self, mock_context):
+        result = await luma.execute_action(
+            "create_coupon", {"event_api_id": "evt-1", "code": "\u200b", "percent_off": 5}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR and "invisible" in result.result.message
+
+    async def test_code_length_counts_utf16_units_as_luma_does(self, mock_context):
+        code = "PARTY" + "🎉" * 8  # 13 code points, 21 UTF-16 units
+        result = await luma.execute_action(
+            "create_coupon", {"event_api_id": "evt-1", "code": code, "percent_off": 5}, mock_context
+        )
+        assert result.type == ResultType.ACTION_ERROR and "21 characters" in result.result.message
+        mock_context.fetch.assert_not_called()
+
+
+class TestValidationMessages:
+    BASE = {"name": "N", "start_at": "2027-03-01T18:00", "timezone": "UTC"}
+
+    async def run(self, ctx, action, inputs):
+        result = await luma.execute_action(action, inputs, ctx)
+        assert result.type == ResultType.VALIDATION_ERROR
+        ctx.fetch.assert_not_called()
+        message = result.result["message"]
+        assert len(message) < 240 and "schema_path" not in message and "[" not in message.split("'")[0]
+        return message
+
+    async def test_unknown_input_suggests_the_nearest(self, mock_context):
+        message = await self.run(mock_context, "create_event", {**self.BASE, "duration": 60})
+        assert message == "unknown input 'duration'; did you mean 'duration_minutes'?"
+
+    async def test_currency_in_another_case_is_accepted(self, mock_context):
+        mock_context.fetch.return_value = ok({"id": "ecp-1", "code": "X"})
+        inputs = {"event_api_id": "evt-1", "code": "X", "cents_off": 500, "currency": "EUR"}
+        result = await luma.execute_action("create_coupon", inputs, mock_context)
+        assert result.type == ResultType.ACTION
+        assert mock_context.fetch.call_args.kwargs["json"]["discount"]["currency"] == "eur"
+
+    async def test_unknown_currency_names_the_nearest_without_dumping_the_list(self, mock_context):
+        inputs = {"event_api_id": "evt-1", "code": "X", "cents_off": 500, "currency": "eurr"}
+        message = await self.run(mock_context, "create_coupon", inputs)
+        assert "'currency'" in message and "did you mean 'eur'" in message and "usd" not in message
+
+    async def test_address_without_type_names_the_choices(self, mock_context):
+        message = await self.run(mock_context, "create_event", {**self.BASE, "geo_address_json": {"address": "x"}})
+        assert "'type'" in message and "geo_address_json" in message and "manual" in message and "google" in message
+
+    async def test_missing_required_input(self, mock_context):
+        message = await self.run(mock_context, "create_event", {"name": "N", "timezone": "UTC"})
+        assert message == "missing required input 'start_at'."
+
+    async def test_wrong_type(self, mock_context):
+        message = await self.run(mock_context, "get_events", {"limit": "ten"})
+        assert message == "input 'limit' must be a whole number, not \"ten\"."
+
+    async def test_bound(self, mock_context):
+        message = await self.run(mock_context, "get_events", {"limit": 5000})
+        assert "input 'limit' 5000 is above the maximum" in message
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 300])
+def test_implausible_keys_are_refused(key):
+    with pytest.raises(LumaAuthError, match="characters long"):
+        helpers.api_key_from(production_auth(key))
