@@ -279,6 +279,11 @@ def compact(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def lean(values: dict[str, Any]) -> dict[str, Any]:
+    """Only fields with something in them: an agent pays for every empty key it reads."""
+    return {key: value for key, value in values.items() if value not in (None, "", [], {})}
+
+
 def has_id(found: Any) -> bool:
     return isinstance(found, dict) and isinstance(found.get("id"), str) and bool(found["id"])
 

@@ -24,4 +24,4 @@ class ListPeopleAction(ActionHandler):
             limit=inputs.get("limit"),
             cursor=inputs.get("cursor"),
         )
-        return listing("people", found)
+        return listing("people", found, inputs.get("detail"), people.person_summary)

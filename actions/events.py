@@ -34,7 +34,8 @@ class GetEventsAction(ActionHandler):
                     "or remove the filters."
                 )
             return ActionResult(data={"event": await events.get_event(client, event_api_id)})
-        return listing("events", await events.list_events(client, **filters))
+        found = await events.list_events(client, **filters)
+        return listing("events", found, inputs.get("detail"), events.event_summary)
 
 
 @luma.action("create_event")

@@ -18,7 +18,7 @@ class GetGuestsAction(ActionHandler):
         identifier = guests.one_guest_identifier(inputs.get("guest_api_id"), inputs.get("email"))
         client = LumaClient(context)
         if identifier is not None:
-            return ActionResult(data={"guest": await guests.get_guest(client, event_id, identifier)})
+            return ActionResult(data={"guest": guests.guest_full(await guests.get_guest(client, event_id, identifier))})
         found = await guests.list_guests(
             client,
             event_id,
@@ -28,7 +28,7 @@ class GetGuestsAction(ActionHandler):
             limit=inputs.get("limit"),
             cursor=inputs.get("cursor"),
         )
-        return listing("guests", found)
+        return listing("guests", found, inputs.get("detail"), guests.guest_summary, guests.guest_full)
 
 
 @luma.action("add_guests")

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id
+from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id, lean
 from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
 from writes import FindNew, ReadBack, created_after
 
@@ -12,6 +12,31 @@ from writes import FindNew, ReadBack, created_after
 FIND_WINDOW = timedelta(minutes=1)
 # Fields an update or create sends that never show on the event object, so a check cannot compare them.
 _NOT_SHOWN = {"event_id", "suppress_notifications"}
+
+
+def event_summary(event: dict[str, Any]) -> dict[str, Any]:
+    """What a person scans in a list of events; detail "full" gives Luma's whole event."""
+    address = event.get("geo_address_json")
+    tags = event.get("tags")
+    return {
+        "id": event.get("id"),
+        "name": event.get("name"),
+        **lean(
+            {
+                "start_at": event.get("start_at"),
+                "end_at": event.get("end_at"),
+                "timezone": event.get("timezone"),
+                "url": event.get("url"),
+                "visibility": event.get("visibility"),
+                "platform": event.get("platform") if event.get("platform") not in (None, "luma") else None,
+                "address": (address.get("full_address") or address.get("address"))
+                if isinstance(address, dict)
+                else None,
+                "meeting_url": event.get("meeting_url"),
+                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+            }
+        ),
+    }
 
 
 async def get_event(client: LumaClient, event_id: str) -> dict[str, Any]:

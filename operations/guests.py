@@ -20,6 +20,7 @@ from helpers import (
     LumaRateLimitError,
     LumaUnconfirmedWriteError,
     compact,
+    lean,
 )
 from validation import luma_instant, normalize_email
 from writes import Partial, PerEmail, ReadBack
@@ -56,6 +57,53 @@ UNCONFIRMED = (
     "Sent, but Luma's answer was lost or unreadable and a lookup did not show this email; it was not sent again, "
     "because Luma may still have applied it. Check with get_guests (email) before sending it again."
 )
+
+
+def answers_by_label(guest: dict[str, Any]) -> dict[str, Any]:
+    """Registration answers as {question label: answer}, the way a person reads a form."""
+    answers = guest.get("registration_answers")
+    if not isinstance(answers, list):
+        return {}
+    return {
+        str(answer.get("label") or answer.get("question_id")): answer.get("value", answer.get("answer"))
+        for answer in answers
+        if isinstance(answer, dict) and (answer.get("label") or answer.get("question_id"))
+    }
+
+
+def _tickets(guest: dict[str, Any]) -> list[dict[str, Any]]:
+    tickets = guest.get("event_tickets")
+    return [ticket for ticket in tickets if isinstance(ticket, dict)] if isinstance(tickets, list) else []
+
+
+def checked_in_at(guest: dict[str, Any]) -> str | None:
+    """When the guest first checked in (Luma keeps it per ticket)."""
+    stamps = [ticket["checked_in_at"] for ticket in _tickets(guest) if isinstance(ticket.get("checked_in_at"), str)]
+    return min(stamps, key=lambda stamp: luma_instant(stamp) or stamp) if stamps else None
+
+
+def guest_summary(guest: dict[str, Any]) -> dict[str, Any]:
+    """What a person scans on a guest list; detail "full" gives Luma's whole record."""
+    names = list(dict.fromkeys(str(ticket.get("name")) for ticket in _tickets(guest) if ticket.get("name")))
+    return {
+        "id": guest.get("id"),
+        "email": guest.get("user_email"),
+        "approval_status": guest.get("approval_status"),
+        **lean(
+            {
+                "name": guest.get("user_name"),
+                "registered_at": guest.get("registered_at"),
+                "checked_in_at": checked_in_at(guest),
+                "ticket_types": names,
+                "answers": answers_by_label(guest),
+            }
+        ),
+    }
+
+
+def guest_full(guest: dict[str, Any]) -> dict[str, Any]:
+    """Luma's whole guest record, with the registration answers also given flat by label."""
+    return {**guest, "answers": answers_by_label(guest)}
 
 
 def one_guest_identifier(guest_api_id: str | None, email: str | None) -> str | None:

@@ -3,7 +3,28 @@
 from typing import Any
 
 import routes
-from helpers import LumaClient
+from helpers import LumaClient, lean
+
+
+def person_summary(person: dict[str, Any]) -> dict[str, Any]:
+    """What a person scans in the calendar's people; detail "full" gives Luma's whole contact."""
+    tags = person.get("tags")
+    membership = person.get("membership")
+    return {
+        "id": person.get("id"),
+        "email": person.get("email"),
+        **lean(
+            {
+                "name": person.get("name"),
+                "created_at": person.get("created_at"),
+                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+                "membership_status": membership.get("status") if isinstance(membership, dict) else None,
+                "event_approved_count": person.get("event_approved_count") or None,
+                "event_checked_in_count": person.get("event_checked_in_count") or None,
+                "revenue_usd_cents": person.get("revenue_usd_cents") or None,
+            }
+        ),
+    }
 
 
 async def list_people(

@@ -75,7 +75,7 @@ class TestListPeople:
 
     async def test_response_shape_passes_luma_objects_through(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [person(1), person(2)], "has_more": False})
-        result = await luma.execute_action("list_people", {}, mock_context)
+        result = await luma.execute_action("list_people", {"detail": "full"}, mock_context)
         assert result.result.data == {"people": [person(1), person(2)], "has_more": False, "next_cursor": None}
         assert query_of(mock_context.fetch.call_args) == [("pagination_limit", "100")]
 

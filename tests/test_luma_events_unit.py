@@ -140,7 +140,7 @@ class TestGetEvents:
 
     async def test_list_defaults_to_50(self, mock_context):
         mock_context.fetch.return_value = page([EVENT])
-        result = await run("get_events", {}, mock_context)
+        result = await run("get_events", {"detail": "full"}, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"events": [EVENT], "has_more": False, "next_cursor": None}
         assert requests(mock_context) == [("GET", "/v1/calendars/events/list", [("pagination_limit", "50")], None)]

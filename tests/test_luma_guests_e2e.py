@@ -96,7 +96,7 @@ class TestGetGuests:
                 live_context,
             )
         )
-        got = [g["user_email"] for g in data["guests"]]
+        got = [g["email"] for g in data["guests"]]
         assert got == sorted((g["user_email"] for g in pending), key=str.lower, reverse=True)
 
 

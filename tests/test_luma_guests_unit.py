@@ -155,7 +155,7 @@ class TestGetGuests:
             "get_guests", {"event_api_id": EVENT, "email": " ana@example.com "}, mock_context
         )
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"guest": guest}
+        assert result.result.data == {"guest": {**guest, "answers": {}}}
         call = mock_context.fetch.call_args
         assert call.kwargs["method"] == "GET"
         assert sent_url(call).startswith(f"{BASE}/v1/events/guests/get?")
@@ -217,7 +217,17 @@ class TestGetGuests:
             mock_context,
         )
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"guests": entries, "has_more": False, "next_cursor": None}
+        summaries = [
+            {
+                "id": g["id"],
+                "email": g["user_email"],
+                "approval_status": "approved",
+                "name": g["user_name"],
+                "registered_at": g["registered_at"],
+            }
+            for g in entries
+        ]
+        assert result.result.data == {"guests": summaries, "has_more": False, "next_cursor": None}
         call = mock_context.fetch.call_args
         assert path_of(call) == "/v1/events/guests/list"
         assert call.kwargs["method"] == "GET"

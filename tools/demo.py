@@ -154,7 +154,7 @@ class Demo:
             f"{len(pending)} registrations wait for approval; verified domains: {', '.join(sorted(VERIFIED_DOMAINS))}"
         )
         for guest in pending:
-            email = guest.get("user_email") or ""
+            email = guest.get("email") or ""
             if email.rsplit("@", 1)[-1].lower() in VERIFIED_DOMAINS:
                 updated = (
                     await self.call(
@@ -182,7 +182,9 @@ class Demo:
                 "send_email": False,
             },
         )
-        guests = (await self.call("get_guests", {"event_api_id": event["id"], "limit": 1000}))["guests"]
+        guests = (await self.call("get_guests", {"event_api_id": event["id"], "limit": 1000, "detail": "full"}))[
+            "guests"
+        ]
         sold = Counter(
             ticket.get("event_ticket_type_id") for guest in guests for ticket in guest.get("event_tickets") or []
         )
