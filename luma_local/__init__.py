@@ -10,10 +10,45 @@ Usage::
 
 From sync code: ``url = emu.start_in_thread()`` ... ``emu.stop_thread()``.
 From a shell: ``python -m luma_local --port 0 --seed demo``.
+
+Faithful to Luma (taken from the published OpenAPI document, distilled into ``contract.json``):
+
+* the route list and methods, every query parameter and request body schema, the response shapes
+  (flat objects; lists as ``{"entries", "has_more", "next_cursor"?}``; many writes answer ``{}``);
+* auth via the ``x-luma-api-key`` header; array query parameters as repeated keys (``?tags=a&tags=b``);
+* ``include_hidden`` on ticket types being a *string*; coupon codes 1-20 chars, case-insensitive;
+  the two-step cancel flow; ticket types that cannot be deleted once sold or when last visible;
+  guest lookup by ``gst-`` id, guest key or email; guests becoming contacts of the calendar;
+* the documented rate limit (200 requests/min per key shared by GET and POST, then a 1 minute block,
+  ``Retry-After`` on 429 and ``X-RateLimit-*`` headers).
+
+Assumptions (Luma does not document these; change them where noted if the real API disagrees):
+
+* strict mode (the default) rejects unknown query parameters, unknown body properties and repeated
+  non-array query parameters with 400. Real Luma may silently ignore them; we are stricter on
+  purpose so that a client sending a misspelt field fails in tests instead of in production;
+* errors are ``{"message": "..."}`` with 400 (validation / rule), 401 (key), 404 (unknown id or
+  route), 405 (wrong method), 429 (rate limit);
+* the maximum page size (100) and the default page size (50) are not documented by Luma;
+* cursors are opaque, bound to the filters they were issued for, and a garbled one is a 400;
+* default list order is oldest first (``created_at``/``start_at`` ascending);
+* ``guests/add`` with an email already on the guest list does not create a second guest; an
+  ``invited`` guest is moved to the requested status, any other guest is left unchanged;
+* when an event with ``max_capacity`` is full, adding or approving guests fails with 400
+  "Event is at capacity" (no automatic wait-listing); the whole request fails, nothing is added;
+* lowering an event's ``max_capacity`` below its approved guest count is a 400;
+* faulted requests (``inject``) skip auth and the rate limit: the fault answers first;
+* ``send-invites`` draws on a weekly send quota (``invite_quota_per_week``); ``guests/add`` does not;
+* guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment");
+* timestamps in responses use the wall clock; the injectable ``clock`` drives only the rate limit,
+  lockouts, cancellation-token expiry and the invite quota week.
 """
 
+from .faults import FaultSpec, RecordedRequest
 from .seed import person, seed_contacts, seed_demo, seed_events, seed_guests
-from .server import DEFAULT_API_KEY, ApiError, EmulatorState, FaultSpec, LumaEmulator, RecordedRequest
+from .errors import ApiError
+from .server import DEFAULT_API_KEY, LumaEmulator
+from .state import EmulatorState
 
 __all__ = [
     "DEFAULT_API_KEY",

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from .routes import tags as tags_routes
+from .routes.contacts import contact_out
+
 if TYPE_CHECKING:
     from .server import LumaEmulator
 
@@ -75,8 +78,8 @@ def person(index: int, domain: str | None = None) -> dict[str, str]:
 
 
 def _next_people(emu: LumaEmulator, n: int, domain: str | None) -> list[dict[str, str]]:
-    start = emu._seed_counter
-    emu._seed_counter += n
+    start = emu.state.seed_counter
+    emu.state.seed_counter += n
     return [person(start + i, domain) for i in range(n)]
 
 
@@ -128,10 +131,10 @@ def seed_contacts(emu: LumaEmulator, n: int, *, tags: Iterable[str] = (), domain
     """Add ``n`` calendar contacts, each carrying every tag in ``tags`` (created when missing)."""
     tags = list(tags)
     for name in tags:
-        if emu._tag_by_id_or_name(emu.state.contact_tags, name) is None:
+        if tags_routes.by_id_or_name(emu.state.home.contact_tags, name) is None:
             emu.call("POST", "/v1/calendars/contact-tags/create", body={"name": name})
     stored = emu.import_contacts(_next_people(emu, n, domain), tags)
-    return [emu._contact_out(c) for c in stored]
+    return [contact_out(emu.state, emu.state.home, c) for c in stored]
 
 
 def seed_demo(emu: LumaEmulator) -> dict:
