@@ -40,8 +40,11 @@ Assumptions (Luma does not document these; change them where noted if the real A
 * faulted requests (``inject``) skip auth and the rate limit: the fault answers first;
 * ``send-invites`` draws on a weekly send quota (``invite_quota_per_week``); ``guests/add`` does not;
 * guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment");
-* timestamps in responses use the wall clock; the injectable ``clock`` drives only the rate limit,
-  lockouts, cancellation-token expiry and the invite quota week.
+* one ``Clock`` (``emu.clock``) stamps every timestamp (``created_at``, ``registered_at``, ``invited_at``,
+  ``checked_in_at``...) and drives the rate limit, lockouts, cancellation-token expiry and the invite quota
+  week. It reads wall time, not a monotonic clock, so that all of these move together when a test freezes
+  it (``set``) or moves it (``advance``). A bare callable given as ``clock=`` (seconds, as tests passed
+  before) drives only the rate limiter; ``joined_at`` stays null (its meaning is not documented).
 """
 
 from .faults import FaultSpec, RecordedRequest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .routes import tags as tags_routes
@@ -92,7 +92,7 @@ def seed_events(emu: LumaEmulator, n: int, **overrides: Any) -> list[dict]:
 
     ``overrides`` are fields of the ``/v1/events/create`` body (``name``, ``start_at``, ``max_capacity``...).
     """
-    base = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    base = emu.clock.now().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=1)
     created = []
     for k in range(n):
         count = len(emu.state.events) + k
@@ -143,7 +143,7 @@ def seed_demo(emu: LumaEmulator) -> dict:
         emu.call("POST", "/v1/calendars/contact-tags/create", body={"name": name, "color": color})
     community = emu.call("POST", "/v1/calendars/event-tags/create", body={"name": "Community", "color": "red"})["id"]
 
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    now = emu.clock.now().replace(minute=0, second=0, microsecond=0)
     meetup = seed_events(
         emu,
         1,

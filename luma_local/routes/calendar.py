@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..clock import iso, now_iso, parse_dt, parse_duration
+from ..clock import iso, parse_dt, parse_duration
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import DEFAULT_AVATAR, CalendarData, EmulatorState, new_id, new_slug, public
@@ -139,7 +139,7 @@ def add_event(ctx: Ctx) -> dict:
             "start_at": iso(start),
             "duration_interval": b["duration_interval"],
             "end_at": iso(start + parse_duration(b["duration_interval"])),
-            "created_at": now_iso(),
+            "created_at": ctx.emu.clock.now_iso(),
             "timezone": b["timezone"],
             "name": b["name"],
             "geo_address_json": geo_out(b.get("geo_address_json")),

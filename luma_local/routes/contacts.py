@@ -7,7 +7,6 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..clock import now_iso
 from ..paging import sort_items
 from ..state import CalendarData, EmulatorState, new_id
 from . import tags
@@ -22,7 +21,13 @@ def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict) -> dict:
     contacts = emu.state.calendars[calendar_id].contacts
     contact = contacts.get(user["id"])
     if contact is None:
-        contact = {"id": new_id("cnt"), "user_id": user["id"], "created_at": now_iso(), "membership": None, "_tags": []}
+        contact = {
+            "id": new_id("cnt"),
+            "user_id": user["id"],
+            "created_at": emu.clock.now_iso(),
+            "membership": None,
+            "_tags": [],
+        }
         contacts[user["id"]] = contact
     return contact
 

@@ -10,7 +10,7 @@ import zoneinfo
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..clock import iso, iso_duration, now_iso, parse_dt
+from ..clock import iso, iso_duration, parse_dt
 from ..errors import bad_request
 from ..state import CDN, CalendarData, EmulatorState, new_id, new_slug, person, public
 from . import ticket_types
@@ -181,7 +181,7 @@ def create_event(emu: LumaEmulator, calendar: CalendarData, b: dict) -> dict:
         "start_at": None,
         "duration_interval": None,
         "end_at": None,
-        "created_at": now_iso(),
+        "created_at": emu.clock.now_iso(),
         "timezone": b["timezone"],
         "name": b["name"],
         "description": "",

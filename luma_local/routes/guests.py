@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..clock import now_iso
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import EmulatorState, new_id, public
@@ -76,8 +75,8 @@ def _make_tickets(state: EmulatorState, type_ids: list[str], *, charge: bool) ->
     return tickets, [order]
 
 
-def _new_guest(state: EmulatorState, ev: dict, user: dict, status: str, type_ids: list[str], *, charge: bool) -> dict:
-    now = now_iso()
+def _new_guest(emu: LumaEmulator, ev: dict, user: dict, status: str, type_ids: list[str], *, charge: bool) -> dict:
+    state, now = emu.state, emu.clock.now_iso()
     gid, key = new_id("gst"), new_id("g", 10)
     tickets, orders = _make_tickets(state, type_ids, charge=charge) if status != "invited" else ([], [])
     guest = {
@@ -156,14 +155,14 @@ def add_guests(
     for g, existing in plan:
         user = state.user_for(g["email"], g.get("name"))
         if existing is None:
-            guest = _new_guest(state, ev, user, approval_status, type_ids, charge=charge)
+            guest = _new_guest(emu, ev, user, approval_status, type_ids, charge=charge)
         else:
             guest = existing
             if existing["approval_status"] == "invited":
                 tickets, orders = _make_tickets(state, type_ids, charge=charge)
                 existing.update(
                     approval_status=approval_status,
-                    registered_at=now_iso(),
+                    registered_at=emu.clock.now_iso(),
                     event_tickets=tickets,
                     event_ticket_orders=orders,
                 )
@@ -218,7 +217,7 @@ def update_status(ctx: Ctx) -> dict:
         _check_capacity(ctx.state, ev, 1)
     if guest["approval_status"] == "invited" and b["status"] != "declined":
         tickets, orders = _make_tickets(ctx.state, default_ticket_types(ctx.state, ev), charge=False)
-        guest.update(registered_at=now_iso(), event_tickets=tickets, event_ticket_orders=orders)
+        guest.update(registered_at=ctx.emu.clock.now_iso(), event_tickets=tickets, event_ticket_orders=orders)
     guest["approval_status"] = b["status"]
     if b["status"] != "declined":
         contacts.ensure_contact(ctx.emu, ev["calendar_id"], ctx.state.users[guest["user_id"]])
@@ -242,13 +241,13 @@ def send_invites(ctx: Ctx) -> dict:
         left = max(0, quota - len(sent))
         raise bad_request(f"Weekly invite limit reached: {quota} invites per week, {left} left this week")
     for g in to_invite.values():
-        _new_guest(state, ev, state.user_for(g["email"], g.get("name")), "invited", [], charge=False)
+        _new_guest(ctx.emu, ev, state.user_for(g["email"], g.get("name")), "invited", [], charge=False)
         sent.append(now)
     # Someone already on the list is neither re-invited nor downgraded; only the timestamp is set.
     for g in b["guests"]:
         guest = state.find_guest(ev["id"], g["email"])
         if guest is not None and guest["invited_at"] is None:
-            guest["invited_at"] = now_iso()
+            guest["invited_at"] = ctx.emu.clock.now_iso()
     return {}
 
 

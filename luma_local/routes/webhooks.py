@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import secrets
 
-from ..clock import now_iso
 from ..errors import bad_request, not_found
 from ..state import new_id, public
 from .base import Ctx, RouteTable
@@ -36,7 +35,7 @@ def create(ctx: Ctx) -> dict:
         "event_types": list(dict.fromkeys(b["event_types"])),
         "status": "active",
         "secret": "whsec_" + secrets.token_urlsafe(24),
-        "created_at": now_iso(),
+        "created_at": ctx.emu.clock.now_iso(),
     }
     ctx.calendar.webhooks[webhook["id"]] = webhook
     return public(webhook)
