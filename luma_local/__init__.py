@@ -11,7 +11,8 @@ Usage::
 From sync code: ``url = emu.start_in_thread()`` ... ``emu.stop_thread()``.
 From a shell: ``python -m luma_local --port 0 --seed demo``.
 
-Faithful to Luma (taken from the published OpenAPI document, distilled into ``contract.json``):
+Faithful to Luma (taken from its published OpenAPI document of 2026-08-07, 66 operations, distilled into
+``contract.json`` by ``python -m tools.make_contract``):
 
 * the route list and methods, every query parameter and request body schema, the response shapes
   (flat objects; lists as ``{"entries", "has_more", "next_cursor"?}``; many writes answer ``{}``);
@@ -19,6 +20,14 @@ Faithful to Luma (taken from the published OpenAPI document, distilled into ``co
 * ``include_hidden`` on ticket types being a *string*; coupon codes 1-20 chars, case-insensitive;
   the two-step cancel flow; ticket types that cannot be deleted once sold or when last visible;
   guest lookup by ``gst-`` id, guest key or email; guests becoming contacts of the calendar;
+* the event's ``guest_counts`` (per status, guests and tickets; invited guests hold no ticket, pending and
+  waitlisted ones at least one), ``spots_remaining`` (null without ``max_capacity``; tickets count when
+  guests may hold several), ``display_price`` (the cheapest ticket on sale, null when registration can be
+  free), ``require_approval`` (a ticket on sale needs approval), ``registration_open``, ``access``;
+* ``calendars/events/list?access=view`` adding events listed on the calendar but managed elsewhere, with
+  the location blurred and host-only fields left out, never private ones; ``submitted_by`` on entries;
+* ``guests/update-tickets``: added tickets are free, removed ones are not refunded, capacity does not apply,
+  at least one ticket must remain; ticket ids start ``tkt-`` and contact ids are the ``usr-`` ids;
 * the documented rate limit (200 requests/min per key shared by GET and POST, then a 1 minute block,
   ``Retry-After`` on 429 and ``X-RateLimit-*`` headers).
 
@@ -40,6 +49,17 @@ Assumptions (Luma does not document these; change them where noted if the real A
 * faulted requests (``inject``) skip auth and the rate limit: the fault answers first;
 * ``send-invites`` draws on a weekly send quota (``invite_quota_per_week``); ``guests/add`` does not;
 * guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment");
+* ``spots_remaining`` and ``display_price`` are computed on every read (Luma refreshes them in the
+  background, "can lag a few seconds"); ticket validity dates are compared with the clock's UTC date;
+* a blocked or removed contact leaves contacts/list (the contact object has no status field) and tag
+  apply/unapply skips it; a removed one comes back when it joins again (added as a guest, imported, made a
+  member), a blocked one only through restore, and meanwhile cannot be added to the calendar's events (400)
+  and is skipped by send-invites; restore of an active contact does nothing;
+* ``submitted_by`` of the calendar's own events is their creator; external events and Luma events added
+  through the API were submitted by the key's user; adding a Luma event the calendar manages is a 400;
+* a view-access entry shows the city only, and no address at all when the city is unknown (we do not
+  geocode); its coordinate is rounded to two decimals;
+* ``guests/update-tickets`` with nothing to add or remove is a 400, as is changing an invited guest's tickets;
 * one ``Clock`` (``emu.clock``) stamps every timestamp (``created_at``, ``registered_at``, ``invited_at``,
   ``checked_in_at``...) and drives the rate limit, lockouts, cancellation-token expiry and the invite quota
   week. It reads wall time, not a monotonic clock, so that all of these move together when a test freezes

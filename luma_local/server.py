@@ -22,7 +22,7 @@ from .faults import FaultSpec, RecordedRequest, drop, misbehave
 from .ratelimit import RateLimiter
 from .routes import calendar as calendar_routes
 from .routes import contacts as contact_routes
-from .routes import events as event_routes
+from .routes import event_views
 from .routes import guests as guest_routes
 from .routes.base import Ctx
 from .state import EmulatorState, public
@@ -186,11 +186,11 @@ class LumaEmulator:
     # ------------------------------------------------------------------ accessors (API-shaped copies)
 
     def events(self) -> list[dict]:
-        return [event_routes.event_out(self.state, ev) for ev in self.state.events.values()]
+        return [event_views.event_out(self, ev) for ev in self.state.events.values()]
 
     def event(self, event_id: str) -> dict | None:
         ev = self.state.events.get(event_id)
-        return event_routes.event_out(self.state, ev) if ev else None
+        return event_views.event_out(self, ev) if ev else None
 
     def guests(self, event_id: str) -> list[dict]:
         stored = self.state.guests.get(event_id, {}).values()
@@ -211,7 +211,7 @@ class LumaEmulator:
 
     def contacts(self) -> list[dict]:
         home = self.state.home
-        return [contact_routes.contact_out(self.state, home, c) for c in home.contacts.values()]
+        return [contact_routes.contact_out(self.state, home, c) for c in contact_routes.active(home)]
 
     def contact_tags(self) -> list[dict]:
         return [public(t) for t in self.state.home.contact_tags.values()]

@@ -15,6 +15,8 @@ from .errors import not_found
 CDN = "https://images.lumacdn.com"
 DEFAULT_AVATAR = f"{CDN}/avatars-default/avatar_1.png"
 _ID_ALPHABET = string.ascii_letters + string.digits
+# A contact's standing on its calendar (see routes/contacts.py).
+ACTIVE, REMOVED, BLOCKED = "active", "removed", "blocked"
 
 
 def new_id(prefix: str, length: int = 14) -> str:

@@ -149,7 +149,7 @@ async def test_event_create_get_update_and_slug(client: aiohttp.ClientSession, e
     assert emu.event(event_id)["name"] == "Renamed"
     status, _ = await call(client, "POST", "/v1/events/update", json={"event_id": "evt-missing", "name": "x"})
     assert status == 404
-    status, lookup = await call(client, "GET", "/v1/entity/lookup", params={"slug": "launch-party"})
+    status, lookup = await call(client, "GET", "/v1/entities/lookup", params={"slug": "launch-party"})
     assert lookup["entity"]["type"] == "event" and lookup["entity"]["event"]["id"] == event_id
     no_slug = await create_event(client)
     assert emu.event(no_slug)["url"].startswith("https://luma.com/")
@@ -567,9 +567,9 @@ async def test_seed_demo_responses_match_contract(client: aiohttp.ClientSession,
         ("/v1/calendars/contacts/list", {"sort_column": "revenue_usd_cents", "sort_direction": "desc"}),
         ("/v1/calendars/contact-tags/list", {}),
         ("/v1/calendars/event-tags/list", {}),
-        ("/v1/calendar/admins/list", {}),
-        ("/v1/calendar/lookup-event", {"event_id": event_id}),
-        ("/v1/entity/lookup", {"slug": "autohive-builders"}),
+        ("/v1/calendars/admins/list", {}),
+        ("/v1/calendars/events/lookup", {"event_id": event_id}),
+        ("/v1/entities/lookup", {"slug": "autohive-builders"}),
         ("/v1/memberships/tiers/list", {}),
         ("/v1/webhooks/list", {}),
         ("/v1/organizations/admins/list", {}),
@@ -581,7 +581,7 @@ async def test_seed_demo_responses_match_contract(client: aiohttp.ClientSession,
     status, data = await call(
         client,
         "POST",
-        "/v1/calendar/add-event",
+        "/v1/calendars/events/add",
         json={
             "platform": "external",
             "url": "https://example.com/e",

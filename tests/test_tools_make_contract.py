@@ -186,5 +186,6 @@ def test_refuses_what_the_emulator_cannot_serve(tmp_path: Path, capsys: pytest.C
 
 def test_the_project_contract_holds_structure_only() -> None:
     contract = json.loads(make_contract.CONTRACT.read_text())
+    assert len(contract["routes"]) == 66  # Luma's document of 2026-08-07
     assert prose_keys(contract["routes"]) == []
     assert make_contract.render(contract) == make_contract.CONTRACT.read_text()  # the tool's own formatting

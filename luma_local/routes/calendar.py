@@ -1,4 +1,9 @@
-"""The calendar itself, its admins, the events it lists (its own, external ones and submissions)."""
+"""The calendar itself, its admins, and the events it lists: its own (``access: manage``), Luma events managed
+elsewhere that were added or submitted to it (``access: view``) and external events (``platform: external``).
+
+A submission records who submitted it (``submitted_by``); for the calendar's own events that is the creator.
+Adding a Luma event the calendar already manages is a 400, as is adding an event twice.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from typing import Any
 from ..clock import iso, parse_dt, parse_duration
 from ..errors import bad_request, not_found
 from ..paging import sort_items
-from ..state import DEFAULT_AVATAR, CalendarData, EmulatorState, new_id, new_slug, public
+from ..state import DEFAULT_AVATAR, CalendarData, EmulatorState, new_id, new_slug, person, public
 from .base import Ctx, RouteTable
-from .events import geo_out, list_entry, slug_taken
+from .event_views import calendar_entry
+from .events import geo_out, slug_taken
 
 
 def create_calendar(
@@ -76,7 +82,7 @@ def update_calendar(ctx: Ctx) -> dict:
 
 
 def list_admins(ctx: Ctx) -> dict:
-    return {"entries": [{**ctx.state.user, "api_id": ctx.state.user["id"]}]}
+    return {"entries": [person(ctx.state.user)], "has_more": False}
 
 
 def in_window(start_at: str, query: dict[str, Any]) -> bool:
@@ -86,36 +92,65 @@ def in_window(start_at: str, query: dict[str, Any]) -> bool:
     )
 
 
+def _submitter(state: EmulatorState, user_id: str | None) -> dict | None:
+    user = state.users.get(user_id) if user_id else None
+    return person(user) if user else None
+
+
+def _listed(ctx: Ctx, platforms: set[str], access: set[str], status: str) -> list[tuple[dict, str | None]]:
+    """(event, submitter's user id) for everything the calendar lists with these filters."""
+    state, calendar = ctx.state, ctx.calendar
+    found: list[tuple[dict, str | None]] = []
+    if "luma" in platforms and "manage" in access:
+        own = (ev for ev in state.events.values() if ev["calendar_id"] == calendar.id)
+        found += [(ev, ev["user_id"]) for ev in own if ev["_status"] == status]
+    for sub in calendar.submissions.values():
+        if sub["status"] != status or sub["platform"] not in platforms:
+            continue
+        if sub["platform"] == "external":
+            found.append((calendar.external_events[sub["event_id"]], sub["submitted_by"]))
+            continue
+        ev = state.events.get(sub["event_id"])
+        # Luma never shows a private event to a calendar that does not manage it.
+        if "view" in access and ev is not None and ev["calendar_id"] != calendar.id and ev["visibility"] != "private":
+            found.append((ev, sub["submitted_by"]))
+    return found
+
+
 def list_events(ctx: Ctx) -> dict:
     q, calendar = ctx.query, ctx.calendar
-    platforms = set(q.get("platforms") or ["luma"])
     status = q.get("status") or "approved"
-    items: list[dict] = []
-    if "luma" in platforms:
-        items += [ev for ev in ctx.state.events.values() if ev["_status"] == status]
-    if "external" in platforms:
-        items += [ev for ev in calendar.external_events.values() if ev["_status"] == status]
-    items = sort_items(
-        [ev for ev in items if in_window(ev["start_at"], q)], lambda ev: ev["start_at"], q.get("sort_direction")
-    )
+    found = _listed(ctx, set(q.get("platforms") or ["luma"]), set(q.get("access") or ["manage"]), status)
+    found = [item for item in found if in_window(item[0]["start_at"], q)]
+    found = sort_items(found, lambda item: item[0]["start_at"], q.get("sort_direction"))
 
-    def render(ev: dict) -> dict:
+    def render(item: tuple[dict, str | None]) -> dict:
+        ev, submitted_by = item
         if ev["platform"] == "external":
-            return {**public(ev), "tags": []}
-        return list_entry(ctx.state, calendar, ev)
+            return {**public(ev), "tags": [], "submitted_by": _submitter(ctx.state, submitted_by)}
+        return calendar_entry(ctx.emu, calendar, ev, submitted_by)
 
-    return ctx.page(items, render)
+    return ctx.page(found, render)
 
 
 def lookup_event(ctx: Ctx) -> dict:
-    q = ctx.query
-    event_id, url = q.get("event_id") or q.get("event_api_id"), q.get("url")
+    q, state = ctx.query, ctx.state
+    event_id, url, platform = q.get("event_id") or q.get("event_api_id"), q.get("url"), q.get("platform")
+
+    def answer(event_or_submission_id: str, status: str, submitted_by: str | None) -> dict:
+        return {
+            "event": {"id": event_or_submission_id, "status": status, "submitted_by": _submitter(state, submitted_by)}
+        }
+
     for calev_id, sub in ctx.calendar.submissions.items():
+        if platform and sub["platform"] != platform:
+            continue
         if (event_id and sub["event_id"] == event_id) or (url and sub.get("url") == url):
-            return {"event": {"id": calev_id, "api_id": calev_id, "status": sub["status"]}}
-    for ev in ctx.state.events.values():
-        if ev["id"] == event_id or (url and ev["url"] == url):
-            return {"event": {"id": ev["id"], "api_id": ev["id"], "status": ev["_status"]}}
+            return answer(calev_id, sub["status"], sub["submitted_by"])
+    if platform != "external":
+        for ev in state.events.values():
+            if ev["calendar_id"] == ctx.calendar.id and (ev["id"] == event_id or (url and ev["url"] == url)):
+                return answer(ev["id"], ev["_status"], ev["user_id"])
     return {"event": None}
 
 
@@ -123,13 +158,15 @@ def add_event(ctx: Ctx) -> dict:
     b, calendar = ctx.body, ctx.calendar
     status = "pending" if b.get("submission_mode") == "pending" else "approved"
     calev_id = new_id("calev")
+    submission = {"status": status, "submitted_by": ctx.state.user_id, "created_at": ctx.emu.clock.now_iso()}
     if b.get("platform") == "luma":
         event_id = b.get("event_id") or b.get("event_api_id")
-        if event_id not in ctx.state.events:
-            raise not_found(f"Event {event_id}")
+        ev = ctx.state.event_or_404(event_id)
+        if ev["calendar_id"] == calendar.id:
+            raise bad_request(f"Event {event_id} is managed by this calendar, so it is on it already")
         if any(s["event_id"] == event_id for s in calendar.submissions.values()):
             raise bad_request("This event is already on the calendar")
-        calendar.submissions[calev_id] = {"event_id": event_id, "status": status}
+        calendar.submissions[calev_id] = {**submission, "platform": "luma", "event_id": event_id}
     else:
         start = parse_dt(b["start_at"])
         calendar.external_events[calev_id] = {
@@ -139,7 +176,7 @@ def add_event(ctx: Ctx) -> dict:
             "start_at": iso(start),
             "duration_interval": b["duration_interval"],
             "end_at": iso(start + parse_duration(b["duration_interval"])),
-            "created_at": ctx.emu.clock.now_iso(),
+            "created_at": submission["created_at"],
             "timezone": b["timezone"],
             "name": b["name"],
             "geo_address_json": geo_out(b.get("geo_address_json")),
@@ -148,8 +185,8 @@ def add_event(ctx: Ctx) -> dict:
             "host": b.get("host"),
             "_status": status,
         }
-        calendar.submissions[calev_id] = {"event_id": calev_id, "status": status, "url": b["url"]}
-    return {"id": calev_id, "api_id": calev_id, "status": status}
+        calendar.submissions[calev_id] = {**submission, "platform": "external", "event_id": calev_id, "url": b["url"]}
+    return {"id": calev_id, "status": status}
 
 
 def _set_submission_status(ctx: Ctx, status: str) -> dict:
@@ -170,10 +207,10 @@ def _set_submission_status(ctx: Ctx, status: str) -> dict:
 ROUTES: RouteTable = {
     ("GET", "/v1/calendars/get"): get_calendar,
     ("POST", "/v1/calendars/update"): update_calendar,
-    ("GET", "/v1/calendar/admins/list"): list_admins,
+    ("GET", "/v1/calendars/admins/list"): list_admins,
     ("GET", "/v1/calendars/events/list"): list_events,
-    ("GET", "/v1/calendar/lookup-event"): lookup_event,
-    ("POST", "/v1/calendar/add-event"): add_event,
-    ("POST", "/v1/calendar/approve-event"): lambda ctx: _set_submission_status(ctx, "approved"),
-    ("POST", "/v1/calendar/reject-event"): lambda ctx: _set_submission_status(ctx, "rejected"),
+    ("GET", "/v1/calendars/events/lookup"): lookup_event,
+    ("POST", "/v1/calendars/events/add"): add_event,
+    ("POST", "/v1/calendars/events/approve"): lambda ctx: _set_submission_status(ctx, "approved"),
+    ("POST", "/v1/calendars/events/reject"): lambda ctx: _set_submission_status(ctx, "rejected"),
 }

@@ -1,4 +1,11 @@
-"""Calendar contacts: list with filters, import; guests and members become contacts of the event's calendar."""
+"""Calendar contacts: list with filters, import, block, remove, restore.
+
+Guests and members become contacts of the event's calendar. A contact's ``id`` is its user's ``usr-`` id, as
+Luma's document says of ``contact_id``. Luma's contact object has no status field, so a blocked or removed
+contact leaves contacts/list (and tag apply/unapply skips it) until restored. A removed contact comes back
+by itself when it joins again (added as a guest, imported, made a member); a blocked one only by restore, and
+meanwhile cannot be added to the calendar's events (400) and is skipped by send-invites.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,9 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import bad_request, not_found
 from ..paging import sort_items
-from ..state import CalendarData, EmulatorState, new_id
+from ..state import ACTIVE, BLOCKED, REMOVED, CalendarData, EmulatorState
 from . import tags
 from .base import Ctx, RouteTable
 from .users import check_email
@@ -18,18 +26,32 @@ if TYPE_CHECKING:
 
 
 def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict) -> dict:
+    """The user's contact on the calendar, created (or brought back after a remove) when they join."""
     contacts = emu.state.calendars[calendar_id].contacts
     contact = contacts.get(user["id"])
     if contact is None:
         contact = {
-            "id": new_id("cnt"),
+            "id": user["id"],
             "user_id": user["id"],
             "created_at": emu.clock.now_iso(),
             "membership": None,
             "_tags": [],
+            "_standing": ACTIVE,
         }
         contacts[user["id"]] = contact
+    elif contact["_standing"] == REMOVED:
+        contact["_standing"] = ACTIVE
     return contact
+
+
+def active(calendar: CalendarData) -> list[dict]:
+    return [c for c in calendar.contacts.values() if c["_standing"] == ACTIVE]
+
+
+def is_blocked(state: EmulatorState, calendar_id: str, email: str) -> bool:
+    user = state.user_by_id_or_email(email)
+    contact = state.calendars[calendar_id].contacts.get(user["id"]) if user else None
+    return contact is not None and contact["_standing"] == BLOCKED
 
 
 def _stats(state: EmulatorState, calendar: CalendarData, user_id: str) -> tuple[int, int, int]:
@@ -88,7 +110,7 @@ def _matches(state: EmulatorState, calendar: CalendarData, c: dict, q: dict) -> 
 
 def list_contacts(ctx: Ctx) -> dict:
     q, state, calendar = ctx.query, ctx.state, ctx.calendar
-    items = [c for c in calendar.contacts.values() if _matches(state, calendar, c, q)]
+    items = [c for c in active(calendar) if _matches(state, calendar, c, q)]
     column = q.get("sort_column", "created_at")
     render = functools.partial(contact_out, state, calendar)
     if column in ("created_at", "name"):
@@ -112,6 +134,8 @@ def import_contacts(
     out = []
     for c in people:
         contact = ensure_contact(emu, calendar_id, state.user_for(c["email"], c.get("name")))
+        if contact["_standing"] == BLOCKED:
+            continue
         for tag in resolved:
             if tag["id"] not in contact["_tags"]:
                 contact["_tags"].append(tag["id"])
@@ -124,7 +148,33 @@ def import_(ctx: Ctx) -> dict:
     return {}
 
 
+def _named(ctx: Ctx) -> dict:
+    """The contact a block/remove/restore body names by ``contact_id`` or ``email`` (or both, agreeing)."""
+    b, contacts = ctx.body, ctx.calendar.contacts
+    if not b.get("contact_id") and not b.get("email"):
+        raise bad_request("Provide contact_id or email")
+    named = []
+    if b.get("contact_id"):
+        named.append(contacts.get(b["contact_id"]))
+    if b.get("email"):
+        user = ctx.state.user_by_id_or_email(b["email"])
+        named.append(contacts.get(user["id"]) if user else None)
+    if None in named:
+        raise not_found(f"Contact {b.get('contact_id') or b.get('email')}")
+    if len(named) == 2 and named[0] is not named[1]:
+        raise bad_request("contact_id and email name different contacts")
+    return named[0]
+
+
+def _set_standing(ctx: Ctx, standing: str) -> dict:
+    _named(ctx)["_standing"] = standing
+    return {}
+
+
 ROUTES: RouteTable = {
     ("GET", "/v1/calendars/contacts/list"): list_contacts,
     ("POST", "/v1/calendars/contacts/import"): import_,
+    ("POST", "/v1/calendars/contacts/block"): lambda ctx: _set_standing(ctx, BLOCKED),
+    ("POST", "/v1/calendars/contacts/remove"): lambda ctx: _set_standing(ctx, REMOVED),
+    ("POST", "/v1/calendars/contacts/restore"): lambda ctx: _set_standing(ctx, ACTIVE),
 }

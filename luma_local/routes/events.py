@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import iso, iso_duration, parse_dt
 from ..errors import bad_request
-from ..state import CDN, CalendarData, EmulatorState, new_id, new_slug, person, public
-from . import ticket_types
+from ..state import CDN, CalendarData, EmulatorState, new_id, new_slug
+from . import event_views, ticket_types
 from .base import Ctx, RouteTable
 
 if TYPE_CHECKING:
@@ -31,6 +31,17 @@ MEETING_PLATFORMS = {
     "twitter.": "twitter",
     "x.com": "twitter",
 }
+# Create/update fields stored as sent.
+PLAIN_FIELDS = (
+    "name",
+    "timezone",
+    "cover_url",
+    "visibility",
+    "registration_questions",
+    "registration_open",
+    "waitlist_status",
+    "location_visibility",
+)
 # Create/update fields we accept and keep but Luma does not return on the event object.
 HIDDEN_SETTINGS = (
     "tint_color",
@@ -51,24 +62,6 @@ def _known_timezone(name: str) -> bool:
     # Without a tz database on the host we cannot tell; accept any non-blank name then.
     zones = _zone_names()
     return name in zones or name == "UTC" if zones else bool(name.strip())
-
-
-def event_out(state: EmulatorState, ev: dict, *, with_hosts: bool = True) -> dict:
-    out = public(ev)
-    if with_hosts:
-        out["hosts"] = [person(state.users[h["user_id"]]) for h in ev["_hosts"]]
-    return out
-
-
-def tags_on(calendar: CalendarData, ev: dict) -> list[dict]:
-    """The calendar's tags on an event (an event carries the tags of every calendar that tagged it)."""
-    return [{"id": t, "name": calendar.event_tags[t]["name"]} for t in ev["_tags"] if t in calendar.event_tags]
-
-
-def list_entry(state: EmulatorState, calendar: CalendarData, ev: dict) -> dict:
-    out = event_out(state, ev, with_hosts=False)
-    out["tags"] = tags_on(calendar, ev)
-    return out
 
 
 def _set_location_type(ev: dict) -> None:
@@ -139,7 +132,7 @@ def _apply_event_fields(ev: dict, b: dict) -> None:
         _apply_times(ev, b)
     if "timezone" in b and not _known_timezone(b["timezone"]):
         raise bad_request(f"Invalid timezone: {b['timezone']!r} is not an IANA time zone name")
-    for key in ("name", "timezone", "cover_url", "visibility", "registration_questions"):
+    for key in PLAIN_FIELDS:
         if key in b:
             ev[key] = copy.deepcopy(b[key])
     if "name" in b and not b["name"].strip():
@@ -158,8 +151,9 @@ def _apply_event_fields(ev: dict, b: dict) -> None:
         ev["feedback_email"] = {"enabled": fe["enabled"], "delay": fe.get("delay") or "PT0M"}
     if "max_capacity" in b:
         cap = b["max_capacity"]
-        if cap is not None and cap < 1:
-            raise bad_request("Invalid max_capacity: must be at least 1 or null")
+        if cap is not None and (cap < 1 or cap != int(cap)):
+            raise bad_request("Invalid max_capacity: must be a whole number of at least 1, or null")
+        cap = None if cap is None else int(cap)
         ev["_max_capacity"] = cap
     for key in HIDDEN_SETTINGS:
         if key in b:
@@ -196,6 +190,7 @@ def create_event(emu: LumaEmulator, calendar: CalendarData, b: dict) -> dict:
         "url": f"https://luma.com/{slug}",
         "visibility": "public",
         "waitlist_status": "disabled",
+        "registration_open": True,
         "feedback_email": {"enabled": False, "delay": "PT0M"},
         "_slug": slug,
         "_status": "approved",
@@ -213,10 +208,6 @@ def create_event(emu: LumaEmulator, calendar: CalendarData, b: dict) -> dict:
     return ev
 
 
-def approved_count(state: EmulatorState, event_id: str) -> int:
-    return sum(1 for g in state.guests[event_id].values() if g["approval_status"] == "approved")
-
-
 def delete_event(state: EmulatorState, event_id: str) -> None:
     ev = state.events.pop(event_id)
     state.slugs.pop(ev["_slug"].lower(), None)
@@ -232,7 +223,7 @@ def delete_event(state: EmulatorState, event_id: str) -> None:
 
 
 def get_event(ctx: Ctx) -> dict:
-    return event_out(ctx.state, ctx.event(ctx.query["event_id"]))
+    return event_views.event_out(ctx.emu, ctx.event(ctx.query["event_id"]))
 
 
 def create(ctx: Ctx) -> dict:
@@ -249,7 +240,7 @@ def update(ctx: Ctx) -> dict:
         staged["url"] = f"https://luma.com/{b['slug']}"
     _apply_event_fields(staged, b)
     cap = staged.get("_max_capacity")
-    if cap is not None and cap < approved_count(ctx.state, ev["id"]):
+    if cap is not None and cap < event_views.capacity_used(ctx.state, staged):
         raise bad_request("Invalid max_capacity: lower than the number of approved guests")
     ctx.state.slugs.pop(ev["_slug"].lower(), None)
     ctx.state.slugs[staged["_slug"].lower()] = ev["id"]

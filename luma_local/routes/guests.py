@@ -1,4 +1,4 @@
-"""Guests: list, get (by id, guest key or email), add, update status, send invites."""
+"""Guests: list, get (by id, guest key or email), add, update status and tickets, send invites."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..paging import sort_items
 from ..state import EmulatorState, new_id, public
 from . import contacts, ticket_types
 from .base import Ctx, RouteTable
-from .events import approved_count
+from .event_views import capacity_used
 from .users import check_email
 
 if TYPE_CHECKING:
@@ -40,10 +40,17 @@ def guest_or_404(state: EmulatorState, event_id: str, ident: str) -> dict:
     return guest
 
 
-def _check_capacity(state: EmulatorState, ev: dict, extra: int) -> None:
+def _check_capacity(state: EmulatorState, ev: dict, guests: int, tickets_each: int = 1) -> None:
+    """Room for ``guests`` more approved guests; each ticket counts when guests may hold several (Luma)."""
+    extra = guests * tickets_each if ev.get("_can_register_for_multiple_tickets") else guests
     cap = ev.get("_max_capacity")
-    if cap is not None and extra > 0 and approved_count(state, ev["id"]) + extra > cap:
+    if cap is not None and extra > 0 and capacity_used(state, ev) + extra > cap:
         raise bad_request(f"Event is at capacity ({cap} approved guests)")
+
+
+def _check_not_blocked(state: EmulatorState, ev: dict, email: str) -> None:
+    if contacts.is_blocked(state, ev["calendar_id"], email):
+        raise bad_request(f"{email} is blocked from this calendar and cannot join its events")
 
 
 def _make_tickets(state: EmulatorState, type_ids: list[str], *, charge: bool) -> tuple[list[dict], list[dict]]:
@@ -52,7 +59,7 @@ def _make_tickets(state: EmulatorState, type_ids: list[str], *, charge: bool) ->
         tt = state.ticket_types[tid]
         tickets.append(
             {
-                "id": new_id("etk"),
+                "id": new_id("tkt"),
                 "amount": (tt["cents"] or 0) if charge else 0,
                 "amount_discount": 0,
                 "amount_tax": 0,
@@ -143,6 +150,7 @@ def add_guests(
     for i, g in enumerate(guests):
         email = g["email"].strip()
         check_email(email, f"guests[{i}].email")
+        _check_not_blocked(state, ev, email)
         if email.lower() in seen:
             continue
         seen.add(email.lower())
@@ -150,7 +158,7 @@ def add_guests(
     upgrades = [old for _, old in plan if old is not None and old["approval_status"] == "invited"]
     new = [g for g, old in plan if old is None]
     if approval_status == "approved":
-        _check_capacity(state, ev, len(new) + len(upgrades))
+        _check_capacity(state, ev, len(new) + len(upgrades), len(type_ids))
     touched = []
     for g, existing in plan:
         user = state.user_for(g["email"], g.get("name"))
@@ -214,7 +222,7 @@ def update_status(ctx: Ctx) -> dict:
         raise bad_request("message cannot be used when send_email is false")
     guest = guest_or_404(ctx.state, ev["id"], b["guest_id"])
     if b["status"] == "approved" and guest["approval_status"] != "approved":
-        _check_capacity(ctx.state, ev, 1)
+        _check_capacity(ctx.state, ev, 1, max(1, len(guest["event_tickets"])))
     if guest["approval_status"] == "invited" and b["status"] != "declined":
         tickets, orders = _make_tickets(ctx.state, default_ticket_types(ctx.state, ev), charge=False)
         guest.update(registered_at=ctx.emu.clock.now_iso(), event_tickets=tickets, event_ticket_orders=orders)
@@ -231,7 +239,9 @@ def send_invites(ctx: Ctx) -> dict:
     to_invite: dict[str, dict] = {}
     for i, g in enumerate(b["guests"]):
         check_email(g["email"], f"guests[{i}].email")
-        if state.find_guest(ev["id"], g["email"]) is None:
+        # Blocked people stop receiving the calendar's invites (Luma), so they are skipped.
+        blocked = contacts.is_blocked(state, ev["calendar_id"], g["email"])
+        if state.find_guest(ev["id"], g["email"]) is None and not blocked:
             to_invite.setdefault(g["email"].strip().lower(), g)
     now = ctx.emu.clock()
     quota = ctx.emu.invite_quota_per_week
@@ -251,10 +261,37 @@ def send_invites(ctx: Ctx) -> dict:
     return {}
 
 
+def update_tickets(ctx: Ctx) -> dict:
+    """Luma's administrative ticket change: added tickets are free, removed ones are not refunded, and
+    capacity does not apply; at least one ticket must remain."""
+    b, state = ctx.body, ctx.state
+    ev = ctx.event(b["event_id"])
+    guest = guest_or_404(state, ev["id"], b["guest_id"])
+    to_add, to_remove = b.get("tickets_to_add") or [], set(b.get("ticket_ids_to_remove") or [])
+    if not to_add and not to_remove:
+        raise bad_request("Nothing to change: give tickets_to_add or ticket_ids_to_remove")
+    if guest["approval_status"] == "invited":
+        raise bad_request("This guest was invited and has not registered, so holds no tickets to change")
+    held = {t["id"] for t in guest["event_tickets"]}
+    strangers = sorted(to_remove - held)
+    if strangers:
+        raise bad_request(f"Invalid ticket_ids_to_remove: {', '.join(strangers)} not a ticket of this guest")
+    type_ids = [ticket_types.of_event(state, ev["id"], t["event_ticket_type_id"])["id"] for t in to_add]
+    kept = [t for t in guest["event_tickets"] if t["id"] not in to_remove]
+    if not kept and not type_ids:
+        raise bad_request("At least one valid ticket must remain on the guest")
+    tickets, orders = _make_tickets(state, type_ids, charge=False)
+    guest["event_tickets"] = kept + tickets
+    if tickets:
+        guest["event_ticket_orders"] += orders
+    return {}
+
+
 ROUTES: RouteTable = {
     ("GET", "/v1/events/guests/list"): list_guests,
     ("GET", "/v1/events/guests/get"): get_guest,
     ("POST", "/v1/events/guests/add"): add,
     ("POST", "/v1/events/guests/update-status"): update_status,
     ("POST", "/v1/events/guests/send-invites"): send_invites,
+    ("POST", "/v1/events/guests/update-tickets"): update_tickets,
 }

@@ -21,6 +21,8 @@ def add_member(ctx: Ctx) -> dict:
     if access["type"] != "free" and not b.get("skip_payment"):
         raise bad_request("skip_payment is required for a paid membership tier")
     status = "pending" if access["require_approval"] else "approved"
+    if contacts.is_blocked(ctx.state, ctx.calendar.id, b["email"]):
+        raise bad_request(f"{b['email']} is blocked from this calendar")
     contact = contacts.ensure_contact(ctx.emu, ctx.calendar.id, ctx.state.user_for(b["email"]))
     contact["membership"] = {"status": status, "calendar_membership_tier_id": tier["id"]}
     contact["_membership_id"] = contact.get("_membership_id") or new_id("mem")

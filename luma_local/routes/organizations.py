@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from ..errors import bad_request, not_found
 from ..paging import sort_items
-from ..state import new_slug, public
+from ..state import new_slug, person, public
 from .base import Ctx, RouteTable
-from .calendar import create_calendar, in_window, list_admins
-from .events import event_out, slug_taken
+from .calendar import create_calendar, in_window
+from .event_views import summary
+from .events import slug_taken
+
+
+def list_admins(ctx: Ctx) -> dict:
+    return {"entries": [{**person(ctx.state.user), "api_id": ctx.state.user_id}]}
 
 
 def list_calendars(ctx: Ctx) -> dict:
@@ -23,7 +28,7 @@ def list_events(ctx: Ctx) -> dict:
         coord = ev["coordinate"]
         managing = state.calendars[ev["calendar_id"]].calendar
         return {
-            **event_out(state, ev, with_hosts=False),
+            **summary(ctx.emu, ev),
             # The deprecated names this route still returns beside the new ones.
             "api_id": ev["id"],
             "user_api_id": ev["user_id"],

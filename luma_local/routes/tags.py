@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import bad_request, not_found
-from ..state import CalendarData, new_id, public
+from ..state import ACTIVE, CalendarData, new_id, public
 from .base import Ctx, RouteTable
 
 COLORS = ["cranberry", "barney", "red", "green", "blue", "purple", "yellow", "orange"]
@@ -40,7 +40,8 @@ def _contacts_named(ctx: Ctx) -> list[dict | None]:
     named = []
     for ident in list(ctx.body.get("user_ids") or []) + list(ctx.body.get("emails") or []):
         user = ctx.state.user_by_id_or_email(ident)
-        named.append(ctx.calendar.contacts.get(user["id"]) if user else None)
+        contact = ctx.calendar.contacts.get(user["id"]) if user else None
+        named.append(contact if contact and contact["_standing"] == ACTIVE else None)
     return named
 
 
