@@ -78,3 +78,62 @@ async def test_update_tickets_keeps_at_least_one_ticket(client: aiohttp.ClientSe
     body = {"event_id": event_id, "guest_id": "inv@x.io", "ticket_ids_to_remove": ["tkt-x"]}
     status, data = await call(client, "POST", UPDATE_TICKETS, json=body)
     assert status == 400 and "invited" in data["message"]
+
+
+QUESTIONS = [
+    {"id": "q-company", "label": "Where do you work?", "required": False, "question_type": "company"},
+    {"id": "q-why", "label": "Why are you coming?", "required": True, "question_type": "text"},
+    {
+        "id": "q-topics",
+        "label": "Topics",
+        "required": False,
+        "question_type": "multi-select",
+        "options": ["AI", "Data"],
+    },
+    {"id": "q-rules", "label": "I follow the code of conduct", "required": True, "question_type": "agree-check"},
+]
+
+
+async def test_guests_add_records_registration_answers(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    event_id = await create_event(client, registration_questions=QUESTIONS)
+    given = [
+        {"question_id": "q-company", "value": {"company": "Acme", "job_title": "CTO"}},
+        {"question_id": "q-why", "value": "To meet people"},
+        {"question_id": "q-topics", "value": ["AI"]},
+        {"question_id": "q-rules", "value": True},
+    ]
+    body = {"event_id": event_id, "guests": [{"email": "a@x.io", "registration_answers": given}]}
+    assert (await call(client, "POST", "/v1/events/guests/add", json=body))[0] == 200
+    status, guest = await call(client, "GET", "/v1/events/guests/get", params={"event_id": event_id, "id": "a@x.io"})
+    assert status == 200
+    assert guest["registration_answers"][1] == {
+        "label": "Why are you coming?",
+        "question_id": "q-why",
+        "value": "To meet people",
+        "question_type": "text",
+    }
+    again = {"event_id": event_id, "guests": [{"email": "a@x.io", "registration_answers": given[1:2]}]}
+    assert (await call(client, "POST", "/v1/events/guests/add", json=again))[0] == 200
+    assert len(emu.guest(event_id, "a@x.io")["registration_answers"]) == 4  # existing answers are kept
+
+
+@pytest.mark.parametrize(
+    ("answer", "needle"),
+    [
+        ({"question_id": "q-nope", "value": "x"}, "'q-nope' is not a registration question"),
+        ({"question_id": "q-why", "value": True}, "text question takes a str"),
+        ({"question_id": "q-rules", "value": "yes"}, "agree-check question takes a bool"),
+        ({"question_id": "q-topics", "value": ["Crypto"]}, "'Crypto' is not one of the question's options"),
+    ],
+)
+async def test_bad_registration_answers_add_nobody(
+    client: aiohttp.ClientSession, emu: LumaEmulator, answer: dict, needle: str
+) -> None:
+    event_id = await create_event(client, registration_questions=QUESTIONS)
+    body = {
+        "event_id": event_id,
+        "guests": [{"email": "ok@x.io"}, {"email": "b@x.io", "registration_answers": [answer]}],
+    }
+    status, data = await call(client, "POST", "/v1/events/guests/add", json=body)
+    assert status == 400 and needle in data["message"] and "guests[1].registration_answers[0]" in data["message"]
+    assert emu.guests(event_id) == []

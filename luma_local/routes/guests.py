@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import EmulatorState, new_id, public
-from . import contacts, ticket_types
+from . import answers, contacts, ticket_types
 from .base import Ctx, RouteTable
 from .event_views import capacity_used
 from .users import check_email
@@ -145,22 +145,23 @@ def add_guests(
     state = emu.state
     ev = state.event_or_404(event_id)
     type_ids = ticket_type_ids if ticket_type_ids is not None else default_ticket_types(state, ev)
-    plan: list[tuple[dict, dict | None]] = []
+    plan: list[tuple[dict, dict | None, list[dict] | None]] = []
     seen: set[str] = set()
     for i, g in enumerate(guests):
         email = g["email"].strip()
         check_email(email, f"guests[{i}].email")
         _check_not_blocked(state, ev, email)
+        given = answers.recorded(ev, g.get("registration_answers"), f"guests[{i}].registration_answers")
         if email.lower() in seen:
             continue
         seen.add(email.lower())
-        plan.append((g, state.find_guest(event_id, email)))
-    upgrades = [old for _, old in plan if old is not None and old["approval_status"] == "invited"]
-    new = [g for g, old in plan if old is None]
+        plan.append((g, state.find_guest(event_id, email), given))
+    upgrades = [old for _, old, _ in plan if old is not None and old["approval_status"] == "invited"]
+    new = [g for g, old, _ in plan if old is None]
     if approval_status == "approved":
         _check_capacity(state, ev, len(new) + len(upgrades), len(type_ids))
     touched = []
-    for g, existing in plan:
+    for g, existing, given in plan:
         user = state.user_for(g["email"], g.get("name"))
         if existing is None:
             guest = _new_guest(emu, ev, user, approval_status, type_ids, charge=charge)
@@ -174,6 +175,8 @@ def add_guests(
                     event_tickets=tickets,
                     event_ticket_orders=orders,
                 )
+        if guest["registration_answers"] is None:  # Luma keeps the answers a guest already gave
+            guest["registration_answers"] = given
         if approval_status != "invited":
             contacts.ensure_contact(emu, ev["calendar_id"], user)
         touched.append(guest)
