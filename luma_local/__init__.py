@@ -28,16 +28,27 @@ Faithful to Luma (taken from its published OpenAPI document of 2026-08-07, 66 op
   the location blurred and host-only fields left out, never private ones; ``submitted_by`` on entries;
 * ``guests/update-tickets``: added tickets are free, removed ones are not refunded, capacity does not apply,
   at least one ticket must remain; ticket ids start ``tkt-`` and contact ids are the ``usr-`` ids;
-* the documented rate limit (200 requests/min per key shared by GET and POST, then a 1 minute block,
-  ``Retry-After`` on 429 and ``X-RateLimit-*`` headers).
+* the documented rate limit (200 requests/min per calendar key, 500 per organization key, shared by GET
+  and POST, then a 1 minute block, ``Retry-After`` on 429 and ``X-RateLimit-*`` headers);
+* organization keys (``org_api_key=``) naming the calendar of a calendar-scoped call in the
+  ``x-luma-calendar-id`` header; ``/v2/organizations/calendars/create`` adds calendars and
+  ``/v1/organizations/events/transfer-calendar`` moves events between them.
 
 Assumptions (Luma does not document these; change them where noted if the real API disagrees):
 
 * strict mode (the default) rejects unknown query parameters, unknown body properties and repeated
   non-array query parameters with 400. Real Luma may silently ignore them; we are stricter on
   purpose so that a client sending a misspelt field fails in tests instead of in production;
-* errors are ``{"message": "..."}`` with 400 (validation / rule), 401 (key), 404 (unknown id or
-  route), 405 (wrong method), 429 (rate limit);
+* errors are ``{"message": "..."}`` with 400 (validation / rule), 401 (key), 403 (a calendar the key
+  cannot act for), 404 (unknown id or route), 405 (wrong method), 429 (rate limit);
+* every calendar owns its events, contacts, tags, coupons, membership tiers, webhooks, submissions and
+  invite quota; a call sees only those of the calendar it acts for, and an event of another calendar is a
+  404 like a missing one. Calendar-scoped means every route except ``/v1/users/get-self``,
+  ``/v1/images/create-upload-url``, ``/v1/entities/lookup`` and the organization routes;
+* an organization key must send ``x-luma-calendar-id`` on calendar-scoped calls (400 without it, 403 for a
+  calendar outside the organization); a calendar key may send it naming its own calendar only (403
+  otherwise). Organization routes also answer a calendar key, for its calendar's organization; the
+  organization's admins are the key's user; ``calendars/create`` without a slug gets a random one;
 * the maximum page size (100) and the default page size (50) are not documented by Luma;
 * cursors are opaque, bound to the filters they were issued for, and a garbled one is a 400;
 * default list order is oldest first (``created_at``/``start_at`` ascending);

@@ -25,10 +25,11 @@ from .routes import contacts as contact_routes
 from .routes import event_views
 from .routes import guests as guest_routes
 from .routes.base import Ctx
-from .state import EmulatorState, public
+from .state import CalendarData, EmulatorState, public
 
 DEFAULT_API_KEY = "luma-local-key"
 API_KEY_HEADER = "x-luma-api-key"
+CALENDAR_HEADER = "x-luma-calendar-id"
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -49,11 +50,14 @@ class LumaEmulator:
         rate_limit_headers: bool = True,
         invite_quota_per_week: int = 500,
         validate_responses: bool = False,
+        org_api_key: str | None = None,
+        org_rate_limit: int = 500,
         user_email: str = "owner@example.com",
         user_name: str = "Olivia Owner",
         calendar_name: str = "Local Community Calendar",
     ):
         self.api_key = api_key
+        self.org_api_key = org_api_key
         self.max_page_size = max_page_size
         self.default_page_size = default_page_size
         self.strict = strict
@@ -65,9 +69,12 @@ class LumaEmulator:
         self.invite_quota_per_week = invite_quota_per_week
         self.validate_responses = validate_responses
         self.rate_limiter = RateLimiter(rate_limit, rate_window, lockout, limiter_clock)
+        # Luma: 500 requests/min per organization for organization keys, 200 per calendar for calendar keys.
+        self.org_rate_limiter = RateLimiter(org_rate_limit, rate_window, lockout, limiter_clock)
         self.contract = Contract.load(strict=strict)
         self._handlers = routes.route_table()
         routes.check_complete(self._handlers, set(self.contract.routes))
+        self._calendar_free = routes.calendar_free()
         self.requests: list[RecordedRequest] = []
         self.faults: list[FaultSpec] = []
         self.state = EmulatorState()
@@ -179,6 +186,7 @@ class LumaEmulator:
 
     def reset_rate_limit(self) -> None:
         self.rate_limiter.reset()
+        self.org_rate_limiter.reset()
 
     def requests_to(self, path: str, method: str | None = None) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == path and (method is None or r.method == method.upper())]
@@ -204,20 +212,25 @@ class LumaEmulator:
         types = self.state.live_ticket_types(event_id)
         return [public(t) for t in types if include_hidden or not t["is_hidden"]]
 
-    def coupons(self, event_id: str | None = None) -> list[dict]:
-        """Coupons of an event, or the calendar's coupons when ``event_id`` is None."""
-        source = self.state.home.coupons if event_id is None else self.state.event_coupons.get(event_id, {})
-        return [public(c) for c in source.values()]
+    def _calendar(self, calendar_id: str | None) -> CalendarData:
+        return self.state.home if calendar_id is None else self.state.calendars[calendar_id]
 
-    def contacts(self) -> list[dict]:
-        home = self.state.home
-        return [contact_routes.contact_out(self.state, home, c) for c in contact_routes.active(home)]
+    def coupons(self, event_id: str | None = None, *, calendar_id: str | None = None) -> list[dict]:
+        """Coupons of an event, or a calendar's (the key's by default) when ``event_id`` is None."""
+        if event_id is None:
+            return [public(c) for c in self._calendar(calendar_id).coupons.values()]
+        return [public(c) for c in self.state.event_coupons.get(event_id, {}).values()]
 
-    def contact_tags(self) -> list[dict]:
-        return [public(t) for t in self.state.home.contact_tags.values()]
+    def contacts(self, *, calendar_id: str | None = None) -> list[dict]:
+        """The calendar's contacts as contacts/list shows them (blocked and removed ones are not listed)."""
+        data = self._calendar(calendar_id)
+        return [contact_routes.contact_out(self.state, data, c) for c in contact_routes.active(data)]
 
-    def webhooks(self) -> list[dict]:
-        return [public(w) for w in self.state.home.webhooks.values()]
+    def contact_tags(self, *, calendar_id: str | None = None) -> list[dict]:
+        return [public(t) for t in self._calendar(calendar_id).contact_tags.values()]
+
+    def webhooks(self, *, calendar_id: str | None = None) -> list[dict]:
+        return [public(w) for w in self._calendar(calendar_id).webhooks.values()]
 
     # ------------------------------------------------------------------ seeding (see seed.py)
 
@@ -261,8 +274,14 @@ class LumaEmulator:
         """contacts/import in-process on the key's calendar, returning the stored contacts."""
         return contact_routes.import_contacts(self, self.state.calendar_id, contacts, tags)
 
-    def call(self, method: str, path: str, *, query: dict | None = None, body: Any = None) -> Any:
-        """Run one API operation in-process (validation + handler, no auth/rate limit/faults/recording)."""
+    def call(
+        self, method: str, path: str, *, query: dict | None = None, body: Any = None, calendar_id: str | None = None
+    ) -> Any:
+        """Run one API operation in-process (validation + handler, no auth/rate limit/faults/recording).
+
+        ``calendar_id`` acts for another calendar of the organization, as an organization key naming it in
+        the ``x-luma-calendar-id`` header does; by default the call acts for the calendar key's calendar.
+        """
         spec = self.contract.routes.get((method.upper(), path))
         if spec is None:
             raise not_found(f"Route {method} {path}")
@@ -270,14 +289,43 @@ class LumaEmulator:
         for k, v in (query or {}).items():
             for item in v if isinstance(v, list | tuple) else [v]:
                 pairs.append((k, str(item).lower() if isinstance(item, bool) else str(item)))
-        return self._handle(spec, pairs, body if spec.method == "POST" else None)
+        acting_for = self._acting_for(spec, organization_key=calendar_id is not None, named=calendar_id)
+        return self._handle(spec, pairs, body if spec.method == "POST" else None, acting_for)
 
     # ------------------------------------------------------------------ HTTP plumbing
 
-    def _handle(self, spec: RouteSpec, pairs: list[tuple[str, str]], body: Any) -> Any:
+    def _acting_for(self, spec: RouteSpec, *, organization_key: bool, named: str | None) -> CalendarData | None:
+        """The calendar a call acts for: a calendar key's own; the one an organization key names in the header."""
+        scoped = (spec.method, spec.path) not in self._calendar_free
+        if named is not None:
+            if organization_key:
+                data = self.state.calendars.get(named)
+            else:  # a calendar key may name only its own calendar
+                data = self.state.home if named == self.state.calendar_id else None
+            if data is None:
+                raise ApiError(403, f"This API key cannot act for calendar {named}")
+            return data if scoped else None
+        if not scoped:
+            return None
+        if organization_key:
+            raise bad_request(f"An organization API key must name the calendar in the {CALENDAR_HEADER} header")
+        return self.state.home
+
+    def _handle(self, spec: RouteSpec, pairs: list[tuple[str, str]], body: Any, acting_for: CalendarData | None) -> Any:
         checked = self.contract.check_request(spec, pairs, body)
-        ctx = Ctx(self, checked.query, checked.body, checked.filter_key, self.state.home)
-        return self._handlers[(spec.method, spec.path)](ctx)
+        route = (spec.method, spec.path)
+        ctx = Ctx(self, route, checked.query, checked.body, checked.filter_key, acting_for)
+        return self._handlers[route](ctx)
+
+    def _authenticate(self, key: str | None) -> bool:
+        """Whether the key is the organization key (else it is the calendar key); 401 for anything else."""
+        if not key:
+            raise ApiError(401, f"Missing API key: send it in the {API_KEY_HEADER} header")
+        if secrets.compare_digest(key.encode(), self.api_key.encode()):
+            return False
+        if self.org_api_key is not None and secrets.compare_digest(key.encode(), self.org_api_key.encode()):
+            return True
+        raise ApiError(401, "Invalid API key")
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
@@ -316,11 +364,9 @@ class LumaEmulator:
         try:
             spec = self.contract.route(request.method, request.path)
             key = request.headers.get(API_KEY_HEADER)
-            if not key:
-                raise ApiError(401, f"Missing API key: send it in the {API_KEY_HEADER} header")
-            if not secrets.compare_digest(key.encode(), self.api_key.encode()):
-                raise ApiError(401, "Invalid API key")
-            limits = self.rate_limiter.hit(key)
+            organization_key = self._authenticate(key)
+            limiter = self.org_rate_limiter if organization_key else self.rate_limiter
+            limits = limiter.hit(key or "")
             if self.rate_limit_headers:
                 headers.update(limits)
             body: Any = None
@@ -331,7 +377,10 @@ class LumaEmulator:
                     body = json.loads(raw)
                 except ValueError:
                     raise bad_request("Request body is not valid JSON") from None
-            payload = self._handle(spec, list(request.query.items()), body)
+            acting_for = self._acting_for(
+                spec, organization_key=organization_key, named=request.headers.get(CALENDAR_HEADER)
+            )
+            payload = self._handle(spec, list(request.query.items()), body, acting_for)
             if self.validate_responses:
                 self.contract.check_response(spec, payload)
             return web.json_response(payload, headers=headers)

@@ -64,6 +64,12 @@ class CalendarData:
     def id(self) -> str:
         return self.calendar["id"]
 
+    def lists(self, ev: dict) -> bool:
+        """True for the calendar's own events and the events it approved onto it."""
+        return ev["calendar_id"] == self.id or any(
+            s["event_id"] == ev["id"] and s["status"] == "approved" for s in self.submissions.values()
+        )
+
 
 @dataclass
 class EmulatorState:

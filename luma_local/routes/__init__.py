@@ -48,6 +48,11 @@ def route_table() -> RouteTable:
     return table
 
 
+def calendar_free() -> frozenset[tuple[str, str]]:
+    """Routes that act for no particular calendar, so an organization key need not name one."""
+    return frozenset().union(*(getattr(module, "CALENDAR_FREE", ()) for module in MODULES))
+
+
 def check_complete(table: RouteTable, contract_routes: set[tuple[str, str]]) -> None:
     """Every route of the contract has a handler, and every handler answers a route of the contract."""
     missing = sorted(f"{m} {p}" for (m, p) in contract_routes - table.keys())
@@ -58,4 +63,4 @@ def check_complete(table: RouteTable, contract_routes: set[tuple[str, str]]) -> 
         raise RuntimeError(f"handlers for routes that are not in the contract: {extra}")
 
 
-__all__ = ["Ctx", "Handler", "RouteTable", "check_complete", "route_table"]
+__all__ = ["Ctx", "Handler", "RouteTable", "calendar_free", "check_complete", "route_table"]

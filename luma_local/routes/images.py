@@ -18,3 +18,4 @@ def create_upload_url(ctx: Ctx) -> dict:
 
 
 ROUTES: RouteTable = {("POST", "/v1/images/create-upload-url"): create_upload_url}
+CALENDAR_FREE = frozenset(ROUTES)  # the same whichever calendar a call names

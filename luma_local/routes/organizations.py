@@ -71,3 +71,4 @@ ROUTES: RouteTable = {
     ("POST", "/v1/organizations/events/transfer-calendar"): transfer_event,
     ("POST", "/v2/organizations/calendars/create"): create,
 }
+CALENDAR_FREE = frozenset(ROUTES)  # they act for the organization, not one of its calendars

@@ -46,7 +46,8 @@ def _contacts_named(ctx: Ctx) -> list[dict | None]:
 
 
 def _events_named(ctx: Ctx) -> list[dict | None]:
-    return [ctx.state.events.get(event_id) for event_id in ctx.body["event_ids"]]
+    named = (ctx.state.events.get(event_id) for event_id in ctx.body["event_ids"])
+    return [ev if ev is not None and ctx.calendar.lists(ev) else None for ev in named]
 
 
 @dataclass(frozen=True)

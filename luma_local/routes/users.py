@@ -20,3 +20,4 @@ def get_self(ctx: Ctx) -> dict:
 
 
 ROUTES: RouteTable = {("GET", "/v1/users/get-self"): get_self}
+CALENDAR_FREE = frozenset(ROUTES)  # the same whichever calendar a call names
