@@ -8,6 +8,14 @@ Usage::
         ...  # point the client at emu.base_url, header x-luma-api-key
         emu.requests, emu.events(), emu.guests(event_id), emu.state
 
+What Luma does outside its API, simulated (timestamps from ``emu.clock`` or ``at=``)::
+
+    emu.clock.set(datetime(2026, 11, 1, tzinfo=UTC)); emu.clock.advance(seconds=90)
+    emu.register_guest(event_id, "ana@example.com", "Ana", ticket_type_id=paid)   # through the event page
+    emu.check_in(event_id, "ana@example.com")                                    # at the door
+    emu.set_guest_status(event_id, "ana@example.com", "declined")                # a host's click
+    emu.submit_calendar_event(name="Partner Night", start_at=..., url=...)       # pending approval
+
 From sync code: ``url = emu.start_in_thread()`` ... ``emu.stop_thread()``.
 From a shell: ``python -m luma_local --port 0 --seed demo``.
 
@@ -59,7 +67,13 @@ Assumptions (Luma does not document these; change them where noted if the real A
 * lowering an event's ``max_capacity`` below its approved guest count is a 400;
 * faulted requests (``inject``) skip auth and the rate limit: the fault answers first;
 * ``send-invites`` draws on a weekly send quota (``invite_quota_per_week``); ``guests/add`` does not;
-* guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment");
+* guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment"),
+  and ``registration_open: false`` does not stop them; a registration through the page
+  (``register_guest``) pays the ticket type's price (the suggested one for pay-what-you-want), waits as
+  ``pending_approval`` when the type requires approval (its payment captured only on approval), joins the
+  waitlist of a full event that has one and is refused (400) by a full event without one or by closed
+  registration; an invited or declined guest registers again under the same guest id;
+* ``check_in`` stamps every ticket of an approved guest not yet scanned (or one ``ticket_id``);
 * ``spots_remaining`` and ``display_price`` are computed on every read (Luma refreshes them in the
   background, "can lag a few seconds"); ticket validity dates are compared with the clock's UTC date;
 * a blocked or removed contact leaves contacts/list (the contact object has no status field) and tag

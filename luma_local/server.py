@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import routes
+from . import routes, simulate
 from .clock import Clock
 from .contract import Contract, RouteSpec
 from .errors import ApiError, bad_request, not_found
@@ -273,6 +273,14 @@ class LumaEmulator:
     def import_contacts(self, contacts: list[dict], tags: Iterable[str] = ()) -> list[dict]:
         """contacts/import in-process on the key's calendar, returning the stored contacts."""
         return contact_routes.import_contacts(self, self.state.calendar_id, contacts, tags)
+
+    # ------------------------------------------------------------------ what happens outside the API (simulate.py)
+
+    # Functions of the emulator, so they serve as its methods: emu.check_in(event_id, guest, at=None, ...).
+    check_in = simulate.check_in
+    register_guest = simulate.register_guest
+    set_guest_status = simulate.set_guest_status
+    submit_calendar_event = simulate.submit_calendar_event
 
     def call(
         self, method: str, path: str, *, query: dict | None = None, body: Any = None, calendar_id: str | None = None

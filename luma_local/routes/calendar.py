@@ -8,15 +8,19 @@ Adding a Luma event the calendar already manages is a 400, as is adding an event
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from ..clock import iso, parse_dt, parse_duration
+from ..clock import instant, iso, parse_dt, parse_duration
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import DEFAULT_AVATAR, CalendarData, EmulatorState, new_id, new_slug, person, public
 from .base import Ctx, RouteTable
 from .event_views import calendar_entry
 from .events import geo_out, slug_taken
+
+if TYPE_CHECKING:
+    from ..server import LumaEmulator
 
 
 def create_calendar(
@@ -154,14 +158,16 @@ def lookup_event(ctx: Ctx) -> dict:
     return {"event": None}
 
 
-def add_event(ctx: Ctx) -> dict:
-    b, calendar = ctx.body, ctx.calendar
+def add_to_calendar(
+    emu: LumaEmulator, calendar: CalendarData, b: dict, submitted_by: str, at: datetime | str | None = None
+) -> dict:
+    """calendars/events/add, and a submission through the calendar's page (``submitted_by``: a user id)."""
     status = "pending" if b.get("submission_mode") == "pending" else "approved"
     calev_id = new_id("calev")
-    submission = {"status": status, "submitted_by": ctx.state.user_id, "created_at": ctx.emu.clock.now_iso()}
+    submission = {"status": status, "submitted_by": submitted_by, "created_at": instant(at, emu.clock)}
     if b.get("platform") == "luma":
         event_id = b.get("event_id") or b.get("event_api_id")
-        ev = ctx.state.event_or_404(event_id)
+        ev = emu.state.event_or_404(event_id)
         if ev["calendar_id"] == calendar.id:
             raise bad_request(f"Event {event_id} is managed by this calendar, so it is on it already")
         if any(s["event_id"] == event_id for s in calendar.submissions.values()):
@@ -187,6 +193,10 @@ def add_event(ctx: Ctx) -> dict:
         }
         calendar.submissions[calev_id] = {**submission, "platform": "external", "event_id": calev_id, "url": b["url"]}
     return {"id": calev_id, "status": status}
+
+
+def add_event(ctx: Ctx) -> dict:
+    return add_to_calendar(ctx.emu, ctx.calendar, ctx.body, ctx.state.user_id)
 
 
 def _set_submission_status(ctx: Ctx, status: str) -> dict:

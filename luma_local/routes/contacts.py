@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..server import LumaEmulator
 
 
-def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict) -> dict:
+def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict, at: str | None = None) -> dict:
     """The user's contact on the calendar, created (or brought back after a remove) when they join."""
     contacts = emu.state.calendars[calendar_id].contacts
     contact = contacts.get(user["id"])
@@ -33,7 +33,7 @@ def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict) -> dict:
         contact = {
             "id": user["id"],
             "user_id": user["id"],
-            "created_at": emu.clock.now_iso(),
+            "created_at": at or emu.clock.now_iso(),
             "membership": None,
             "_tags": [],
             "_standing": ACTIVE,

@@ -10,7 +10,7 @@ from ..paging import sort_items
 from ..state import EmulatorState, new_id, public
 from . import answers, contacts, ticket_types
 from .base import Ctx, RouteTable
-from .event_views import capacity_used
+from .event_views import capacity_used, price_of
 from .users import check_email
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def guest_or_404(state: EmulatorState, event_id: str, ident: str) -> dict:
     return guest
 
 
-def _check_capacity(state: EmulatorState, ev: dict, guests: int, tickets_each: int = 1) -> None:
+def check_capacity(state: EmulatorState, ev: dict, guests: int, tickets_each: int = 1) -> None:
     """Room for ``guests`` more approved guests; each ticket counts when guests may hold several (Luma)."""
     extra = guests * tickets_each if ev.get("_can_register_for_multiple_tickets") else guests
     cap = ev.get("_max_capacity")
@@ -48,25 +48,28 @@ def _check_capacity(state: EmulatorState, ev: dict, guests: int, tickets_each: i
         raise bad_request(f"Event is at capacity ({cap} approved guests)")
 
 
-def _check_not_blocked(state: EmulatorState, ev: dict, email: str) -> None:
+def check_not_blocked(state: EmulatorState, ev: dict, email: str) -> None:
     if contacts.is_blocked(state, ev["calendar_id"], email):
         raise bad_request(f"{email} is blocked from this calendar and cannot join its events")
 
 
-def _make_tickets(state: EmulatorState, type_ids: list[str], *, charge: bool) -> tuple[list[dict], list[dict]]:
+def make_tickets(
+    state: EmulatorState, type_ids: list[str], *, charge: bool, captured: bool = True
+) -> tuple[list[dict], list[dict]]:
+    """One ticket per type id and the order that bought them; free unless ``charge`` (then at the type's price)."""
     tickets = []
     for tid in type_ids:
         tt = state.ticket_types[tid]
         tickets.append(
             {
                 "id": new_id("tkt"),
-                "amount": (tt["cents"] or 0) if charge else 0,
+                "amount": price_of(tt) if charge else 0,
                 "amount_discount": 0,
                 "amount_tax": 0,
                 "currency": tt["currency"],
                 "checked_in_at": None,
                 "event_ticket_type_id": tid,
-                "is_captured": True,
+                "is_captured": captured,
                 "name": tt["name"],
             }
         )
@@ -77,15 +80,24 @@ def _make_tickets(state: EmulatorState, type_ids: list[str], *, charge: bool) ->
         "amount_tax": 0,
         "currency": next((t["currency"] for t in tickets if t["currency"]), None),
         "coupon_info": None,
-        "is_captured": True,
+        "is_captured": captured,
     }
     return tickets, [order]
 
 
-def _new_guest(emu: LumaEmulator, ev: dict, user: dict, status: str, type_ids: list[str], *, charge: bool) -> dict:
-    state, now = emu.state, emu.clock.now_iso()
+def register(
+    state: EmulatorState, guest: dict, status: str, type_ids: list[str], at: str, *, charge: bool = False
+) -> None:
+    """A guest (new, invited, or back after declining) registers: fresh tickets and a registration time."""
+    # Paid registrations that wait for the host are only captured on approval, as Luma does with payments.
+    tickets, orders = make_tickets(state, type_ids, charge=charge, captured=status == "approved" or not charge)
+    guest.update(approval_status=status, registered_at=at, event_tickets=tickets, event_ticket_orders=orders)
+
+
+def new_guest(emu: LumaEmulator, ev: dict, user: dict, status: str, at: str | None = None) -> dict:
+    """A guest record with no tickets yet: invited, or about to be registered."""
+    state, now = emu.state, at or emu.clock.now_iso()
     gid, key = new_id("gst"), new_id("g", 10)
-    tickets, orders = _make_tickets(state, type_ids, charge=charge) if status != "invited" else ([], [])
     guest = {
         "id": gid,
         "user_id": user["id"],
@@ -99,12 +111,12 @@ def _new_guest(emu: LumaEmulator, ev: dict, user: dict, status: str, type_ids: l
         "invited_at": now if status == "invited" else None,
         "joined_at": None,
         "phone_number": None,
-        "registered_at": None if status == "invited" else now,
+        "registered_at": None,
         "registration_answers": None,
         "solana_address": None,
         "utm_source": None,
-        "event_tickets": tickets,
-        "event_ticket_orders": orders,
+        "event_tickets": [],
+        "event_ticket_orders": [],
         "_key": key,
         "_created_at": now,
     }
@@ -150,7 +162,7 @@ def add_guests(
     for i, g in enumerate(guests):
         email = g["email"].strip()
         check_email(email, f"guests[{i}].email")
-        _check_not_blocked(state, ev, email)
+        check_not_blocked(state, ev, email)
         given = answers.recorded(ev, g.get("registration_answers"), f"guests[{i}].registration_answers")
         if email.lower() in seen:
             continue
@@ -159,22 +171,14 @@ def add_guests(
     upgrades = [old for _, old, _ in plan if old is not None and old["approval_status"] == "invited"]
     new = [g for g, old, _ in plan if old is None]
     if approval_status == "approved":
-        _check_capacity(state, ev, len(new) + len(upgrades), len(type_ids))
+        check_capacity(state, ev, len(new) + len(upgrades), len(type_ids))
     touched = []
+    now = emu.clock.now_iso()
     for g, existing, given in plan:
         user = state.user_for(g["email"], g.get("name"))
-        if existing is None:
-            guest = _new_guest(emu, ev, user, approval_status, type_ids, charge=charge)
-        else:
-            guest = existing
-            if existing["approval_status"] == "invited":
-                tickets, orders = _make_tickets(state, type_ids, charge=charge)
-                existing.update(
-                    approval_status=approval_status,
-                    registered_at=emu.clock.now_iso(),
-                    event_tickets=tickets,
-                    event_ticket_orders=orders,
-                )
+        guest = existing or new_guest(emu, ev, user, approval_status, now)
+        if approval_status != "invited" and (existing is None or existing["approval_status"] == "invited"):
+            register(state, guest, approval_status, type_ids, now, charge=charge)
         if guest["registration_answers"] is None:  # Luma keeps the answers a guest already gave
             guest["registration_answers"] = given
         if approval_status != "invited":
@@ -218,20 +222,27 @@ def list_guests(ctx: Ctx) -> dict:
     return ctx.page(items, lambda g: guest_out(ctx.state, g, with_orders=False))
 
 
+def change_status(emu: LumaEmulator, ev: dict, guest: dict, status: str, at: str | None = None) -> None:
+    """What update-status does, and what a host's click in Luma's guest list does."""
+    state, now = emu.state, at or emu.clock.now_iso()
+    if status == "approved" and guest["approval_status"] != "approved":
+        check_capacity(state, ev, 1, max(1, len(guest["event_tickets"])))
+    if guest["approval_status"] == "invited" and status != "declined":
+        register(state, guest, status, default_ticket_types(state, ev), now)
+    guest["approval_status"] = status
+    if status == "approved":
+        for paid in (*guest["event_tickets"], *guest["event_ticket_orders"]):
+            paid["is_captured"] = True
+    if status != "declined":
+        contacts.ensure_contact(emu, ev["calendar_id"], state.users[guest["user_id"]], now)
+
+
 def update_status(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
     if b.get("message") is not None and b.get("send_email") is False:
         raise bad_request("message cannot be used when send_email is false")
-    guest = guest_or_404(ctx.state, ev["id"], b["guest_id"])
-    if b["status"] == "approved" and guest["approval_status"] != "approved":
-        _check_capacity(ctx.state, ev, 1, max(1, len(guest["event_tickets"])))
-    if guest["approval_status"] == "invited" and b["status"] != "declined":
-        tickets, orders = _make_tickets(ctx.state, default_ticket_types(ctx.state, ev), charge=False)
-        guest.update(registered_at=ctx.emu.clock.now_iso(), event_tickets=tickets, event_ticket_orders=orders)
-    guest["approval_status"] = b["status"]
-    if b["status"] != "declined":
-        contacts.ensure_contact(ctx.emu, ev["calendar_id"], ctx.state.users[guest["user_id"]])
+    change_status(ctx.emu, ev, guest_or_404(ctx.state, ev["id"], b["guest_id"]), b["status"])
     return {}
 
 
@@ -254,7 +265,7 @@ def send_invites(ctx: Ctx) -> dict:
         left = max(0, quota - len(sent))
         raise bad_request(f"Weekly invite limit reached: {quota} invites per week, {left} left this week")
     for g in to_invite.values():
-        _new_guest(ctx.emu, ev, state.user_for(g["email"], g.get("name")), "invited", [], charge=False)
+        new_guest(ctx.emu, ev, state.user_for(g["email"], g.get("name")), "invited")
         sent.append(now)
     # Someone already on the list is neither re-invited nor downgraded; only the timestamp is set.
     for g in b["guests"]:
@@ -283,7 +294,7 @@ def update_tickets(ctx: Ctx) -> dict:
     kept = [t for t in guest["event_tickets"] if t["id"] not in to_remove]
     if not kept and not type_ids:
         raise bad_request("At least one valid ticket must remain on the guest")
-    tickets, orders = _make_tickets(state, type_ids, charge=False)
+    tickets, orders = make_tickets(state, type_ids, charge=False)
     guest["event_tickets"] = kept + tickets
     if tickets:
         guest["event_ticket_orders"] += orders
