@@ -17,7 +17,10 @@ What Luma does outside its API, simulated (timestamps from ``emu.clock`` or ``at
     emu.submit_calendar_event(name="Partner Night", start_at=..., url=...)       # pending approval
 
 From sync code: ``url = emu.start_in_thread()`` ... ``emu.stop_thread()``.
-From a shell: ``python -m luma_local --port 0 --seed demo``.
+From a shell: ``python -m luma_local --port 0 --seed demo [--state FILE]``.
+
+Between processes: ``emu.save_state(path)`` / ``emu.load_state(path)``, or ``LumaEmulator(state_file=path)``
+which loads the file when it exists and writes it after every successful write request and at ``stop()``.
 
 Faithful to Luma (taken from its published OpenAPI document of 2026-08-07, 66 operations, distilled into
 ``contract.json`` by ``python -m tools.make_contract``):
@@ -66,6 +69,9 @@ Assumptions (Luma does not document these; change them where noted if the real A
   "Event is at capacity" (no automatic wait-listing); the whole request fails, nothing is added;
 * lowering an event's ``max_capacity`` below its approved guest count is a 400;
 * faulted requests (``inject``) skip auth and the rate limit: the fault answers first;
+* a saved state holds what Luma would hold (calendars, users, events, guests, ...) and the seeding counter;
+  not the recorded requests, faults, rate-limit counters or the clock. One process at a time per file: the
+  last one to write wins;
 * ``send-invites`` draws on a weekly send quota (``invite_quota_per_week``); ``guests/add`` does not;
 * guests added through the API do not pay: their tickets have ``amount`` 0 (Luma "bypasses payment"),
   and ``registration_open: false`` does not stop them; a registration through the page

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import threading
+from pathlib import Path
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
 from . import routes, simulate
+from . import state as store
 from .clock import Clock
 from .contract import Contract, RouteSpec
 from .errors import ApiError, bad_request, not_found
@@ -55,7 +58,11 @@ class LumaEmulator:
         user_email: str = "owner@example.com",
         user_name: str = "Olivia Owner",
         calendar_name: str = "Local Community Calendar",
+        state_file: str | os.PathLike[str] | None = None,
     ):
+        """``state_file``: a JSON file that holds the state between processes. Loaded when it exists (the
+        owner and calendar options then come from it), written after every successful write request over
+        HTTP and at ``stop()``; seeding and ``call()`` are saved at the next of those or by ``save_state()``."""
         self.api_key = api_key
         self.org_api_key = org_api_key
         self.max_page_size = max_page_size
@@ -83,9 +90,13 @@ class LumaEmulator:
         self._stopping: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
-        owner = self.state.user_for(user_email, user_name)
-        self.state.user_id = owner["id"]
-        self.state.calendar_id = calendar_routes.create_calendar(self.state, calendar_name).id
+        self.state_file = Path(state_file) if state_file is not None else None
+        if self.state_file is not None and self.state_file.exists():
+            self.load_state(self.state_file)
+        else:
+            owner = self.state.user_for(user_email, user_name)
+            self.state.user_id = owner["id"]
+            self.state.calendar_id = calendar_routes.create_calendar(self.state, calendar_name).id
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -107,6 +118,21 @@ class LumaEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self._autosave()
+
+    # ------------------------------------------------------------------ persistence
+
+    def save_state(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole state (not requests, faults, rate-limit counters or the clock) as JSON, atomically."""
+        store.save(self.state, path)
+
+    def load_state(self, path: str | os.PathLike[str]) -> None:
+        """Replace the state with one written by ``save_state``: same ids, same answers."""
+        self.state = store.load(path)
+
+    def _autosave(self) -> None:
+        if self.state_file is not None:
+            self.save_state(self.state_file)
 
     async def __aenter__(self) -> LumaEmulator:
         await self.start()
@@ -391,6 +417,8 @@ class LumaEmulator:
             payload = self._handle(spec, list(request.query.items()), body, acting_for)
             if self.validate_responses:
                 self.contract.check_response(spec, payload)
+            if spec.method == "POST":  # every write is a POST in Luma's API
+                self._autosave()
             return web.json_response(payload, headers=headers)
         except ApiError as exc:
             if exc.status == 429 and not self.rate_limit_headers:

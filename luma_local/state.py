@@ -5,10 +5,16 @@ Stored dicts hold the public fields of Luma's objects plus ``_``-prefixed intern
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import dataclasses
+import json
+import os
 import secrets
 import string
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import not_found
 
@@ -151,3 +157,42 @@ class EmulatorState:
             return guests.get(gid) if ev_id == event_id else None
         gid = self.guest_ids_by_email[event_id].get(ident.strip().lower())
         return guests.get(gid) if gid else None
+
+
+# --------------------------------------------------------------------------- persistence
+
+STATE_FORMAT = "luma_local state"
+STATE_VERSION = 1
+
+
+def to_json(state: EmulatorState) -> dict:
+    return {"format": STATE_FORMAT, "version": STATE_VERSION, "state": dataclasses.asdict(state)}
+
+
+def from_json(document: dict) -> EmulatorState:
+    if document.get("format") != STATE_FORMAT or document.get("version") != STATE_VERSION:
+        found = f"{document.get('format')!r} version {document.get('version')!r}"
+        raise ValueError(f"not a {STATE_FORMAT} file of version {STATE_VERSION} (found {found})")
+    data = dict(document["state"])
+    data["calendars"] = {cid: CalendarData(**c) for cid, c in data["calendars"].items()}
+    return EmulatorState(**data)
+
+
+def save(state: EmulatorState, path: str | os.PathLike[str]) -> None:
+    """Write the state as JSON, atomically: a reader sees the old file or the new one, never half of one."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(to_json(state), handle, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def load(path: str | os.PathLike[str]) -> EmulatorState:
+    return from_json(json.loads(Path(path).read_text(encoding="utf-8")))
