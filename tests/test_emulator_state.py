@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from luma_local import LumaEmulator
+from luma_local import __main__ as cli
 from luma_local import state as store
 from tests.emulator_support import START, call
 
@@ -108,3 +109,15 @@ async def test_stop_saves_in_process_changes(tmp_path: Path) -> None:
     emu.seed_events(2)
     await emu.stop()
     assert len(LumaEmulator(state_file=path).events()) == 2
+
+
+def test_the_command_line_resumes_a_state_file_without_seeding_it_again(tmp_path: Path) -> None:
+    path = tmp_path / "luma.json"
+    args = cli.parse_args(["--seed", "demo", "--state", str(path)])
+    first = cli.build(args)
+    assert path.exists() and len(first.events()) == 5  # seeded and saved at once
+    event_id = first.events()[0]["id"]
+    again = cli.build(cli.parse_args(["--seed", "demo", "--state", str(path)]))
+    assert [e["id"] for e in again.events()] == [e["id"] for e in first.events()]
+    assert again.event(event_id) == first.event(event_id)
+    assert cli.build(cli.parse_args([])).state_file is None
