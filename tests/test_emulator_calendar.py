@@ -1,5 +1,6 @@
-"""The emulator's calendar routes of Luma's 2026-08-07 document: the plural calendars/events/* and
-entities/lookup, the access filter, admins, contact block/remove/restore and the webhook types."""
+"""The emulator's calendar routes: contacts, webhooks, and those of Luma's 2026-08-07 document (the plural
+calendars/events/* and entities/lookup, the access filter, admins, contact block/remove/restore, the nine
+webhook types)."""
 
 from __future__ import annotations
 
@@ -201,3 +202,53 @@ async def test_webhooks_take_the_nine_types_and_the_wildcard(client: aiohttp.Cli
         client, "POST", "/v2/webhooks/update", json={"id": hook["id"], "event_types": ["guest.refunded"]}
     )
     assert status == 400 and "event_types" in data["message"]
+
+
+# --------------------------------------------------------------------------- from the first emulator tests
+
+
+async def test_contacts_filters(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    vips = emu.seed_contacts(3, tags=["VIP"])
+    sponsors = emu.seed_contacts(2, tags=["Sponsor"], domain="sponsorco.org")
+    emu.seed_contacts(4)
+    tag_id = next(t["id"] for t in emu.contact_tags() if t["name"] == "Sponsor")
+    params = [("tags", "vip"), ("tags", tag_id)]
+    _, page = await call(client, "GET", "/v1/calendars/contacts/list", params=params)
+    assert {c["id"] for c in page["entries"]} == {c["id"] for c in vips + sponsors}
+    _, page = await call(client, "GET", "/v1/calendars/contacts/list", params={"query": "SPONSORCO.ORG"})
+    assert {c["id"] for c in page["entries"]} == {c["id"] for c in sponsors}
+    _, page = await call(
+        client, "GET", "/v1/calendars/contacts/list", params={"sort_column": "name", "pagination_limit": 4}
+    )
+    names = [c["name"] for c in page["entries"]]
+    assert names == sorted(names, key=str.lower) and page["has_more"] is True
+    import_body = {"contacts": [{"email": "new@x.io", "name": "New Person"}], "tags": ["Sponsor"]}
+    assert await call(client, "POST", "/v1/calendars/contacts/import", json=import_body) == (200, {})
+    status, _ = await call(client, "POST", "/v1/calendars/contacts/import", json={**import_body, "tags": ["nope"]})
+    assert status == 400
+    status, res = await call(
+        client, "POST", "/v1/calendars/contact-tags/apply", json={"tag": "VIP", "emails": ["new@x.io", "ghost@x.io"]}
+    )
+    assert res == {"applied_count": 1, "skipped_count": 1}
+    status, res = await call(
+        client, "POST", "/v1/calendars/contact-tags/unapply", json={"tag": "VIP", "emails": ["new@x.io"]}
+    )
+    assert res == {"removed_count": 1, "skipped_count": 0}
+
+
+async def test_webhooks_crud(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    status, hook = await call(
+        client, "POST", "/v2/webhooks/create", json={"url": "https://example.com/h", "event_types": ["event.created"]}
+    )
+    assert status == 200 and hook["id"].startswith("wh-") and hook["status"] == "active"
+    status, _ = await call(
+        client, "POST", "/v2/webhooks/create", json={"url": "https://example.com/h", "event_types": []}
+    )
+    assert status == 400
+    status, updated = await call(client, "POST", "/v2/webhooks/update", json={"id": hook["id"], "status": "paused"})
+    assert updated["status"] == "paused"
+    _, got = await call(client, "GET", "/v2/webhooks/get", params={"id": hook["id"]})
+    assert got == updated
+    assert await call(client, "POST", "/v1/webhooks/delete", json={"id": hook["id"]}) == (200, {})
+    _, listed = await call(client, "GET", "/v1/webhooks/list")
+    assert listed == {"entries": [], "has_more": False}

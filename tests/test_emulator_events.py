@@ -1,4 +1,5 @@
-"""The emulator's events: the fields of Luma's 2026-08-07 document (guest counts, spots, price, registration)."""
+"""The emulator's events: create, get, update, list, cancel, hosts, and the fields of Luma's 2026-08-07
+document (guest counts, spots, price, registration)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import aiohttp
 import pytest
 
 from luma_local import LumaEmulator
-from tests.emulator_support import call, create_event
+from tests.emulator_support import START, call, create_event
 
 pytestmark = pytest.mark.emulator
 
@@ -122,3 +123,82 @@ async def test_calendar_list_entries_are_summaries_with_the_submitter(
     assert "description" not in entry and "hosts" not in entry and "guest_counts" not in entry
     _, page = await call(client, "GET", "/v1/organizations/events/list")
     assert page["entries"][0]["registration_open"] is True and "description_md" not in page["entries"][0]
+
+
+# --------------------------------------------------------------------------- from the first emulator tests
+
+
+async def test_event_create_get_update_and_slug(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    event_id = await create_event(client, slug="launch-party", max_capacity=10)
+    assert event_id.startswith("evt-")
+    status, ev = await call(client, "GET", "/v1/events/get", params={"event_id": event_id})
+    assert status == 200
+    assert ev["url"] == "https://luma.com/launch-party"
+    assert ev["end_at"] == "2030-05-01T19:00:00.000Z" and ev["duration_interval"] == "PT1H"
+    assert [h["email"] for h in ev["hosts"]] == ["owner@example.com"]
+    status, data = await call(
+        client,
+        "POST",
+        "/v1/events/create",
+        json={"name": "y", "start_at": START, "timezone": "UTC", "slug": "launch-party"},
+    )
+    assert status == 400 and "taken" in data["message"]
+    status, data = await call(client, "POST", "/v1/events/update", json={"event_id": event_id, "name": "Renamed"})
+    assert (status, data) == (200, {})
+    assert emu.event(event_id)["name"] == "Renamed"
+    status, _ = await call(client, "POST", "/v1/events/update", json={"event_id": "evt-missing", "name": "x"})
+    assert status == 404
+    status, lookup = await call(client, "GET", "/v1/entities/lookup", params={"slug": "launch-party"})
+    assert lookup["entity"]["type"] == "event" and lookup["entity"]["event"]["id"] == event_id
+    no_slug = await create_event(client)
+    assert emu.event(no_slug)["url"].startswith("https://luma.com/")
+
+
+async def test_events_list_filters_platforms_and_tags(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    early = await create_event(client, name="Early", start_at="2030-01-01T10:00:00.000Z")
+    late = await create_event(client, name="Late", start_at="2030-06-01T10:00:00.000Z")
+    status, tag = await call(client, "POST", "/v1/calendars/event-tags/create", json={"name": "Workshop"})
+    await call(client, "POST", "/v1/calendars/event-tags/apply", json={"tag": "workshop", "event_ids": [late]})
+    status, page = await call(client, "GET", "/v1/calendars/events/list", params={"after": "2030-03-01T00:00:00.000Z"})
+    assert status == 200 and [e["id"] for e in page["entries"]] == [late]
+    assert page["entries"][0]["tags"] == [{"id": tag["id"], "name": "Workshop"}]
+    assert "hosts" not in page["entries"][0] and page["has_more"] is False and "next_cursor" not in page
+    status, page = await call(client, "GET", "/v1/calendars/events/list", params={"sort_direction": "desc"})
+    assert [e["id"] for e in page["entries"]] == [late, early]
+    params = [("platforms", "luma"), ("platforms", "external")]
+    status, page = await call(client, "GET", "/v1/calendars/events/list", params=params)
+    assert status == 200 and len(page["entries"]) == 2
+
+
+async def test_cancel_two_step(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    event_id = emu.seed_events(1)[0]["id"]
+    emu.seed_guests(event_id, 3)
+    # A deliberately wrong cancellation token.
+    wrong_token = "x"  # nosec B105
+    status, data = await call(
+        client, "POST", "/v1/events/cancel", json={"event_id": event_id, "cancellation_token": wrong_token}
+    )
+    assert status == 400
+    status, req = await call(client, "POST", "/v1/events/cancel/request", json={"event_id": event_id})
+    assert status == 200 and req["guest_count"] == 3 and req["is_paid"] is False
+    body = {"event_id": event_id, "cancellation_token": req["cancellation_token"]}
+    assert await call(client, "POST", "/v1/events/cancel", json=body) == (200, {})
+    assert emu.event(event_id) is None
+
+
+async def test_hosts_rules(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    event_id = await create_event(client)
+    body = {"event_id": event_id, "email": "cohost@x.io", "name": "Co Host"}
+    assert await call(client, "POST", "/v1/events/hosts/add", json=body) == (200, {})
+    assert (await call(client, "POST", "/v1/events/hosts/add", json=body))[0] == 400
+    assert [h["email"] for h in emu.event(event_id)["hosts"]] == ["owner@example.com", "cohost@x.io"]
+    creator = {"event_id": event_id, "email": "owner@example.com"}
+    assert (await call(client, "POST", "/v1/events/hosts/remove", json=creator))[0] == 400
+    demote = {**creator, "access_level": "check-in"}
+    assert (await call(client, "POST", "/v1/events/hosts/update", json=demote))[0] == 400
+    assert await call(
+        client, "POST", "/v1/events/hosts/remove", json={"event_id": event_id, "email": "cohost@x.io"}
+    ) == (
+        200,
+        {},
+    )
