@@ -121,9 +121,6 @@ def seed_guests(
     """Add ``n`` new sample guests (any status, including ``invited`` and ``declined``)."""
     people = _next_people(emu, n, domain)
     stored = emu.add_guests(event_id, people, approval_status)
-    if approval_status == "invited":
-        for g in stored:
-            g["invited_at"] = g["invited_at"] or g["_created_at"]
     return [emu.guest(event_id, g["id"]) for g in stored]
 
 
@@ -218,8 +215,7 @@ def seed_demo(emu: LumaEmulator) -> dict:
     backers = _next_people(emu, 3, None)
     emu.add_guests(hack_night["id"], backers, ticket_type_ids=[supporter["id"]], charge=True)
     for g in past[:11]:  # most people who registered for the past event actually came
-        for ticket in emu.state.guests[hack_night["id"]][g["id"]]["event_tickets"]:
-            ticket["checked_in_at"] = _iso(now - timedelta(days=30) + timedelta(minutes=5))
+        emu.check_in(hack_night["id"], g["id"], at=now - timedelta(days=30) + timedelta(minutes=5))
     seed_guests(emu, fireside["id"], 9)
 
     emu.call(
