@@ -98,9 +98,9 @@ Assumptions (Luma does not document these; change them where noted if the real A
   before) drives only the rate limiter; ``joined_at`` stays null (its meaning is not documented).
 """
 
+from .errors import ApiError
 from .faults import FaultSpec, RecordedRequest
 from .seed import person, seed_contacts, seed_demo, seed_events, seed_guests
-from .errors import ApiError
 from .server import DEFAULT_API_KEY, LumaEmulator
 from .state import EmulatorState
 

@@ -10,13 +10,13 @@ import json
 import os
 import secrets
 import threading
-from pathlib import Path
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from . import routes, simulate
+from . import routes, seed, simulate
 from . import state as store
 from .clock import Clock
 from .contract import Contract, RouteSpec
@@ -120,20 +120,6 @@ class LumaEmulator:
             self._runner = None
         self._autosave()
 
-    # ------------------------------------------------------------------ persistence
-
-    def save_state(self, path: str | os.PathLike[str]) -> None:
-        """Write the whole state (not requests, faults, rate-limit counters or the clock) as JSON, atomically."""
-        store.save(self.state, path)
-
-    def load_state(self, path: str | os.PathLike[str]) -> None:
-        """Replace the state with one written by ``save_state``: same ids, same answers."""
-        self.state = store.load(path)
-
-    def _autosave(self) -> None:
-        if self.state_file is not None:
-            self.save_state(self.state_file)
-
     async def __aenter__(self) -> LumaEmulator:
         await self.start()
         return self
@@ -177,6 +163,20 @@ class LumaEmulator:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout)
         self._thread = self._thread_loop = None
+
+    # ------------------------------------------------------------------ persistence
+
+    def save_state(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole state (not requests, faults, rate-limit counters or the clock) as JSON, atomically."""
+        store.save(self.state, path)
+
+    def load_state(self, path: str | os.PathLike[str]) -> None:
+        """Replace the state with one written by ``save_state``: same ids, same answers."""
+        self.state = store.load(path)
+
+    def _autosave(self) -> None:
+        if self.state_file is not None:
+            self.save_state(self.state_file)
 
     # ------------------------------------------------------------------ test controls
 
@@ -261,25 +261,17 @@ class LumaEmulator:
     # ------------------------------------------------------------------ seeding (see seed.py)
 
     def seed_events(self, n: int, **overrides: Any) -> list[dict]:
-        from . import seed
-
         return seed.seed_events(self, n, **overrides)
 
     def seed_guests(
         self, event_id: str, n: int, approval_status: str = "approved", domain: str | None = None
     ) -> list[dict]:
-        from . import seed
-
         return seed.seed_guests(self, event_id, n, approval_status=approval_status, domain=domain)
 
     def seed_contacts(self, n: int, tags: Iterable[str] = (), domain: str | None = None) -> list[dict]:
-        from . import seed
-
         return seed.seed_contacts(self, n, tags=tags, domain=domain)
 
     def seed_demo(self) -> dict:
-        from . import seed
-
         return seed.seed_demo(self)
 
     def add_guests(
@@ -351,7 +343,7 @@ class LumaEmulator:
         ctx = Ctx(self, route, checked.query, checked.body, checked.filter_key, acting_for)
         return self._handlers[route](ctx)
 
-    def _authenticate(self, key: str | None) -> bool:
+    def _authenticate(self, key: str) -> bool:
         """Whether the key is the organization key (else it is the calendar key); 401 for anything else."""
         if not key:
             raise ApiError(401, f"Missing API key: send it in the {API_KEY_HEADER} header")
@@ -397,10 +389,10 @@ class LumaEmulator:
         headers: dict[str, str] = {}
         try:
             spec = self.contract.route(request.method, request.path)
-            key = request.headers.get(API_KEY_HEADER)
+            key = request.headers.get(API_KEY_HEADER) or ""
             organization_key = self._authenticate(key)
             limiter = self.org_rate_limiter if organization_key else self.rate_limiter
-            limits = limiter.hit(key or "")
+            limits = limiter.hit(key)
             if self.rate_limit_headers:
                 headers.update(limits)
             body: Any = None

@@ -74,3 +74,13 @@ async def test_coupons_duplicate_code_and_discount_union(client: aiohttp.ClientS
     assert status == 200 and cal_coupon["currency"] == "usd"
     _, listed = await call(client, "GET", "/v1/calendars/coupons/list")
     assert [c["code"] for c in listed["entries"]] == ["TENOFF"]
+
+
+async def test_guests_tickets_carry_lowercase_currency_codes(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
+    event_id = await create_event(client)
+    paid = {"event_id": event_id, "name": "VIP", "type": "paid", "cents": 900, "currency": "EUR"}
+    _, vip = await call(client, "POST", "/v1/events/ticket-types/create", json=paid)
+    assert vip["currency"] == "EUR"  # the type keeps what was sent
+    guest = emu.register_guest(event_id, "ana@example.com", ticket_type_id=vip["id"])
+    status, seen = await call(client, "GET", "/v1/events/guests/get", params={"event_id": event_id, "id": guest["id"]})
+    assert status == 200 and seen["event_tickets"][0]["currency"] == "eur"  # within the contract's enum

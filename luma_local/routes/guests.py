@@ -60,13 +60,15 @@ def make_tickets(
     tickets = []
     for tid in type_ids:
         tt = state.ticket_types[tid]
+        # Ticket types keep the currency as sent; guests' tickets use Luma's lowercase codes.
+        currency = tt["currency"].lower() if tt["currency"] else None
         tickets.append(
             {
                 "id": new_id("tkt"),
                 "amount": price_of(tt) if charge else 0,
                 "amount_discount": 0,
                 "amount_tax": 0,
-                "currency": tt["currency"],
+                "currency": currency,
                 "checked_in_at": None,
                 "event_ticket_type_id": tid,
                 "is_captured": captured,
