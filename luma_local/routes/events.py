@@ -1,4 +1,4 @@
-"""Events: get, create, update and the two-step cancel, and the event object Luma returns."""
+"""Events: create, get, update and the two-step cancel (what Luma shows of an event is in event_views.py)."""
 
 from __future__ import annotations
 
