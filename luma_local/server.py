@@ -274,19 +274,9 @@ class LumaEmulator:
     def seed_demo(self) -> dict:
         return seed.seed_demo(self)
 
-    def add_guests(
-        self,
-        event_id: str,
-        guests: list[dict],
-        approval_status: str = "approved",
-        *,
-        ticket_type_ids: list[str] | None = None,
-        charge: bool = False,
-    ) -> list[dict]:
-        """guests/add in-process, returning the stored guests; ``charge`` makes paid tickets cost their price."""
-        return guest_routes.add_guests(
-            self, event_id, guests, approval_status, ticket_type_ids=ticket_type_ids, charge=charge
-        )
+    # guests/add in-process (as seeding uses it), returning the stored guests; charge=True makes paid tickets
+    # cost their price: emu.add_guests(event_id, guests, approval_status="approved", *, ticket_type_ids, charge).
+    add_guests = guest_routes.add_guests
 
     def import_contacts(self, contacts: list[dict], tags: Iterable[str] = ()) -> list[dict]:
         """contacts/import in-process on the key's calendar, returning the stored contacts."""

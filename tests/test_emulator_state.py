@@ -16,28 +16,25 @@ from tests.emulator_support import START, call
 pytestmark = pytest.mark.emulator
 
 
-def answers(emu: LumaEmulator, event_id: str) -> list:
+def answers(emu: LumaEmulator, event_id: str) -> dict[str, object]:
     """What a client sees through several routes, in-process."""
     guest_id = emu.guests(event_id)[0]["id"]
-    reads = [
-        ("/v1/users/get-self", {}),
-        ("/v1/calendars/get", {}),
-        ("/v1/events/get", {"event_id": event_id}),
-        ("/v1/calendars/events/list", {"platforms": ["luma", "external"], "pagination_limit": 3}),
-        ("/v1/events/guests/list", {"event_id": event_id, "sort_column": "email"}),
-        ("/v1/events/guests/get", {"event_id": event_id, "id": guest_id}),
-        ("/v1/events/ticket-types/list", {"event_id": event_id, "include_hidden": "true"}),
-        ("/v1/events/coupons/list", {"event_id": event_id}),
-        ("/v1/calendars/coupons/list", {}),
-        ("/v1/calendars/contacts/list", {"sort_column": "revenue_usd_cents", "sort_direction": "desc"}),
-        ("/v1/calendars/contact-tags/list", {}),
-        ("/v1/calendars/event-tags/list", {}),
-        ("/v1/webhooks/list", {}),
-        ("/v1/memberships/tiers/list", {}),
-        ("/v1/entities/lookup", {"slug": "autohive-builders"}),
-        ("/v1/organizations/events/list", {}),
-    ]
-    return [emu.call("GET", path, query=query) for path, query in reads]
+    return {
+        path: emu.call("GET", path, query=query)
+        for path, query in {
+            "/v1/users/get-self": {},
+            "/v1/calendars/get": {},
+            "/v1/events/get": {"event_id": event_id},
+            "/v1/calendars/events/list": {"platforms": ["luma", "external"], "pagination_limit": 3},
+            "/v1/events/guests/list": {"event_id": event_id, "sort_column": "email"},
+            "/v1/events/guests/get": {"event_id": event_id, "id": guest_id},
+            "/v1/events/ticket-types/list": {"event_id": event_id, "include_hidden": "true"},
+            "/v1/calendars/contacts/list": {"sort_column": "name"},
+            "/v1/webhooks/list": {},
+            "/v1/entities/lookup": {"slug": "autohive-builders"},
+            "/v1/organizations/events/list": {},
+        }.items()
+    }
 
 
 def test_round_trip_gives_identical_answers(tmp_path: Path) -> None:
