@@ -1,4 +1,4 @@
-"""``python -m luma_local --port 0 --seed demo``: serve the emulator until Ctrl-C."""
+"""``python -m luma_local --port 0 --seed demo [--state FILE]``: serve the emulator until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from pathlib import Path
 
 from .server import DEFAULT_API_KEY, LumaEmulator
 
@@ -15,7 +16,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY)
-    parser.add_argument("--seed", choices=["none", "demo"], default="none")
+    parser.add_argument("--org-api-key", default=None, help="also accept this organization key")
+    parser.add_argument("--seed", choices=["none", "demo"], default="none", help="sample data for a new state")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep the state in FILE across restarts: loaded when it exists, saved after each write and on exit",
+    )
     parser.add_argument("--rate-limit", type=int, default=200, help="requests per window per key")
     parser.add_argument("--rate-window", type=float, default=60.0)
     parser.add_argument("--lockout", type=float, default=60.0)
@@ -24,7 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def serve(args: argparse.Namespace) -> None:
+def build(args: argparse.Namespace) -> LumaEmulator:
+    """The emulator the options describe; a state file that exists already is used as it is, never re-seeded."""
+    resumed = args.state is not None and args.state.exists()
     emu = LumaEmulator(
         args.api_key,
         rate_limit=args.rate_limit,
@@ -32,12 +42,23 @@ async def serve(args: argparse.Namespace) -> None:
         lockout=args.lockout,
         max_page_size=args.max_page_size,
         strict=not args.lax,
+        org_api_key=args.org_api_key,
+        state_file=args.state,
     )
-    if args.seed == "demo":
+    if args.seed == "demo" and not resumed:
         emu.seed_demo()
+        if args.state is not None:
+            emu.save_state(args.state)
+    return emu
+
+
+async def serve(args: argparse.Namespace) -> None:
+    emu = build(args)
     url = await emu.start(args.host, args.port)
     print(f"Luma emulator listening on {url}", flush=True)
     print(f"API key: {emu.api_key}", flush=True)
+    if args.state is not None:
+        print(f"State: {args.state} ({len(emu.state.events)} events)", flush=True)
     print(f"export LUMA_API_BASE_URL={url}", flush=True)
     done = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from .routes import tags as tags_routes
+from .routes.contacts import contact_out
 
 if TYPE_CHECKING:
     from .server import LumaEmulator
@@ -75,8 +78,8 @@ def person(index: int, domain: str | None = None) -> dict[str, str]:
 
 
 def _next_people(emu: LumaEmulator, n: int, domain: str | None) -> list[dict[str, str]]:
-    start = emu._seed_counter
-    emu._seed_counter += n
+    start = emu.state.seed_counter
+    emu.state.seed_counter += n
     return [person(start + i, domain) for i in range(n)]
 
 
@@ -89,7 +92,7 @@ def seed_events(emu: LumaEmulator, n: int, **overrides: Any) -> list[dict]:
 
     ``overrides`` are fields of the ``/v1/events/create`` body (``name``, ``start_at``, ``max_capacity``...).
     """
-    base = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    base = emu.clock.now().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=1)
     created = []
     for k in range(n):
         count = len(emu.state.events) + k
@@ -118,9 +121,6 @@ def seed_guests(
     """Add ``n`` new sample guests (any status, including ``invited`` and ``declined``)."""
     people = _next_people(emu, n, domain)
     stored = emu.add_guests(event_id, people, approval_status)
-    if approval_status == "invited":
-        for g in stored:
-            g["invited_at"] = g["invited_at"] or g["_created_at"]
     return [emu.guest(event_id, g["id"]) for g in stored]
 
 
@@ -128,10 +128,10 @@ def seed_contacts(emu: LumaEmulator, n: int, *, tags: Iterable[str] = (), domain
     """Add ``n`` calendar contacts, each carrying every tag in ``tags`` (created when missing)."""
     tags = list(tags)
     for name in tags:
-        if emu._tag_by_id_or_name(emu.state.contact_tags, name) is None:
+        if tags_routes.by_id_or_name(emu.state.home.contact_tags, name) is None:
             emu.call("POST", "/v1/calendars/contact-tags/create", body={"name": name})
     stored = emu.import_contacts(_next_people(emu, n, domain), tags)
-    return [emu._contact_out(c) for c in stored]
+    return [contact_out(emu.state, emu.state.home, c) for c in stored]
 
 
 def seed_demo(emu: LumaEmulator) -> dict:
@@ -140,7 +140,7 @@ def seed_demo(emu: LumaEmulator) -> dict:
         emu.call("POST", "/v1/calendars/contact-tags/create", body={"name": name, "color": color})
     community = emu.call("POST", "/v1/calendars/event-tags/create", body={"name": "Community", "color": "red"})["id"]
 
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    now = emu.clock.now().replace(minute=0, second=0, microsecond=0)
     meetup = seed_events(
         emu,
         1,
@@ -215,8 +215,7 @@ def seed_demo(emu: LumaEmulator) -> dict:
     backers = _next_people(emu, 3, None)
     emu.add_guests(hack_night["id"], backers, ticket_type_ids=[supporter["id"]], charge=True)
     for g in past[:11]:  # most people who registered for the past event actually came
-        for ticket in emu.state.guests[hack_night["id"]][g["id"]]["event_tickets"]:
-            ticket["checked_in_at"] = _iso(now - timedelta(days=30) + timedelta(minutes=5))
+        emu.check_in(hack_night["id"], g["id"], at=now - timedelta(days=30) + timedelta(minutes=5))
     seed_guests(emu, fireside["id"], 9)
 
     emu.call(

@@ -88,3 +88,21 @@ async def live_context(luma_emulator, monkeypatch):
 
     async with ExecutionContext(auth=production_auth()) as context:
         yield context
+
+
+@pytest.fixture
+async def emu():
+    """The local Luma with its default key, checking its own answers against the contract (tests of luma_local)."""
+    from luma_local import LumaEmulator
+
+    async with LumaEmulator(validate_responses=True) as server:
+        yield server
+
+
+@pytest.fixture
+async def client(emu):
+    """An HTTP session on ``emu`` that sends its key."""
+    import aiohttp
+
+    async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": emu.api_key}) as session:
+        yield session
