@@ -1,4 +1,10 @@
-"""Where the local commands run: real Luma when LUMA_API_KEY is set, otherwise the embedded local Luma."""
+"""Where the local commands send their calls, said truthfully:
+
+* `LUMA_API_KEY` set: that key, at `LUMA_API_BASE_URL` (real Luma at https://public-api.luma.com when unset);
+* only `LUMA_API_BASE_URL` set: a Luma-compatible server there (e.g. `python -m luma_local`), with the local key;
+* neither: the embedded local Luma. For `bin/invoke` it keeps its state in a file (`.luma-local/state.json`, or
+  `LUMA_LOCAL_STATE`), so calls chain like calls against real Luma; `bin/demo` uses a fresh, isolated one.
+"""
 
 import io
 import logging
@@ -6,6 +12,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from autohive_integrations_sdk import ExecutionContext, IntegrationResult
@@ -13,47 +20,77 @@ from autohive_integrations_sdk.integration import ResultType
 
 import helpers
 from luma import luma
+from luma_local import DEFAULT_API_KEY, LumaEmulator
 
-LOCAL_API_KEY = "luma-local-demo-key"  # the emulator's own key, not a secret
+ROOT = Path(__file__).resolve().parent.parent
+STATE_ENV = "LUMA_LOCAL_STATE"
+DEFAULT_STATE_FILE = ROOT / ".luma-local" / "state.json"
+
+
+def auth_for(api_key: str) -> dict[str, Any]:
+    return {"auth_type": "Custom", "credentials": {"api_key": api_key}}
 
 
 @dataclass
 class Session:
     context: ExecutionContext
     target: str
-    emulator: Any = None
+    emulator: LumaEmulator | None = None
 
     async def run(self, action: str, inputs: dict[str, Any]) -> IntegrationResult:
         # The SDK prints every non-2xx body to stdout; the action's own result already says what matters.
         with redirect_stdout(io.StringIO()):
             return await luma.execute_action(action, inputs, self.context)
 
+    async def poll(self, trigger: str, inputs: dict[str, Any], since: str | None) -> list[dict[str, Any]]:
+        with redirect_stdout(io.StringIO()):
+            return await luma.execute_polling_trigger(trigger, inputs, since, self.context)
+
+
+def state_file() -> Path:
+    return Path(os.environ.get(STATE_ENV) or DEFAULT_STATE_FILE)
+
+
+def describe_remote(base: str, with_key: bool) -> str:
+    if base == helpers.LUMA_API_BASE:
+        return f"real Luma at {base}"
+    if with_key:
+        return f"the Luma API at {base} (LUMA_API_BASE_URL)"
+    return f"the Luma-compatible server at {base} (LUMA_API_BASE_URL), with the local key {DEFAULT_API_KEY}"
+
 
 @asynccontextmanager
-async def luma_session(seed: bool = True) -> AsyncIterator[Session]:
+async def luma_session(*, persistent: bool = False, reset: bool = False) -> AsyncIterator[Session]:
+    """A session against the target the environment names. `persistent`: the embedded local Luma keeps its state
+    in `state_file()` (`reset` starts it again from the demo seed); otherwise it is fresh and seeded."""
     logging.getLogger("autohive_integrations_sdk").setLevel(logging.CRITICAL)
     api_key = os.environ.get("LUMA_API_KEY", "").strip()
-    if api_key:
-        async with ExecutionContext(auth={"auth_type": "Custom", "credentials": {"api_key": api_key}}) as context:
-            yield Session(context, f"real Luma at {helpers.base_url()}")
+    remote_base = os.environ.get(helpers.LUMA_API_BASE_ENV, "").strip()
+    if api_key or remote_base:
+        key = api_key or DEFAULT_API_KEY
+        async with ExecutionContext(auth=auth_for(key)) as context:
+            yield Session(context, describe_remote(helpers.base_url(), bool(api_key)))
         return
 
-    from luma_local import LumaEmulator
-
-    async with LumaEmulator(api_key=LOCAL_API_KEY) as emulator:
-        if seed:
+    path = state_file() if persistent else None
+    if path is not None and reset and path.exists():
+        path.unlink()
+    fresh = path is None or not path.exists()
+    async with LumaEmulator(api_key=DEFAULT_API_KEY, state_file=path) as emulator:
+        if fresh:
             emulator.seed_demo()
-        previous = os.environ.get(helpers.LUMA_API_BASE_ENV)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            emulator.save_state(path)
+            where = f"the embedded local Luma (state kept in {path}; --reset starts it again)"
+        else:
+            where = "a fresh embedded local Luma"
         os.environ[helpers.LUMA_API_BASE_ENV] = emulator.base_url
         try:
-            auth = {"auth_type": "Custom", "credentials": {"api_key": LOCAL_API_KEY}}
-            async with ExecutionContext(auth=auth) as context:
-                yield Session(context, f"the local Luma emulator at {emulator.base_url}", emulator)
+            async with ExecutionContext(auth=auth_for(DEFAULT_API_KEY)) as context:
+                yield Session(context, where, emulator)
         finally:
-            if previous is None:
-                os.environ.pop(helpers.LUMA_API_BASE_ENV, None)
-            else:
-                os.environ[helpers.LUMA_API_BASE_ENV] = previous
+            os.environ.pop(helpers.LUMA_API_BASE_ENV, None)
 
 
 def outcome(result: IntegrationResult) -> tuple[bool, Any]:
