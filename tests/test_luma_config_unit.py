@@ -177,6 +177,7 @@ def fake_entry(**changes: Any) -> dict[str, Any]:
         },
         "output_schema": {"type": "object", "properties": {"thing": {"type": "object"}}, "required": ["thing"]},
         "example": {"thing_id": "thg-1"},
+        "luma_routes": ["GET /v1/things/get"],
     }
     return {**entry, **changes}
 
@@ -308,6 +309,22 @@ def test_an_action_without_a_required_key_is_refused(tmp_path):
     del action["example"], action["display_name"]
     message = build_error(tmp_path, {"actions/get_thing.json": action})
     assert "schemas/actions/get_thing.json: missing display_name, example" in message
+
+
+@pytest.mark.parametrize("routes", [[], ["/v1/events/get"], ["GET v1/events/get"], "GET /v1/events/get"])
+def test_an_action_names_the_luma_routes_it_calls(tmp_path, routes):
+    message = build_error(tmp_path, {"actions/get_thing.json": fake_entry(luma_routes=routes)})
+    assert "luma_routes must list the Luma routes it calls" in message
+
+
+def test_the_readme_table_is_written_from_the_sources(tmp_path):
+    from tools.build_config import TABLE_END, TABLE_START, readme_table, with_table
+
+    root = fake_root(tmp_path, {"actions/get_thing.json": fake_entry()})
+    table = readme_table(root)
+    assert "| `get_thing` | Gets one thing. | `thing_id`* | `thing` | `GET /v1/things/get` |" in table
+    readme = f"# T\n\n{TABLE_START}\nold\n{TABLE_END}\n\nafter\n"
+    assert with_table(readme, table) == f"# T\n\n{table}\n\nafter\n"
 
 
 def test_an_unknown_key_in_an_action_is_refused(tmp_path):

@@ -1,14 +1,15 @@
 """Builds config.json, the one file the Autohive platform reads, from the sources under schemas/.
 
     schemas/integration.json        every top-level key except actions and polling_triggers
-    schemas/actions/<name>.json     {display_name, description, input_schema, output_schema, example}
+    schemas/actions/<name>.json     {display_name, description, input_schema, output_schema, example, luma_routes}
     schemas/triggers/<name>.json    the same plus polling_interval; written under polling_triggers
     schemas/fragments/<topic>.json  named schema pieces, included with {"$ref": "fragments/<topic>.json#/<name>"}
 
 The SDK validates every schema on its own, without a resolver, so each $ref is replaced by a copy of what it
 points at (a path relative to schemas/ and a JSON pointer). Keys next to a $ref override the fragment's keys of
 the same name (shallow), for the rare use that needs another default or bound; other keys next to it are added,
-in the order written. `example` (one valid input, read by the tests) stays in the sources.
+in the order written. `example` (one valid input, read by the tests) and `luma_routes` (the Luma routes the action
+calls, "GET /v1/events/get") stay in the sources; the README's table of actions is written from them too.
 
     python -m tools.build_config            writes config.json
     python -m tools.build_config --check    exit 1 naming what is stale when config.json differs from the build
@@ -36,7 +37,11 @@ CONFIG_FILE = "config.json"
 ACTION_KEYS = ("display_name", "description", "input_schema", "output_schema")
 TRIGGER_KEYS = ("display_name", "description", "polling_interval", "input_schema", "output_schema")
 # In the sources for the tests, never sent to the platform.
-SOURCE_ONLY_KEYS = ("example",)
+SOURCE_ONLY_KEYS = ("example", "luma_routes")
+LUMA_ROUTE = re.compile(r"^(GET|POST) /v[0-9]+/[a-z0-9/_-]+$")
+README_FILE = "README.md"
+TABLE_START = "<!-- actions table: written by tools/build_config.py from schemas/; edit the sources, not this -->"
+TABLE_END = "<!-- end of actions table -->"
 # The SDK reads a polling interval as a whole number and a unit: 30s, 5m, 1h, 1d.
 POLLING_INTERVAL = re.compile(r"^[1-9][0-9]*[smhd]$")
 # Action and trigger names become Python decorator arguments and tool names for agents.
@@ -211,6 +216,13 @@ def build_entry(source: Any, shown: str, keys: tuple[str, ...], fragments: Fragm
         raise BuildError(f"{shown}: polling_interval must be a number and a unit (s, m, h, d) such as 5m")
     if not isinstance(source["example"], dict):
         raise BuildError(f"{shown}: example must be an object: one valid input of this action")
+    routes = source["luma_routes"]
+    if (
+        not isinstance(routes, list)
+        or not routes
+        or not all(isinstance(r, str) and LUMA_ROUTE.match(r) for r in routes)
+    ):
+        raise BuildError(f'{shown}: luma_routes must list the Luma routes it calls, e.g. ["GET /v1/events/get"]')
     for key in ("input_schema", "output_schema"):
         schema = entry[key]
         if not isinstance(schema, dict) or schema.get("type") != "object":
@@ -295,6 +307,78 @@ def format_sources(root: Path = ROOT) -> list[str]:
     return changed
 
 
+# The README groups actions by the Luma resource of the first route each calls (most specific prefix first).
+GROUPS = (
+    ("/v1/events/guests/", "Guests"),
+    ("/v1/events/ticket-types/", "Ticket types"),
+    ("/v1/events/coupons/", "Coupons"),
+    ("/v1/calendars/coupons/", "Coupons"),
+    ("/v1/events/hosts/", "Hosts"),
+    ("/v1/calendars/contact-tags/", "Tags"),
+    ("/v1/calendars/event-tags/", "Tags"),
+    ("/v1/calendars/contacts/", "People"),
+    ("/v1/memberships/", "Memberships"),
+    ("/v1/webhooks/", "Webhooks"),
+    ("/v2/webhooks/", "Webhooks"),
+    ("/v1/organizations/", "Organizations"),
+    ("/v2/organizations/", "Organizations"),
+    ("/v1/events/", "Events"),
+    ("/v1/images/", "Events"),
+    ("/v1/calendars/events/", "Calendar"),
+    ("/v1/calendars/", "Calendar"),
+    ("/v1/entities/", "Calendar"),
+    ("/v1/users/", "Account"),
+)
+GROUP_ORDER = [name for _, name in GROUPS]
+
+
+def group_of(routes: list[str]) -> str:
+    path = routes[0].split(" ", 1)[1]
+    return next((name for prefix, name in GROUPS if path.startswith(prefix)), "Other")
+
+
+def first_sentence(text: str) -> str:
+    sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
+    return sentence if len(sentence) <= 140 else sentence[:137].rstrip() + "…"
+
+
+def readme_table(root: Path = ROOT) -> str:
+    """The README's table of actions and triggers, from their sources: what each does, its inputs, its answer and
+    the Luma routes it calls."""
+    rows: dict[str, list[tuple[str, str]]] = {}
+    schemas = root / SCHEMAS_DIR
+    for folder, kind in (("actions", "action"), ("triggers", "trigger")):
+        for path in sorted((schemas / folder).glob("*.json")):
+            source = load_json(path, f"{SCHEMAS_DIR}/{folder}/{path.name}")
+            fragments = Fragments(schemas)
+            schema = fragments.inline(source["input_schema"], path.name)
+            output = fragments.inline(source["output_schema"], path.name)
+            required = set(schema.get("required", []))
+            inputs = ", ".join(f"`{k}`{'*' if k in required else ''}" for k in schema.get("properties", {})) or "none"
+            answer = ", ".join(f"`{k}`" for k in output.get("properties", {})) or "records"
+            routes = "<br>".join(f"`{route}`" for route in source["luma_routes"])
+            group = "Triggers" if kind == "trigger" else group_of(source["luma_routes"])
+            cells = [f"`{path.stem}`", first_sentence(source["description"]), inputs, answer, routes]
+            rows.setdefault(group, []).append((path.stem, "| " + " | ".join(cells) + " |"))
+    lines = [
+        TABLE_START,
+        "",
+        "| Action | What it does | Inputs (* required) | Returns | Luma routes |",
+        "|---|---|---|---|---|",
+    ]
+    for group in sorted(rows, key=lambda name: (GROUP_ORDER + ["Other", "Triggers"]).index(name)):
+        lines.append(f"| **{group}** | | | | |")
+        lines += [row for _, row in sorted(rows[group])]
+    return "\n".join(lines + ["", TABLE_END])
+
+
+def with_table(readme: str, table: str) -> str:
+    if TABLE_START not in readme or TABLE_END not in readme:
+        raise BuildError(f"{README_FILE}: the markers of the actions table are missing ({TABLE_START} ... {TABLE_END})")
+    head, rest = readme.split(TABLE_START, 1)
+    return head + table + rest.split(TABLE_END, 1)[1]
+
+
 def render(config: dict[str, Any]) -> str:
     return json.dumps(config, indent=2, ensure_ascii=False) + "\n"
 
@@ -326,17 +410,23 @@ def check(root: Path = ROOT) -> list[str]:
     """Empty when config.json is exactly what the sources build; otherwise what is stale."""
     config_path = root / CONFIG_FILE
     built = build_config(root)
+    readme = root / README_FILE
+    stale_readme = []
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        if with_table(text, readme_table(root)) != text:
+            stale_readme = [f"{README_FILE}'s actions table"]
     if not config_path.is_file():
-        return [f"{CONFIG_FILE} does not exist"]
+        return [f"{CONFIG_FILE} does not exist", *stale_readme]
     text = config_path.read_text(encoding="utf-8")
     if text == render(built):
-        return []
+        return stale_readme
     try:
         current = json.loads(text)
     except json.JSONDecodeError:
-        return [f"{CONFIG_FILE} is not valid JSON"]
+        return [f"{CONFIG_FILE} is not valid JSON", *stale_readme]
     # Same content written another way (key order, indentation, a hand edit undone) is still stale.
-    return stale_parts(built, current) or ["formatting or key order"]
+    return (stale_parts(built, current) or ["formatting or key order"]) + stale_readme
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -362,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
         config = build_config(args.root)
         text = render(config)
         (args.root / CONFIG_FILE).write_text(text, encoding="utf-8")
+        readme = args.root / README_FILE
+        if readme.is_file():
+            readme.write_text(with_table(readme.read_text(encoding="utf-8"), readme_table(args.root)), encoding="utf-8")
     except BuildError as error:
         print(f"build_config: {error}", file=sys.stderr)
         return 2
