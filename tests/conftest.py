@@ -1,4 +1,5 @@
-"""Shared fixtures: the integration root on sys.path, Autohive-style mocked contexts, and the local Luma."""
+"""Shared fixtures: the integration root on sys.path, Autohive-style mocked contexts, pinned time, and the local Luma.
+Shared helpers (fakes, sample objects, examples) live in tests/support/."""
 
 import os
 import sys
@@ -9,23 +10,8 @@ import pytest
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 
 import helpers  # noqa: E402
-
-# A fake key for tests.
-TEST_API_KEY = "luma-test-key-0123456789"  # nosec B105
-
-
-def production_auth(api_key: str = TEST_API_KEY) -> dict:
-    """The shape Autohive passes in production."""
-    return {"auth_type": "Custom", "credentials": {"api_key": api_key}}
-
-
-def message_of(data, entry):
-    """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
-    message = entry["message"]
-    if message.startswith("Same as for "):
-        first = message.removeprefix("Same as for ").removesuffix(".")
-        message = next(r["message"] for r in data["results"] if r["email"] == first)
-    return message
+from tests.support.fakes import TEST_API_KEY, FakeClock, production_auth  # noqa: E402
+from tests.support.samples import NOW  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -38,26 +24,24 @@ def fresh_rate_limiters(monkeypatch):
     helpers.reset_rate_limiters()
 
 
-@pytest.fixture
-def mock_context():
-    """A mocked ExecutionContext with production-shaped auth; `fetch` is an AsyncMock."""
+def mocked_context(auth=None):
+    """A mocked ExecutionContext with production-shaped auth (or `auth`); `fetch` is an AsyncMock."""
     ctx = MagicMock(name="ExecutionContext")
     ctx.fetch = AsyncMock(name="fetch")
-    ctx.auth = production_auth()
+    ctx.auth = auth if auth is not None else production_auth()
     ctx.config = {"max_retries": 3, "timeout": 30}
     return ctx
 
 
 @pytest.fixture
-def make_context():
-    def _make(auth=None):
-        ctx = MagicMock(name="ExecutionContext")
-        ctx.fetch = AsyncMock(name="fetch")
-        ctx.auth = auth if auth is not None else production_auth()
-        ctx.config = {"max_retries": 3, "timeout": 30}
-        return ctx
+def mock_context():
+    return mocked_context()
 
-    return _make
+
+@pytest.fixture
+def make_context():
+    """Makes mocked contexts with the given auth."""
+    return mocked_context
 
 
 @pytest.fixture
@@ -66,6 +50,18 @@ def no_sleep(monkeypatch):
     sleep = AsyncMock(name="sleep")
     monkeypatch.setattr(helpers, "_sleep", sleep)
     return sleep
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Monotonic time that moves only when the client sleeps; `clock.sleeps` lists the waits."""
+    return FakeClock(monkeypatch)
+
+
+@pytest.fixture
+def fixed_now(monkeypatch):
+    """The client's wall clock pinned to samples.NOW, so sample objects are older or newer than a request as meant."""
+    monkeypatch.setattr(helpers, "_utc_now", lambda: NOW)
 
 
 @pytest.fixture

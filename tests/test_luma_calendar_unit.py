@@ -1,49 +1,21 @@
 """list_people (the calendar's contacts) with a mocked context.fetch."""
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from autohive_integrations_sdk import FetchResponse, HTTPError
+from autohive_integrations_sdk import HTTPError
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
+from tests.support.fakes import ok, query_of, sent_url
+from tests.support.samples import contact
 
 pytestmark = pytest.mark.unit
 
 
-def ok(data):
-    return FetchResponse(status=200, headers={}, data=data)
-
-
-def sent_url(call):
-    return call.args[0] if call.args else call.kwargs["url"]
-
-
-def query_of(call):
-    return parse_qsl(urlsplit(sent_url(call)).query)
-
-
-def person(n):
-    return {
-        "id": f"cnt-{n}",
-        "user_id": f"usr-{n}",
-        "email": f"p{n}@example.com",
-        "name": f"Person {n}",
-        "first_name": "Person",
-        "last_name": str(n),
-        "avatar_url": "https://images.lumacdn.com/avatars/x.png",
-        "created_at": "2026-01-01T00:00:00.000Z",
-        "event_approved_count": 2,
-        "event_checked_in_count": 1,
-        "revenue_usd_cents": 0,
-        "tags": [{"id": "tag-vip", "name": "vip"}],
-        "membership": None,
-    }
-
-
 class TestListPeople:
     async def test_sends_every_filter_with_repeated_tags(self, mock_context):
-        mock_context.fetch.return_value = ok({"entries": [person(1)], "has_more": False})
+        mock_context.fetch.return_value = ok({"entries": [contact(1)], "has_more": False})
         result = await luma.execute_action(
             "list_people",
             {
@@ -74,15 +46,15 @@ class TestListPeople:
         )
 
     async def test_response_shape_passes_luma_objects_through(self, mock_context):
-        mock_context.fetch.return_value = ok({"entries": [person(1), person(2)], "has_more": False})
+        mock_context.fetch.return_value = ok({"entries": [contact(1), contact(2)], "has_more": False})
         result = await luma.execute_action("list_people", {"detail": "full"}, mock_context)
-        assert result.result.data == {"people": [person(1), person(2)], "has_more": False, "next_cursor": None}
+        assert result.result.data == {"people": [contact(1), contact(2)], "has_more": False, "next_cursor": None}
         assert query_of(mock_context.fetch.call_args) == [("pagination_limit", "100")]
 
     async def test_follows_pages_up_to_limit_and_returns_cursor(self, mock_context):
         mock_context.fetch.side_effect = [
-            ok({"entries": [person(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
-            ok({"entries": [person(i) for i in range(100, 120)], "has_more": True, "next_cursor": "c2"}),
+            ok({"entries": [contact(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
+            ok({"entries": [contact(i) for i in range(100, 120)], "has_more": True, "next_cursor": "c2"}),
         ]
         result = await luma.execute_action("list_people", {"limit": 120}, mock_context)
         data = result.result.data
@@ -93,8 +65,8 @@ class TestListPeople:
 
     async def test_reads_all_pages_when_list_ends(self, mock_context):
         mock_context.fetch.side_effect = [
-            ok({"entries": [person(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
-            ok({"entries": [person(100)], "has_more": False}),
+            ok({"entries": [contact(i) for i in range(100)], "has_more": True, "next_cursor": "c1"}),
+            ok({"entries": [contact(100)], "has_more": False}),
         ]
         result = await luma.execute_action("list_people", {"limit": 1000}, mock_context)
         assert len(result.result.data["people"]) == 101

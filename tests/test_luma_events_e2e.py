@@ -1,39 +1,18 @@
 """Event-side actions end to end: the SDK's real ExecutionContext over HTTP against the local Luma."""
 
-import asyncio
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
-from luma import luma
+from tests.support.fakes import failed, ok_data, run
+from tests.support.live import UNUSABLE_2XX, apply_late, posts, work_then_answer
 
 pytestmark = pytest.mark.e2e
 
 
-async def run(name, inputs, context):
-    return await luma.execute_action(name, inputs, context)
-
-
-def ok(result):
-    assert result.type == ResultType.ACTION, getattr(result.result, "message", result.result)
-    return result.result.data
-
-
-def failed(result, *words):
-    assert result.type == ResultType.ACTION_ERROR, result.result
-    for word in words:
-        assert word in result.result.message
-    return result.result.message
-
-
 def instant(value):
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def posts(emulator, path):
-    return emulator.requests_to(path, "POST")
 
 
 def add_coupon(emulator, event_id, code, **discount):
@@ -48,55 +27,18 @@ def add_coupon(emulator, event_id, code, **discount):
     )
 
 
-def apply_late(monkeypatch, emulator, context, path, delay=0.3):
-    """A slow write: the next POST to path times out at the client, and Luma applies it a moment later (a gateway
-    504, or Luma finishing after the client hung up). A check made at once finds nothing yet."""
-    send, done = context.fetch, []
-
-    async def fetch(url, *args, **kwargs):
-        if not done and kwargs.get("method") == "POST" and urlsplit(url).path == path:
-            done.append(True)
-            body = kwargs.get("json")
-            asyncio.get_running_loop().call_later(delay, lambda: emulator.call("POST", path, body=body))
-            raise TimeoutError()
-        return await send(url, *args, **kwargs)
-
-    monkeypatch.setattr(context, "fetch", fetch)
-
-
-def work_then_answer(monkeypatch, emulator, context, path):
-    """The next POST to path is applied by the emulator before it goes out, so the injected 2xx fault answers a
-    write that did happen (a status/body fault alone does not do the work)."""
-    send, done = context.fetch, []
-
-    async def fetch(url, *args, **kwargs):
-        if not done and kwargs.get("method") == "POST" and urlsplit(url).path == path:
-            done.append(emulator.call("POST", path, body=kwargs.get("json")))
-        return await send(url, *args, **kwargs)
-
-    monkeypatch.setattr(context, "fetch", fetch)
-
-
-# A 2xx whose body has no id ({}), or cannot be read at all (HTML, a list).
-UNUSABLE_2XX = [
-    pytest.param({"body": {}}, id="empty-json"),
-    pytest.param({"body": "<html>ok</html>", "content_type": "text/html"}, id="html"),
-    pytest.param({"body": [1]}, id="list"),
-]
-
-
 class TestGetEvents:
     async def test_one_event_with_hosts(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]
-        data = ok(await run("get_events", {"event_api_id": event["id"]}, live_context))
+        data = ok_data(await run("get_events", {"event_api_id": event["id"]}, live_context))
         assert data == {"event": luma_emulator.event(event["id"])}
         assert data["event"]["hosts"][0]["email"] == "owner@example.com"
 
     async def test_more_than_100_events_with_limit_and_cursor(self, luma_emulator, live_context):
         seeded = [e["id"] for e in luma_emulator.seed_events(120)]
-        first = ok(await run("get_events", {"limit": 110}, live_context))
+        first = ok_data(await run("get_events", {"limit": 110}, live_context))
         assert len(first["events"]) == 110 and first["has_more"] is True and first["next_cursor"]
-        rest = ok(await run("get_events", {"cursor": first["next_cursor"]}, live_context))
+        rest = ok_data(await run("get_events", {"cursor": first["next_cursor"]}, live_context))
         assert rest["has_more"] is False and rest["next_cursor"] is None
         assert [e["id"] for e in first["events"] + rest["events"]] == seeded
         sent = luma_emulator.requests_to("/v1/calendars/events/list")
@@ -112,7 +54,7 @@ class TestGetEvents:
             "sort_direction": "desc",
             "platforms": ["luma", "external"],
         }
-        data = ok(await run("get_events", inputs, live_context))
+        data = ok_data(await run("get_events", inputs, live_context))
         assert [e["id"] for e in data["events"]] == [seeded[i]["id"] for i in (4, 3, 2)]
         sent = luma_emulator.requests_to("/v1/calendars/events/list")[-1]
         assert sent.query_values("platforms") == ["luma", "external"]
@@ -147,7 +89,7 @@ class TestCreateEvent:
     }
 
     async def test_creates_and_returns_the_full_event(self, luma_emulator, live_context):
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         stored = luma_emulator.event(data["event"]["id"])
         assert data["event"] == stored
         # 07:30 in Auckland (NZST, UTC+12) on 1 May.
@@ -158,7 +100,7 @@ class TestCreateEvent:
 
     async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         matching = [e for e in luma_emulator.events() if e["name"] == "Founders Breakfast"]
         assert [e["id"] for e in matching] == [data["event"]["id"]]
         assert len(posts(luma_emulator, "/v1/events/create")) == 1
@@ -175,7 +117,7 @@ class TestCreateEvent:
         self, luma_emulator, live_context, monkeypatch
     ):
         apply_late(monkeypatch, luma_emulator, live_context, "/v1/events/create")
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
         assert len(posts(luma_emulator, "/v1/events/create")) == 0, "the one POST timed out before reaching Luma"
 
@@ -197,7 +139,7 @@ class TestCreateEvent:
     )
     async def test_duration_is_elapsed_time_across_dst(self, luma_emulator, live_context, start_at, minutes, start_utc):
         inputs = {"name": "Night", "start_at": start_at, "timezone": "America/New_York", "duration_minutes": minutes}
-        data = ok(await run("create_event", inputs, live_context))
+        data = ok_data(await run("create_event", inputs, live_context))
         stored = luma_emulator.event(data["event"]["id"])
         assert stored["start_at"] == start_utc
         assert instant(stored["end_at"]) - instant(stored["start_at"]) == timedelta(minutes=minutes)
@@ -214,7 +156,7 @@ class TestCreateEvent:
     ):
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/create")
         luma_emulator.inject("POST /v1/events/create", status=200, **answer)
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         assert luma_emulator.events() == [data["event"]]
         assert len(posts(luma_emulator, "/v1/events/create")) == 1
 
@@ -227,13 +169,13 @@ class TestCreateEvent:
 
     async def test_lost_answer_ignores_another_runs_event_with_another_end(self, luma_emulator, live_context):
         # Same name and start, created moments ago by another run, but ending at another time.
-        theirs = ok(
+        theirs = ok_data(
             await run(
                 "create_event", dict(self.INPUTS, duration_minutes=30, slug="founders-breakfast-early"), live_context
             )
         )
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
-        mine = ok(await run("create_event", self.INPUTS, live_context))
+        mine = ok_data(await run("create_event", self.INPUTS, live_context))
         assert mine["event"]["id"] != theirs["event"]["id"]
         assert len(luma_emulator.events()) == 2
         assert len(posts(luma_emulator, "/v1/events/create")) == 2
@@ -242,9 +184,9 @@ class TestCreateEvent:
         # "Office Hours" in two rooms: the second create's answer is lost; the first room's event is not adopted.
         room_a = dict(self.INPUTS, slug="office-a", geo_address_json={"type": "manual", "address": "Room A"})
         room_b = dict(self.INPUTS, slug="office-b", geo_address_json={"type": "manual", "address": "Room B"})
-        first = ok(await run("create_event", room_a, live_context))["event"]
+        first = ok_data(await run("create_event", room_a, live_context))["event"]
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
-        second = ok(await run("create_event", room_b, live_context))["event"]
+        second = ok_data(await run("create_event", room_b, live_context))["event"]
         assert second["id"] != first["id"]
         assert second["geo_address_json"]["address"] == "Room B"
 
@@ -254,12 +196,12 @@ class TestCreateEvent:
         assert luma_emulator.requests == []
 
     async def test_timezone_is_stored_canonical(self, luma_emulator, live_context):
-        data = ok(await run("create_event", dict(self.INPUTS, timezone=" pacific/AUCKLAND "), live_context))
+        data = ok_data(await run("create_event", dict(self.INPUTS, timezone=" pacific/AUCKLAND "), live_context))
         assert luma_emulator.event(data["event"]["id"])["timezone"] == "Pacific/Auckland"
 
     async def test_read_back_failing_still_reports_the_created_event(self, luma_emulator, live_context, no_sleep):
         luma_emulator.inject("GET /v1/events/get", status=503, times=3)
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         (stored,) = luma_emulator.events()
         assert data["event"]["id"] == stored["id"]
         assert (data["event"]["name"], data["event"]["start_at"]) == (stored["name"], stored["start_at"])
@@ -268,7 +210,7 @@ class TestCreateEvent:
 
     async def test_read_back_without_id_still_reports_the_created_event(self, luma_emulator, live_context):
         luma_emulator.inject("GET /v1/events/get", body={})
-        data = ok(await run("create_event", self.INPUTS, live_context))
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
         assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
 
     async def test_taken_slug_is_reported(self, luma_emulator, live_context):
@@ -286,7 +228,7 @@ class TestUpdateEvent:
             "visibility": "private",
             "suppress_notifications": True,
         }
-        data = ok(await run("update_event", inputs, live_context))
+        data = ok_data(await run("update_event", inputs, live_context))
         stored = luma_emulator.event(event["id"])
         assert data["event"] == stored
         assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
@@ -295,7 +237,7 @@ class TestUpdateEvent:
     async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1)[0]  # 2 hours long, Pacific/Auckland
         inputs = {"event_api_id": event["id"], "start_at": "2030-01-10T19:00:00"}
-        data = ok(await run("update_event", inputs, live_context))
+        data = ok_data(await run("update_event", inputs, live_context))
         # 19:00 in Auckland summer time (UTC+13).
         assert data["event"]["start_at"] == "2030-01-10T06:00:00.000Z"
         assert data["event"]["end_at"] == "2030-01-10T08:00:00.000Z"
@@ -305,7 +247,7 @@ class TestUpdateEvent:
             1, start_at="2026-03-01T23:00:00.000Z", end_at="2026-03-02T02:00:00.000Z", timezone="America/New_York"
         )[0]
         # 00:30 EST on the night clocks spring forward; the event stays 3 hours long.
-        data = ok(
+        data = ok_data(
             await run("update_event", {"event_api_id": event["id"], "start_at": "2026-03-08T00:30"}, live_context)
         )
         stored = luma_emulator.event(event["id"])
@@ -321,7 +263,7 @@ class TestUpdateEvent:
             "duration_minutes": 60,
             "timezone": "america/new_york",
         }
-        ok(await run("update_event", inputs, live_context))
+        ok_data(await run("update_event", inputs, live_context))
         stored = luma_emulator.event(event["id"])
         # 01:30 EST + 60 min of elapsed time is 03:30 EDT.
         assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T06:30:00.000Z", "2026-03-08T07:30:00.000Z")
@@ -335,7 +277,7 @@ class TestUpdateEvent:
     async def test_read_back_failing_reports_what_was_sent(self, luma_emulator, live_context, no_sleep):
         event = luma_emulator.seed_events(1)[0]
         luma_emulator.inject("GET /v1/events/get", status=503, times=3)
-        data = ok(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
+        data = ok_data(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
         assert data == {"event": {"id": event["id"], "name": "Renamed"}}
         assert luma_emulator.event(event["id"])["name"] == "Renamed"
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
@@ -354,7 +296,7 @@ class TestUpdateEvent:
         event = luma_emulator.seed_events(1)[0]
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/update")
         luma_emulator.inject("POST /v1/events/update", status=200, **answer)
-        data = ok(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
+        data = ok_data(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
         assert data["event"] == luma_emulator.event(event["id"]) and data["event"]["name"] == "Renamed"
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
@@ -362,7 +304,7 @@ class TestUpdateEvent:
         event = luma_emulator.seed_events(1)[0]
         luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "name": "After the outage", "duration_minutes": 30}
-        data = ok(await run("update_event", inputs, live_context))
+        data = ok_data(await run("update_event", inputs, live_context))
         assert data["event"]["name"] == "After the outage"
         assert data["event"] == luma_emulator.event(event["id"])
         assert instant(data["event"]["end_at"]) - instant(data["event"]["start_at"]) == timedelta(minutes=30)
@@ -377,13 +319,13 @@ class TestListTicketTypes:
             "/v1/events/ticket-types/create",
             body={"event_id": event["id"], "name": "Speaker Pass", "type": "free", "is_hidden": True},
         )
-        visible = ok(await run("list_ticket_types", {"event_api_id": event["id"]}, live_context))
+        visible = ok_data(await run("list_ticket_types", {"event_api_id": event["id"]}, live_context))
         assert [t["name"] for t in visible["ticket_types"]] == ["General Admission"]
-        everything = ok(
+        everything = ok_data(
             await run("list_ticket_types", {"event_api_id": event["id"], "include_hidden": True}, live_context)
         )
         assert everything["ticket_types"] == luma_emulator.ticket_types(event["id"])
-        hidden_off = ok(
+        hidden_off = ok_data(
             await run("list_ticket_types", {"event_api_id": event["id"], "include_hidden": False}, live_context)
         )
         assert hidden_off == visible
@@ -408,7 +350,7 @@ class TestCreateTicketType:
             "valid_start_at": "2030-01-01",
             "valid_end_at": "2030-02-01",
         }
-        data = ok(await run("create_ticket_type", inputs, live_context))
+        data = ok_data(await run("create_ticket_type", inputs, live_context))
         stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
         assert data["ticket_type"] == stored
         assert (stored["cents"], stored["currency"], stored["valid_end_at"]) == (1999, "usd", "2030-02-01")
@@ -417,7 +359,7 @@ class TestCreateTicketType:
         event = luma_emulator.seed_events(1)[0]
         luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "price": 1500, "currency": "jpy"}
-        data = ok(await run("create_ticket_type", inputs, live_context))
+        data = ok_data(await run("create_ticket_type", inputs, live_context))
         early = [t for t in luma_emulator.ticket_types(event["id"]) if t["name"] == "Early"]
         assert [t["id"] for t in early] == [data["ticket_type"]["id"]] and early[0]["cents"] == 1500
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
@@ -429,7 +371,7 @@ class TestCreateTicketType:
     ):
         event = luma_emulator.seed_events(1)[0]
         inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "cents": 1500, "currency": "usd"}
-        before = ok(await run("create_ticket_type", inputs, live_context))["ticket_type"]
+        before = ok_data(await run("create_ticket_type", inputs, live_context))["ticket_type"]
         luma_emulator.inject("POST /v1/events/ticket-types/create", **fault)
         result = await run("create_ticket_type", inputs, live_context)
         early = [t["id"] for t in luma_emulator.ticket_types(event["id"]) if t["name"] == "Early"]
@@ -438,7 +380,7 @@ class TestCreateTicketType:
             assert before["id"] not in failed(result, "not confirmed")
             assert early == [before["id"]]
         else:
-            data = ok(result)
+            data = ok_data(result)
             assert data["ticket_type"]["id"] != before["id"]
             assert early == [before["id"], data["ticket_type"]["id"]]
 
@@ -446,7 +388,7 @@ class TestCreateTicketType:
         event = luma_emulator.seed_events(1)[0]
         inputs = {"event_api_id": event["id"], "name": "Crew", "type": "free", "is_hidden": True, "max_capacity": 5}
         luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
-        data = ok(await run("create_ticket_type", inputs, live_context))
+        data = ok_data(await run("create_ticket_type", inputs, live_context))
         stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
         assert (stored["is_hidden"], stored["max_capacity"]) == (True, 5)
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
@@ -460,7 +402,7 @@ class TestCreateTicketType:
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/ticket-types/create")
         luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, **answer)
         inputs = {"event_api_id": event["id"], "name": "VIP", "type": "paid", "price": "25", "currency": "usd"}
-        data = ok(await run("create_ticket_type", inputs, live_context))
+        data = ok_data(await run("create_ticket_type", inputs, live_context))
         assert luma_emulator.ticket_types(event["id"]) == [*before, data["ticket_type"]]
         assert data["ticket_type"]["cents"] == 2500
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
@@ -488,9 +430,9 @@ class TestListCoupons:
         event = luma_emulator.seed_events(1)[0]
         for i in range(105):
             add_coupon(luma_emulator, event["id"], f"CODE{i}")
-        first = ok(await run("list_coupons", {"event_api_id": event["id"]}, live_context))
+        first = ok_data(await run("list_coupons", {"event_api_id": event["id"]}, live_context))
         assert len(first["coupons"]) == 100 and first["has_more"] is True
-        rest = ok(
+        rest = ok_data(
             await run("list_coupons", {"event_api_id": event["id"], "cursor": first["next_cursor"]}, live_context)
         )
         assert rest["has_more"] is False and rest["next_cursor"] is None
@@ -509,7 +451,7 @@ class TestCreateCoupon:
             "valid_start_at": "2030-01-01T00:00:00+13:00",
             "valid_end_at": "2030-02-01T00:00:00Z",
         }
-        data = ok(await run("create_coupon", inputs, live_context))
+        data = ok_data(await run("create_coupon", inputs, live_context))
         assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
         coupon = data["coupon"]
         assert (coupon["cents_off"], coupon["currency"], coupon["percent_off"]) == (499, "usd", None)
@@ -524,7 +466,7 @@ class TestCreateCoupon:
             "percent_off": 100,
             "event_ticket_type_id": ticket["id"],
         }
-        coupon = ok(await run("create_coupon", inputs, live_context))["coupon"]
+        coupon = ok_data(await run("create_coupon", inputs, live_context))["coupon"]
         assert (coupon["percent_off"], coupon["remaining_count"], coupon["event_ticket_type_id"]) == (
             100,
             1000000,
@@ -537,7 +479,7 @@ class TestCreateCoupon:
             add_coupon(luma_emulator, event["id"], f"OLD{i}")
         luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "code": "Launch", "percent_off": 15}
-        data = ok(await run("create_coupon", inputs, live_context))
+        data = ok_data(await run("create_coupon", inputs, live_context))
         launch = [c for c in luma_emulator.coupons(event["id"]) if c["code"].lower() == "launch"]
         assert launch == [data["coupon"]]
         assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
@@ -562,7 +504,7 @@ class TestCreateCoupon:
         event = luma_emulator.seed_events(1)[0]
         luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "code": "TENOFF", "amount_off": 10, "currency": "eur"}
-        data = ok(await run("create_coupon", inputs, live_context))
+        data = ok_data(await run("create_coupon", inputs, live_context))
         assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
         assert data["coupon"]["cents_off"] == 1000
 
@@ -581,7 +523,7 @@ class TestCreateCoupon:
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/coupons/create")
         luma_emulator.inject("POST /v1/events/coupons/create", status=200, **answer)
         inputs = {"event_api_id": event["id"], "code": "X1", "percent_off": 5}
-        data = ok(await run("create_coupon", inputs, live_context))
+        data = ok_data(await run("create_coupon", inputs, live_context))
         assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
         assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
 

@@ -1,130 +1,24 @@
 """Event-side actions (events, ticket types, coupons) with a mocked context.fetch (Autohive conventions)."""
 
-from datetime import datetime, timezone
-from urllib.parse import parse_qsl, urlsplit
-
-import aiohttp
 import pytest
-from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk import HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
-import helpers
-from luma import luma
+from tests.support.fakes import (
+    assert_input_error,
+    assert_schema_error,
+    listed,
+    lost,
+    ok,
+    page,
+    requests,
+    run,
+    sent_body,
+    unavailable,
+)
+from tests.support.samples import COUPON, EVENT, TICKET_TYPE
 
-pytestmark = pytest.mark.unit
-
-BASE = "https://public-api.luma.com"
-NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=timezone.utc)
-
-EVENT = {
-    "platform": "luma",
-    "id": "evt-abc123",
-    "user_id": "usr-owner",
-    "calendar_id": "cal-main",
-    "name": "Python Meetup",
-    "start_at": "2026-03-01T23:00:00.000Z",
-    "end_at": "2026-03-02T01:00:00.000Z",
-    "duration_interval": "PT2H",
-    "created_at": "2026-02-01T12:00:01.000Z",
-    "timezone": "America/New_York",
-    "description": "",
-    "description_md": "",
-    "geo_address_json": None,
-    "coordinate": None,
-    "meeting_url": None,
-    "url": "https://luma.com/python-meetup",
-    "visibility": "public",
-    "hosts": [{"id": "usr-owner", "email": "owner@example.com", "name": "Owner"}],
-}
-TICKET_TYPE = {
-    "id": "ttype-vip",
-    "name": "VIP",
-    "type": "paid",
-    "cents": 2500,
-    "currency": "usd",
-    "is_flexible": False,
-    "min_cents": None,
-    "max_capacity": None,
-    "require_approval": False,
-    "is_hidden": False,
-    "description": None,
-    "valid_start_at": None,
-    "valid_end_at": None,
-}
-COUPON = {
-    "id": "ecp-half",
-    "code": "HALF",
-    "remaining_count": 1000000,
-    "valid_start_at": None,
-    "valid_end_at": None,
-    "percent_off": 50,
-    "cents_off": None,
-    "currency": None,
-    "event_ticket_type_id": None,
-}
-
-
-def ok(data):
-    return FetchResponse(status=200, headers={}, data=data)
-
-
-def page(entries, next_cursor=None):
-    data = {"entries": entries, "has_more": next_cursor is not None}
-    if next_cursor:
-        data["next_cursor"] = next_cursor
-    return ok(data)
-
-
-def lost():
-    """The connection dropped before Luma's answer arrived."""
-    return aiohttp.ServerDisconnectedError()
-
-
-def request(call):
-    """(method, path, query pairs, json body) of one fetch call."""
-    url = call.args[0] if call.args else call.kwargs["url"]
-    parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}" == BASE
-    return call.kwargs.get("method", "GET"), parts.path, parse_qsl(parts.query), call.kwargs.get("json")
-
-
-def requests(ctx):
-    return [request(call) for call in ctx.fetch.call_args_list]
-
-
-def sent_body(ctx):
-    """The JSON body of the one POST."""
-    (body,) = [r[3] for r in requests(ctx) if r[0] == "POST"]
-    return body
-
-
-def listed(*entries):
-    return ok({"entries": list(entries)})
-
-
-def unavailable():
-    return HTTPError(503, "Service Unavailable", {"message": "down"})
-
-
-async def run(name, inputs, ctx):
-    return await luma.execute_action(name, inputs, ctx)
-
-
-def assert_input_error(result, ctx, *words):
-    assert result.type == ResultType.ACTION_ERROR, result.result
-    for word in words:
-        assert word in result.result.message
-    ctx.fetch.assert_not_called()
-
-
-def assert_schema_error(result, ctx):
-    assert result.type == ResultType.VALIDATION_ERROR
-    ctx.fetch.assert_not_called()
-
-
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch):
-    monkeypatch.setattr(helpers, "_utc_now", lambda: NOW)
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
 
 # ---- get_events --------------------------------------------------------------------------------------------

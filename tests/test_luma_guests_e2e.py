@@ -3,8 +3,9 @@
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
-from luma import luma
-from tests.conftest import message_of
+from tests.support.fakes import message_of, ok_data, run
+from tests.support.live import apply_late
+from tests.support.samples import emails
 
 pytestmark = pytest.mark.e2e
 
@@ -13,10 +14,6 @@ INVITE = "/v1/events/guests/send-invites"
 UPDATE = "/v1/events/guests/update-status"
 GET = "/v1/events/guests/get"
 LIST = "/v1/events/guests/list"
-
-
-def emails(n, prefix="guest"):
-    return [f"{prefix}{i:03d}@example.org" for i in range(n)]
 
 
 @pytest.fixture
@@ -36,23 +33,14 @@ def age_guests(emulator, event_id, n):
     return seeded
 
 
-async def run(name, inputs, context):
-    return await luma.execute_action(name, inputs, context)
-
-
-def data_of(result):
-    assert result.type == ResultType.ACTION, getattr(result.result, "message", result.result)
-    return result.result.data
-
-
 class TestGetGuests:
     async def test_one_guest_by_email_and_by_id(self, luma_emulator, live_context, event_id):
         seeded = luma_emulator.seed_guests(event_id, 3)
-        by_email = data_of(
+        by_email = ok_data(
             await run("get_guests", {"event_api_id": event_id, "email": seeded[1]["user_email"]}, live_context)
         )
         assert by_email["guest"]["id"] == seeded[1]["id"]
-        by_id = data_of(
+        by_id = ok_data(
             await run("get_guests", {"event_api_id": event_id, "guest_api_id": seeded[2]["id"]}, live_context)
         )
         assert by_id["guest"]["user_email"] == seeded[2]["user_email"]
@@ -71,9 +59,9 @@ class TestGetGuests:
 
     async def test_pagination_over_more_than_100_guests(self, luma_emulator, live_context, event_id):
         seeded = {g["id"] for g in luma_emulator.seed_guests(event_id, 130)}
-        first = data_of(await run("get_guests", {"event_api_id": event_id, "limit": 120}, live_context))
+        first = ok_data(await run("get_guests", {"event_api_id": event_id, "limit": 120}, live_context))
         assert len(first["guests"]) == 120 and first["has_more"] is True and first["next_cursor"]
-        rest = data_of(
+        rest = ok_data(
             await run("get_guests", {"event_api_id": event_id, "cursor": first["next_cursor"]}, live_context)
         )
         assert len(rest["guests"]) == 10 and rest["has_more"] is False and rest["next_cursor"] is None
@@ -84,7 +72,7 @@ class TestGetGuests:
     async def test_filter_and_sort(self, luma_emulator, live_context, event_id):
         luma_emulator.seed_guests(event_id, 3)
         pending = luma_emulator.seed_guests(event_id, 4, approval_status="pending_approval")
-        data = data_of(
+        data = ok_data(
             await run(
                 "get_guests",
                 {
@@ -103,7 +91,7 @@ class TestGetGuests:
 class TestAddGuests:
     async def test_adds_new_and_reports_existing(self, luma_emulator, live_context, event_id):
         existing = luma_emulator.seed_guests(event_id, 1, approval_status="declined")[0]["user_email"]
-        data = data_of(
+        data = ok_data(
             await run(
                 "add_guests",
                 {"event_api_id": event_id, "guests": [existing, {"email": "new@example.org", "name": "New Person"}]},
@@ -119,7 +107,7 @@ class TestAddGuests:
     async def test_lost_response_adds_each_guest_exactly_once(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
         wanted = emails(12)
-        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
         assert data["added_count"] == 12 and all(r["status"] == "added" for r in data["results"])
         assert guest_emails(luma_emulator, event_id) == wanted
         assert len(luma_emulator.requests_to(ADD, "POST")) == 1  # reconciled, never re-sent
@@ -128,7 +116,7 @@ class TestAddGuests:
         old = [g["user_email"].lower() for g in age_guests(luma_emulator, event_id, 2)]
         luma_emulator.inject(f"POST {ADD}", status=500)  # nothing applied, but the client cannot know that
         wanted = old + emails(60)
-        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
         counts = [data[k] for k in ("added_count", "already_guest_count", "unconfirmed_count", "not_processed_count")]
         assert counts == [0, 2, 50, 10]
         assert data["failed_count"] == 0
@@ -141,17 +129,15 @@ class TestAddGuests:
     async def test_slow_batch_applied_after_the_timeout_is_confirmed(
         self, luma_emulator, live_context, event_id, monkeypatch
     ):
-        from tests.test_luma_events_e2e import apply_late
-
         apply_late(monkeypatch, luma_emulator, live_context, ADD)
         wanted = emails(20)
-        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
         assert data["added_count"] == 20
         assert guest_emails(luma_emulator, event_id) == wanted
 
     async def test_lost_response_small_list_with_precheck(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
-        data = data_of(
+        data = ok_data(
             await run("add_guests", {"event_api_id": event_id, "guests": ["solo@example.org"]}, live_context)
         )
         assert data["results"] == [{"email": "solo@example.org", "status": "added"}]
@@ -159,7 +145,7 @@ class TestAddGuests:
 
     async def test_large_list_is_batched(self, luma_emulator, live_context, event_id):
         wanted = emails(120)
-        data = data_of(
+        data = ok_data(
             await run(
                 "add_guests",
                 {"event_api_id": event_id, "guests": wanted, "approval_status": "waitlist", "send_email": False},
@@ -175,7 +161,7 @@ class TestAddGuests:
         ticket = luma_emulator.call(
             "POST", "/v1/events/ticket-types/create", body={"event_id": event_id, "name": "Crew", "type": "free"}
         )
-        data_of(
+        ok_data(
             await run(
                 "add_guests",
                 {"event_api_id": event_id, "guests": emails(2), "event_ticket_type_id": ticket["id"]},
@@ -186,7 +172,7 @@ class TestAddGuests:
             assert [t["event_ticket_type_id"] for t in guest["event_tickets"]] == [ticket["id"]]
 
     async def test_rejected_batch_is_reported_failed(self, luma_emulator, live_context, event_id):
-        data = data_of(
+        data = ok_data(
             await run(
                 "add_guests",
                 {"event_api_id": event_id, "guests": emails(3), "event_ticket_type_id": "ttype-nope"},
@@ -201,7 +187,7 @@ class TestAddGuests:
         # Luma refuses the whole request for one bad email and applies nothing; the halves are sent separately.
         luma_emulator.inject(f"POST {ADD}", status=400, body={"message": "Invalid guests[7].email"}, times=2)
         wanted = emails(60)
-        data = data_of(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
         assert (data["added_count"], data["failed_count"]) == (60, 0)
         assert guest_emails(luma_emulator, event_id) == wanted
         sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
@@ -210,14 +196,14 @@ class TestAddGuests:
     async def test_capacity_refusal_stops_later_batches(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1, max_capacity=80)[0]["id"]
         wanted = emails(200)
-        data = data_of(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
         assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
         assert "capacity" in data["results"][50]["message"] and "capacity" in message_of(data, data["results"][199])
         assert len(luma_emulator.requests_to(ADD, "POST")) == 2
         assert guest_emails(luma_emulator, event) == wanted[:50]
 
     async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
-        data = data_of(
+        data = ok_data(
             await run(
                 "add_guests",
                 {"event_api_id": event_id, "guests": [{"email": "noname@example.org", "name": None}]},
@@ -229,7 +215,7 @@ class TestAddGuests:
 
     async def test_capacity_error_is_explained(self, luma_emulator, live_context):
         event = luma_emulator.seed_events(1, max_capacity=2)[0]["id"]
-        data = data_of(await run("add_guests", {"event_api_id": event, "guests": emails(3)}, live_context))
+        data = ok_data(await run("add_guests", {"event_api_id": event, "guests": emails(3)}, live_context))
         assert data["failed_count"] == 3
         assert "capacity" in data["results"][0]["message"]
 
@@ -242,7 +228,7 @@ class TestAddGuests:
 class TestUpdateGuestStatus:
     async def test_approves_a_pending_guest(self, luma_emulator, live_context, event_id):
         guest = luma_emulator.seed_guests(event_id, 1, approval_status="pending_approval")[0]
-        data = data_of(
+        data = ok_data(
             await run(
                 "update_guest_status",
                 {"event_api_id": event_id, "guest_api_id": guest["id"], "status": "approved", "message": "Welcome!"},
@@ -255,7 +241,7 @@ class TestUpdateGuestStatus:
     async def test_lost_response_is_reconciled(self, luma_emulator, live_context, event_id):
         guest = luma_emulator.seed_guests(event_id, 1)[0]
         luma_emulator.inject(f"POST {UPDATE}", drop_after_work=True)
-        data = data_of(
+        data = ok_data(
             await run(
                 "update_guest_status",
                 {"event_api_id": event_id, "email": guest["user_email"], "status": "declined", "send_email": False},
@@ -268,7 +254,7 @@ class TestUpdateGuestStatus:
     async def test_read_back_failure_still_reports_the_change(self, luma_emulator, live_context, event_id):
         guest = luma_emulator.seed_guests(event_id, 1, approval_status="pending_approval")[0]
         luma_emulator.inject(f"GET {GET}", status=500, times=None)
-        data = data_of(
+        data = ok_data(
             await run(
                 "update_guest_status",
                 {"event_api_id": event_id, "email": guest["user_email"], "status": "approved"},
@@ -307,7 +293,7 @@ class TestUpdateGuestStatus:
 class TestSendInvites:
     async def test_invites_new_people(self, luma_emulator, live_context, event_id):
         going = luma_emulator.seed_guests(event_id, 1)[0]["user_email"]
-        data = data_of(
+        data = ok_data(
             await run(
                 "send_invites",
                 {"event_api_id": event_id, "guests": [going, "friend@example.org"], "message": "Join us"},
@@ -322,7 +308,7 @@ class TestSendInvites:
     async def test_lost_response_invites_each_person_exactly_once(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {INVITE}", drop_after_work=True)
         wanted = emails(15)
-        data = data_of(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
         assert data["invited_count"] == 15
         assert guest_emails(luma_emulator, event_id) == wanted
         assert len(luma_emulator.requests_to(INVITE, "POST")) == 1
@@ -330,7 +316,7 @@ class TestSendInvites:
     async def test_weekly_quota_stops_further_batches(self, luma_emulator, live_context, event_id):
         luma_emulator.invite_quota_per_week = 60
         wanted = emails(130)
-        data = data_of(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
+        data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
         assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
         failed = data["results"][50]
         assert failed["status"] == "failed" and "Weekly invite limit" in failed["message"]
@@ -340,7 +326,7 @@ class TestSendInvites:
         assert guest_emails(luma_emulator, event_id) == wanted[:50]
 
     async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
-        data = data_of(
+        data = ok_data(
             await run(
                 "send_invites",
                 {"event_api_id": event_id, "guests": [{"email": "x@example.org", "name": None}]},
@@ -356,9 +342,9 @@ class TestListPeople:
         vips = {p["id"] for p in luma_emulator.seed_contacts(130, tags=["VIP"])}
         luma_emulator.seed_contacts(5, tags=["Sponsor"], domain="sponsor.example")
         luma_emulator.seed_contacts(3)
-        first = data_of(await run("list_people", {"tags": ["VIP", "Sponsor"], "limit": 110}, live_context))
+        first = ok_data(await run("list_people", {"tags": ["VIP", "Sponsor"], "limit": 110}, live_context))
         assert len(first["people"]) == 110 and first["has_more"] is True
-        rest = data_of(
+        rest = ok_data(
             await run("list_people", {"tags": ["VIP", "Sponsor"], "cursor": first["next_cursor"]}, live_context)
         )
         got = [p["id"] for p in first["people"] + rest["people"]]
@@ -370,7 +356,7 @@ class TestListPeople:
     async def test_search_and_sort(self, luma_emulator, live_context):
         luma_emulator.seed_contacts(4, domain="acme.example")
         luma_emulator.seed_contacts(6)
-        data = data_of(
+        data = ok_data(
             await run(
                 "list_people", {"query": "acme.example", "sort_column": "name", "sort_direction": "asc"}, live_context
             )

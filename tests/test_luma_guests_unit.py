@@ -7,54 +7,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import pytest
-from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk import HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
 import helpers
-from operations import guests as guest_actions
 from luma import luma
-from tests.conftest import message_of
+from operations import guests as guest_actions
+from tests.support.fakes import BASE, assert_nothing_sent, message_of, ok, path_of, query_of, sent_url
+from tests.support.samples import emails, guest_record
 
 pytestmark = pytest.mark.unit
 
-EVENT = "evt-TestEvent01"
-BASE = "https://public-api.luma.com"
-
-
-def ok(data):
-    return FetchResponse(status=200, headers={}, data=data)
-
-
-def sent_url(call):
-    return call.args[0] if call.args else call.kwargs["url"]
-
-
-def path_of(call):
-    return urlsplit(sent_url(call)).path
-
-
-def query_of(call):
-    return parse_qsl(urlsplit(sent_url(call)).query)
-
-
-def guest_record(email, status="approved", gid=None, at="2026-03-01T18:00:00.000Z"):
-    return {
-        "id": gid or f"gst-{email.split('@')[0]}",
-        "user_id": f"usr-{email.split('@')[0]}",
-        "user_email": email,
-        "user_name": email.split("@")[0].title(),
-        "user_first_name": None,
-        "user_last_name": None,
-        "approval_status": status,
-        "check_in_qr_code": "https://luma.com/check-in/x",
-        "registered_at": None if status == "invited" else at,
-        "invited_at": at if status == "invited" else None,
-        "event_tickets": [],
-    }
-
-
-def emails(n, prefix="person"):
-    return [f"{prefix}{i:03d}@example.com" for i in range(n)]
+EVENT_ID = "evt-TestEvent01"
 
 
 class FakeLuma:
@@ -129,21 +93,6 @@ class FakeLuma:
         return ok("<html>Bad gateway</html>" if step in ("garbled", "garbled_partial") else {})
 
 
-class FakeClock:
-    def __init__(self, monkeypatch):
-        self.now = 1000.0
-        monkeypatch.setattr(helpers, "_now", lambda: self.now)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return FakeClock(monkeypatch)
-
-
-def assert_not_called(mock_context):
-    assert mock_context.fetch.call_count == 0
-
-
 # --------------------------------------------------------------------------------------------- get_guests
 
 
@@ -152,28 +101,28 @@ class TestGetGuests:
         guest = guest_record("ana@example.com")
         mock_context.fetch.return_value = ok(guest)
         result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT, "email": " ana@example.com "}, mock_context
+            "get_guests", {"event_api_id": EVENT_ID, "email": " ana@example.com "}, mock_context
         )
         assert result.type == ResultType.ACTION
         assert result.result.data == {"guest": {**guest, "answers": {}}}
         call = mock_context.fetch.call_args
         assert call.kwargs["method"] == "GET"
         assert sent_url(call).startswith(f"{BASE}/v1/events/guests/get?")
-        assert query_of(call) == [("event_id", EVENT), ("id", "ana@example.com")]
+        assert query_of(call) == [("event_id", EVENT_ID), ("id", "ana@example.com")]
 
     async def test_one_guest_by_guest_id(self, mock_context):
         guest = guest_record("bo@example.com", gid="gst-Bo123")
         mock_context.fetch.return_value = ok(guest)
         result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT, "guest_api_id": "gst-Bo123"}, mock_context
+            "get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "gst-Bo123"}, mock_context
         )
         assert result.result.data["guest"]["id"] == "gst-Bo123"
-        assert query_of(mock_context.fetch.call_args) == [("event_id", EVENT), ("id", "gst-Bo123")]
+        assert query_of(mock_context.fetch.call_args) == [("event_id", EVENT_ID), ("id", "gst-Bo123")]
 
     async def test_unknown_guest_gives_clear_error(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest not found"})
         result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT, "email": "nobody@example.com"}, mock_context
+            "get_guests", {"event_api_id": EVENT_ID, "email": "nobody@example.com"}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
@@ -184,24 +133,24 @@ class TestGetGuests:
     async def test_both_email_and_guest_id_rejected_before_sending(self, mock_context):
         result = await luma.execute_action(
             "get_guests",
-            {"event_api_id": EVENT, "email": "ana@example.com", "guest_api_id": "gst-1"},
+            {"event_api_id": EVENT_ID, "email": "ana@example.com", "guest_api_id": "gst-1"},
             mock_context,
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "either guest_api_id or email, not both" in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "email": "ana@"}, mock_context)
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "email": "ana@"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "'ana@'" in result.result.message and "not a valid email" in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     async def test_blank_guest_id_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "guest_api_id": "  "}, mock_context)
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "  "}, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert "'guest_api_id' is blank" in result.result["message"]
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     async def test_list_sends_filters_and_default_limit(self, mock_context):
         entries = [guest_record("a@example.com"), guest_record("b@example.com")]
@@ -209,7 +158,7 @@ class TestGetGuests:
         result = await luma.execute_action(
             "get_guests",
             {
-                "event_api_id": EVENT,
+                "event_api_id": EVENT_ID,
                 "approval_status": "pending_approval",
                 "sort_column": "registered_at",
                 "sort_direction": "desc nulls last",
@@ -233,7 +182,7 @@ class TestGetGuests:
         assert call.kwargs["method"] == "GET"
         assert sorted(query_of(call)) == sorted(
             [
-                ("event_id", EVENT),
+                ("event_id", EVENT_ID),
                 ("approval_status", "pending_approval"),
                 ("sort_column", "registered_at"),
                 ("sort_direction", "desc nulls last"),
@@ -248,7 +197,7 @@ class TestGetGuests:
             ok({"entries": page1, "has_more": True, "next_cursor": "cur-1"}),
             ok({"entries": page2, "has_more": True, "next_cursor": "cur-2"}),
         ]
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "limit": 150}, mock_context)
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "limit": 150}, mock_context)
         data = result.result.data
         assert len(data["guests"]) == 150
         assert data["has_more"] is True and data["next_cursor"] == "cur-2"
@@ -260,7 +209,7 @@ class TestGetGuests:
     async def test_list_continues_from_cursor(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
         result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT, "cursor": "cur-9", "limit": 10}, mock_context
+            "get_guests", {"event_api_id": EVENT_ID, "cursor": "cur-9", "limit": 10}, mock_context
         )
         assert result.result.data == {"guests": [], "has_more": False, "next_cursor": None}
         query = query_of(mock_context.fetch.call_args)
@@ -269,22 +218,22 @@ class TestGetGuests:
     @pytest.mark.parametrize(
         "inputs",
         [
-            {"event_api_id": EVENT, "approval_status": "going"},
-            {"event_api_id": EVENT, "sort_column": "user_email"},
-            {"event_api_id": EVENT, "limit": 1001},
-            {"event_api_id": EVENT, "limit": 0},
-            {"event_api_id": EVENT, "event_id": EVENT},
+            {"event_api_id": EVENT_ID, "approval_status": "going"},
+            {"event_api_id": EVENT_ID, "sort_column": "user_email"},
+            {"event_api_id": EVENT_ID, "limit": 1001},
+            {"event_api_id": EVENT_ID, "limit": 0},
+            {"event_api_id": EVENT_ID, "event_id": EVENT_ID},
             {"email": "ana@example.com"},
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
         result = await luma.execute_action("get_guests", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     async def test_limit_of_1000_is_accepted(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT, "limit": 1000}, mock_context)
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "limit": 1000}, mock_context)
         assert result.type == ResultType.ACTION
 
     @pytest.mark.parametrize("bad_id", [None, "", 42])
@@ -293,14 +242,14 @@ class TestGetGuests:
         guest["id"] = bad_id
         mock_context.fetch.return_value = ok(guest)
         result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT, "email": "ana@example.com"}, mock_context
+            "get_guests", {"event_api_id": EVENT_ID, "email": "ana@example.com"}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "no id" in result.result.message and "/v1/events/guests/get" in result.result.message
 
     async def test_auth_error_is_explained(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": "Invalid API key"})
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT}, mock_context)
+        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "API key" in result.result.message and "Invalid API key" in result.result.message
 
@@ -314,7 +263,7 @@ class TestAddGuests:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "add_guests",
-            {"event_api_id": EVENT, "guests": ["old@example.com", {"email": "new@example.com", "name": "New One"}]},
+            {"event_api_id": EVENT_ID, "guests": ["old@example.com", {"email": "new@example.com", "name": "New One"}]},
             mock_context,
         )
         assert result.type == ResultType.ACTION
@@ -325,7 +274,7 @@ class TestAddGuests:
         assert data["results"][1] == {"email": "new@example.com", "status": "added"}
         assert (data["added_count"], data["already_guest_count"], data["failed_count"]) == (1, 1, 0)
         assert data["not_processed_count"] == 0
-        assert fake.posts == [{"event_id": EVENT, "guests": [{"email": "new@example.com", "name": "New One"}]}]
+        assert fake.posts == [{"event_id": EVENT_ID, "guests": [{"email": "new@example.com", "name": "New One"}]}]
         assert {q["id"] for q in fake.gets} == {"old@example.com", "new@example.com"}
 
     async def test_request_carries_status_email_flag_and_ticket(self, mock_context):
@@ -333,7 +282,7 @@ class TestAddGuests:
         await luma.execute_action(
             "add_guests",
             {
-                "event_api_id": EVENT,
+                "event_api_id": EVENT_ID,
                 "guests": ["ana@example.com"],
                 "approval_status": "waitlist",
                 "send_email": False,
@@ -344,7 +293,7 @@ class TestAddGuests:
         post = next(c for c in mock_context.fetch.call_args_list if c.kwargs["method"] == "POST")
         assert sent_url(post) == f"{BASE}/v1/events/guests/add"
         assert post.kwargs["json"] == {
-            "event_id": EVENT,
+            "event_id": EVENT_ID,
             "guests": [{"email": "ana@example.com"}],
             "approval_status": "waitlist",
             "send_email": False,
@@ -355,7 +304,7 @@ class TestAddGuests:
         fake = FakeLuma(existing=[guest_record("inv@example.com", "invited")])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT, "guests": ["inv@example.com"]}, mock_context
+            "add_guests", {"event_api_id": EVENT_ID, "guests": ["inv@example.com"]}, mock_context
         )
         assert result.result.data["results"] == [{"email": "inv@example.com", "status": "added"}]
         assert len(fake.posts) == 1
@@ -364,7 +313,7 @@ class TestAddGuests:
         fake = FakeLuma(existing=[guest_record("a@example.com")])
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT, "guests": ["a@example.com"]}, mock_context
+            "add_guests", {"event_api_id": EVENT_ID, "guests": ["a@example.com"]}, mock_context
         )
         assert result.result.data["already_guest_count"] == 1
         assert fake.posts == []
@@ -374,7 +323,7 @@ class TestAddGuests:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "add_guests",
-            {"event_api_id": EVENT, "guests": ["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}]},
+            {"event_api_id": EVENT_ID, "guests": ["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}]},
             mock_context,
         )
         assert result.result.data["results"] == [{"email": "Ana@example.com", "status": "added"}]
@@ -383,7 +332,9 @@ class TestAddGuests:
     async def test_large_list_is_checked_with_one_read_of_the_guest_list(self, mock_context):
         fake = FakeLuma()
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
+        )
         assert [len(p["guests"]) for p in fake.posts] == [50, 50, 20]
         assert fake.gets == [], "no per-email look-ups when one page of the guest list is cheaper"
         assert fake.reads == ["/v1/events/get", "/v1/events/guests/list"]
@@ -393,7 +344,9 @@ class TestAddGuests:
     async def test_rejected_batch_is_resent_in_halves_and_other_batches_still_go(self, mock_context):
         fake = FakeLuma(script=["apply", HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
+        )
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50, 50, 25, 25, 20]
         assert fake.posts[2]["guests"] + fake.posts[3]["guests"] == fake.posts[1]["guests"]
@@ -403,7 +356,9 @@ class TestAddGuests:
     async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
         fake = FakeLuma(clock=clock, post_seconds=8.0)
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["added_count"], data["not_processed_count"]) == (100, 20)
@@ -413,7 +368,7 @@ class TestAddGuests:
     async def test_lost_response_is_reconciled_without_resending(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         assert len(fake.posts) == 1
         assert len(fake.gets) == 12  # one look-up per email of the uncertain batch
         assert result.result.data["added_count"] == 12
@@ -421,7 +376,7 @@ class TestAddGuests:
     async def test_lost_request_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["lost"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1
         assert len(fake.gets) == 24, "each email looked up, and once more after the settle delay"
@@ -431,7 +386,7 @@ class TestAddGuests:
     async def test_partly_landed_batch_reports_the_rest_unconfirmed(self, mock_context, no_sleep):
         fake = FakeLuma(script=["partial"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["added_count"], data["unconfirmed_count"]) == (1, 11)
@@ -443,7 +398,7 @@ class TestAddGuests:
         old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
         fake = FakeLuma(existing=old, script=[HTTPError(500, "Server Error", {"message": "oops"})])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50]
         assert fake.posts[0]["guests"] == [{"email": e} for e in emails(52)[2:]]
@@ -456,7 +411,7 @@ class TestAddGuests:
     async def test_partial_then_capacity_is_never_reached_because_nothing_is_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["partial", "partial"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50]
         assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (1, 49, 10)
@@ -468,7 +423,7 @@ class TestAddGuests:
         monkeypatch.setattr(helpers, "_utc_now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
         fake = FakeLuma(script=["drop"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(5)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(5)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["added_count"], data["already_guest_count"]) == (5, 0)
@@ -483,7 +438,7 @@ class TestAddGuests:
             return answer
 
         mock_context.fetch.side_effect = fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1 and data["added_count"] == 12
         assert all("message" not in r for r in data["results"]), "the pre-check saw them absent: a plain success"
@@ -492,7 +447,7 @@ class TestAddGuests:
         recent = (datetime.now(timezone.utc) - timedelta(seconds=10)).isoformat()
         fake = FakeLuma(existing=[guest_record("person004@example.com", at=recent)], script=["lost"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [11]
         assert data["results"][4]["status"] == "already_guest"
@@ -501,7 +456,7 @@ class TestAddGuests:
     async def test_unreadable_2xx_confirmed_by_lookup_is_a_success(self, mock_context, no_sleep):
         fake = FakeLuma(script=["garbled"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50, 10]
         assert (data["added_count"], data["failed_count"]) == (60, 0)
@@ -509,7 +464,7 @@ class TestAddGuests:
     async def test_unreadable_2xx_partly_visible_is_never_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["garbled_partial"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         # The 49 Luma does not show are reported unconfirmed, never emailed a second time, never called failed.
         assert [len(p["guests"]) for p in fake.posts] == [50]
@@ -521,7 +476,7 @@ class TestAddGuests:
         # A 2xx HTML page is no proof Luma applied anything: what does not show is unconfirmed, not added.
         fake = FakeLuma(script=["garbled_unapplied"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [50]
         assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (0, 50, 10)
@@ -530,7 +485,7 @@ class TestAddGuests:
         old = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
         fake = FakeLuma(existing=[guest_record("person003@example.com", at=old)], script=["garbled_unapplied"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         data = result.result.data
         assert (data["added_count"], data["already_guest_count"], data["unconfirmed_count"]) == (0, 1, 11)
 
@@ -538,7 +493,9 @@ class TestAddGuests:
         quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
         fake = FakeLuma(script=[quota])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(1000)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context
+        )
         data = result.result.data
         assert (data["failed_count"], data["not_processed_count"]) == (50, 950)
         assert "retry next week" in data["results"][0]["message"]
@@ -551,7 +508,7 @@ class TestAddGuests:
         fake = FakeLuma(script=["lost"])
         fake.get_error = HTTPError(503, "Unavailable", {"message": "down"})
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["unconfirmed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
@@ -568,7 +525,9 @@ class TestAddGuests:
     async def test_rate_limit_mid_run_marks_rest_not_processed(self, mock_context, no_sleep):
         fake = FakeLuma(script=["apply", RateLimitError(60, 429, "Rate limit exceeded", "")])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["added_count"], data["not_processed_count"]) == (50, 70)
@@ -577,7 +536,7 @@ class TestAddGuests:
     async def test_one_rejected_email_fails_alone(self, mock_context):
         fake = FakeLuma(reject=["person007@example.com"])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
         data = result.result.data
         assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (59, 1, 0)
         failed = [r for r in data["results"] if r["status"] == "failed"]
@@ -592,7 +551,9 @@ class TestAddGuests:
         refusal = HTTPError(400, "Bad Request", {"message": "Invalid event_ticket_type_id: ttype-x"})
         fake = FakeLuma(script=[refusal] * 500)
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(100)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(100)}, mock_context
+        )
         data = result.result.data
         assert data["failed_count"] == 100 and fake.guests == {}
         assert all("ttype-x" in message_of(data, r) for r in data["results"])
@@ -602,7 +563,7 @@ class TestAddGuests:
     async def test_splitting_respects_the_time_budget(self, mock_context, clock):
         fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0)
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context)
         data = result.result.data
         # 20 rejected (t=5), first half added (t=10), second half rejected (t=15): no time for another request.
         assert len(fake.posts) == 3
@@ -614,7 +575,9 @@ class TestAddGuests:
         full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (80 approved guests)"})
         fake = FakeLuma(script=["apply", full])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(200)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(200)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
@@ -626,7 +589,9 @@ class TestAddGuests:
         quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
         fake = FakeLuma(script=[quota])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(120)}, mock_context)
+        result = await luma.execute_action(
+            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["failed_count"], data["not_processed_count"]) == (50, 70)
@@ -636,10 +601,12 @@ class TestAddGuests:
         fake = FakeLuma()
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT, "guests": [{"email": "ana@example.com", "name": None}]}, mock_context
+            "add_guests",
+            {"event_api_id": EVENT_ID, "guests": [{"email": "ana@example.com", "name": None}]},
+            mock_context,
         )
         assert result.type == ResultType.ACTION
-        assert fake.posts == [{"event_id": EVENT, "guests": [{"email": "ana@example.com"}]}]
+        assert fake.posts == [{"event_id": EVENT_ID, "guests": [{"email": "ana@example.com"}]}]
 
     async def test_failed_lookup_cancels_the_other_lookups(self, mock_context):
         started, cancelled = [], []
@@ -660,7 +627,7 @@ class TestAddGuests:
         mock_context.fetch.side_effect = fetch
         result = await luma.execute_action(
             "add_guests",
-            {"event_api_id": EVENT, "guests": ["bad@example.com", "a@example.com", "b@example.com"]},
+            {"event_api_id": EVENT_ID, "guests": ["bad@example.com", "a@example.com", "b@example.com"]},
             mock_context,
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -672,34 +639,34 @@ class TestAddGuests:
         fake = FakeLuma(script=["lost"])
         fake.get_error = HTTPError(403, "Forbidden", {"message": "no"})
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT, "guests": emails(12)}, mock_context)
+        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data["unconfirmed_count"] == 12 and len(fake.posts) == 1
         assert "not sent again" in result.result.data["results"][0]["message"]
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
         result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT, "guests": ["ok@example.com", "not-an-email"]}, mock_context
+            "add_guests", {"event_api_id": EVENT_ID, "guests": ["ok@example.com", "not-an-email"]}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "'not-an-email' in guests[1]" in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     @pytest.mark.parametrize(
         "inputs",
         [
-            {"event_api_id": EVENT, "guests": []},
-            {"event_api_id": EVENT},
-            {"event_api_id": EVENT, "guests": ["a@example.com"], "approval_status": "invited"},
-            {"event_api_id": EVENT, "guests": [{"name": "No Email"}]},
-            {"event_api_id": EVENT, "guests": [{"email": "a@example.com", "phone": "1"}]},
-            {"event_api_id": EVENT, "guests": ["a@example.com"], "send_email": "yes"},
+            {"event_api_id": EVENT_ID, "guests": []},
+            {"event_api_id": EVENT_ID},
+            {"event_api_id": EVENT_ID, "guests": ["a@example.com"], "approval_status": "invited"},
+            {"event_api_id": EVENT_ID, "guests": [{"name": "No Email"}]},
+            {"event_api_id": EVENT_ID, "guests": [{"email": "a@example.com", "phone": "1"}]},
+            {"event_api_id": EVENT_ID, "guests": ["a@example.com"], "send_email": "yes"},
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
         result = await luma.execute_action("add_guests", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
 
 # ---------------------------------------------------------------------------------------- update_guest_status
@@ -711,16 +678,16 @@ class TestUpdateGuestStatus:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "ana@example.com", "status": "approved"},
+            {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "approved"},
             mock_context,
         )
         assert result.type == ResultType.ACTION
         assert result.result.data["guest"]["approval_status"] == "approved"
         post, get = mock_context.fetch.call_args_list
         assert sent_url(post) == f"{BASE}/v1/events/guests/update-status" and post.kwargs["method"] == "POST"
-        assert post.kwargs["json"] == {"event_id": EVENT, "guest_id": "ana@example.com", "status": "approved"}
+        assert post.kwargs["json"] == {"event_id": EVENT_ID, "guest_id": "ana@example.com", "status": "approved"}
         assert path_of(get) == "/v1/events/guests/get"
-        assert query_of(get) == [("event_id", EVENT), ("id", "ana@example.com")]
+        assert query_of(get) == [("event_id", EVENT_ID), ("id", "ana@example.com")]
 
     async def test_sends_every_option_given(self, mock_context):
         fake = FakeLuma(existing=[guest_record("ana@example.com", gid="gst-ana")])
@@ -729,7 +696,7 @@ class TestUpdateGuestStatus:
         await luma.execute_action(
             "update_guest_status",
             {
-                "event_api_id": EVENT,
+                "event_api_id": EVENT_ID,
                 "guest_api_id": "gst-ana",
                 "status": "declined",
                 "should_refund": True,
@@ -740,7 +707,7 @@ class TestUpdateGuestStatus:
         )
         assert fake.posts == [
             {
-                "event_id": EVENT,
+                "event_id": EVENT_ID,
                 "guest_id": "gst-ana",
                 "status": "declined",
                 "should_refund": True,
@@ -753,7 +720,7 @@ class TestUpdateGuestStatus:
         result = await luma.execute_action(
             "update_guest_status",
             {
-                "event_api_id": EVENT,
+                "event_api_id": EVENT_ID,
                 "email": "a@example.com",
                 "status": "declined",
                 "send_email": False,
@@ -763,7 +730,7 @@ class TestUpdateGuestStatus:
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "send_email false" in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     @pytest.mark.parametrize(
         ("guest", "expected"),
@@ -775,11 +742,11 @@ class TestUpdateGuestStatus:
     )
     async def test_guest_identity_checked_before_sending(self, mock_context, guest, expected):
         result = await luma.execute_action(
-            "update_guest_status", {"event_api_id": EVENT, "status": "approved", **guest}, mock_context
+            "update_guest_status", {"event_api_id": EVENT_ID, "status": "approved", **guest}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
         assert expected in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     @pytest.mark.parametrize(
         "extra",
@@ -787,16 +754,16 @@ class TestUpdateGuestStatus:
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, extra):
         result = await luma.execute_action(
-            "update_guest_status", {"event_api_id": EVENT, "email": "a@example.com", **extra}, mock_context
+            "update_guest_status", {"event_api_id": EVENT_ID, "email": "a@example.com", **extra}, mock_context
         )
         assert result.type == ResultType.VALIDATION_ERROR
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     async def test_unknown_guest_gives_clear_error(self, mock_context):
         mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest x not found"})
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "x@example.com", "status": "approved"},
+            {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"},
             mock_context,
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -806,7 +773,7 @@ class TestUpdateGuestStatus:
         mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Event is at capacity"})
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "x@example.com", "status": "approved"},
+            {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"},
             mock_context,
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -817,7 +784,7 @@ class TestUpdateGuestStatus:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "ana@example.com", "status": "waitlist"},
+            {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "waitlist"},
             mock_context,
         )
         assert len(fake.posts) == 1
@@ -829,7 +796,7 @@ class TestUpdateGuestStatus:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": "ana@example.com", "status": "declined"},
+            {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "declined"},
             mock_context,
         )
         assert len(fake.posts) == 1 and len(fake.gets) == 2
@@ -844,7 +811,7 @@ class TestUpdateGuestStatus:
         mock_context.fetch.side_effect = [ok({}), read_back]
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "email": " ana@example.com ", "status": "declined"},
+            {"event_api_id": EVENT_ID, "email": " ana@example.com ", "status": "declined"},
             mock_context,
         )
         assert result.type == ResultType.ACTION
@@ -857,7 +824,7 @@ class TestUpdateGuestStatus:
         ] * 2
         result = await luma.execute_action(
             "update_guest_status",
-            {"event_api_id": EVENT, "guest_api_id": "gst-ana", "status": "approved"},
+            {"event_api_id": EVENT_ID, "guest_api_id": "gst-ana", "status": "approved"},
             mock_context,
         )
         assert result.type == ResultType.ACTION
@@ -875,7 +842,7 @@ class TestSendInvites:
         result = await luma.execute_action(
             "send_invites",
             {
-                "event_api_id": EVENT,
+                "event_api_id": EVENT_ID,
                 "guests": ["going@example.com", {"email": "new@example.com", "name": "New"}],
                 "message": "Come along!",
             },
@@ -888,7 +855,7 @@ class TestSendInvites:
         post = next(c for c in mock_context.fetch.call_args_list if c.kwargs["method"] == "POST")
         assert sent_url(post) == f"{BASE}/v1/events/guests/send-invites"
         assert post.kwargs["json"] == {
-            "event_id": EVENT,
+            "event_id": EVENT_ID,
             "guests": [{"email": "new@example.com", "name": "New"}],
             "message": "Come along!",
         }
@@ -897,7 +864,9 @@ class TestSendInvites:
         quota = HTTPError(400, "Bad Request", {"message": "Weekly invite limit reached: 15 invites per week"})
         fake = FakeLuma(script=["apply", quota], landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(130)}, mock_context)
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(130)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 2
         assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
@@ -910,7 +879,9 @@ class TestSendInvites:
         full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (40 approved guests)"})
         fake = FakeLuma(script=[full])
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context
+        )
         data = result.result.data
         assert len(fake.posts) == 1
         assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
@@ -920,7 +891,9 @@ class TestSendInvites:
         rejected = ["person003@example.com", "person040@example.com", "person055@example.com"]
         fake = FakeLuma(reject=rejected, landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(60)}, mock_context)
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context
+        )
         data = result.result.data
         assert (data["failed_count"], data["invited_count"], data["not_processed_count"]) == (3, 57, 0)
         assert [r["email"] for r in data["results"] if r["status"] == "failed"] == rejected
@@ -932,18 +905,20 @@ class TestSendInvites:
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
             "send_invites",
-            {"event_api_id": EVENT, "guests": [{"email": "ana@example.com", "name": None}, "bo@example.com"]},
+            {"event_api_id": EVENT_ID, "guests": [{"email": "ana@example.com", "name": None}, "bo@example.com"]},
             mock_context,
         )
         assert result.type == ResultType.ACTION
         assert fake.posts == [
-            {"event_id": EVENT, "guests": [{"email": "ana@example.com"}, {"email": "bo@example.com"}]}
+            {"event_id": EVENT_ID, "guests": [{"email": "ana@example.com"}, {"email": "bo@example.com"}]}
         ]
 
     async def test_lost_response_reconciled_as_invited(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"], landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context
+        )
         assert len(fake.posts) == 1
         assert result.result.data["invited_count"] == 20
 
@@ -951,7 +926,7 @@ class TestSendInvites:
         fake = FakeLuma(landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
         result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT, "guests": emails(1000)}, mock_context
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context
         )
         assert result.type == ResultType.ACTION
         assert result.result.data["invited_count"] == 1000 and len(fake.posts) == 20
@@ -960,7 +935,9 @@ class TestSendInvites:
         old = [guest_record("person003@example.com", status="invited")]
         fake = FakeLuma(existing=old, script=["lost"], landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(20)}, mock_context)
+        result = await luma.execute_action(
+            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context
+        )
         data = result.result.data
         assert [len(p["guests"]) for p in fake.posts] == [19], "the pre-check keeps the earlier guest out"
         assert {"email": "person003@example.com"} not in fake.posts[0]["guests"]
@@ -970,29 +947,29 @@ class TestSendInvites:
     async def test_omits_message_when_not_given(self, mock_context):
         fake = FakeLuma(landed_status="invited")
         mock_context.fetch.side_effect = fake.fetch
-        await luma.execute_action("send_invites", {"event_api_id": EVENT, "guests": emails(11)}, mock_context)
+        await luma.execute_action("send_invites", {"event_api_id": EVENT_ID, "guests": emails(11)}, mock_context)
         assert set(fake.posts[0]) == {"event_id", "guests"}
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
         result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT, "guests": [{"email": "a b@example.com"}]}, mock_context
+            "send_invites", {"event_api_id": EVENT_ID, "guests": [{"email": "a b@example.com"}]}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "not a valid email" in result.result.message
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
     @pytest.mark.parametrize(
         "inputs",
         [
-            {"event_api_id": EVENT, "guests": ["a@example.com"], "message": "x" * 201},
-            {"event_api_id": EVENT, "guests": []},
-            {"event_api_id": EVENT, "guests": ["a@example.com"], "send_email": True},
+            {"event_api_id": EVENT_ID, "guests": ["a@example.com"], "message": "x" * 201},
+            {"event_api_id": EVENT_ID, "guests": []},
+            {"event_api_id": EVENT_ID, "guests": ["a@example.com"], "send_email": True},
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
         result = await luma.execute_action("send_invites", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
-        assert_not_called(mock_context)
+        assert_nothing_sent(mock_context)
 
 
 def test_send_limit_messages_are_recognised():
@@ -1031,7 +1008,7 @@ class TestFirstError:
 
         mock_context.fetch.side_effect = fetch
         result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT, "guests": ["a@example.com", "b@example.com"]}, mock_context
+            "add_guests", {"event_api_id": EVENT_ID, "guests": ["a@example.com", "b@example.com"]}, mock_context
         )
         assert failed == ["b@example.com", "a@example.com"]  # two failures reached the TaskGroup
         assert result.type == ResultType.ACTION_ERROR
@@ -1040,8 +1017,8 @@ class TestFirstError:
 
 @pytest.mark.parametrize("action", ["add_guests", "send_invites"])
 async def test_more_than_1000_guests_is_a_short_clear_error(mock_context, action):
-    result = await luma.execute_action(action, {"event_api_id": EVENT, "guests": emails(1001)}, mock_context)
+    result = await luma.execute_action(action, {"event_api_id": EVENT_ID, "guests": emails(1001)}, mock_context)
     assert result.type == ResultType.ACTION_ERROR
     assert "guests has 1001 entries; at most 1000 fit in one call" in result.result.message
     assert len(result.result.message) < 300
-    assert_not_called(mock_context)
+    assert_nothing_sent(mock_context)

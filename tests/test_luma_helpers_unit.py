@@ -1,7 +1,6 @@
 """The Luma client in helpers.py, with a mocked context.fetch (Autohive conventions)."""
 
 from unittest.mock import MagicMock
-from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import pytest
@@ -10,7 +9,6 @@ from autohive_integrations_sdk.integration import ResultType
 
 import helpers
 import writes
-from tests.conftest import TEST_API_KEY, production_auth
 from helpers import (
     LumaAuthError,
     LumaClient,
@@ -25,6 +23,8 @@ from helpers import (
     LumaUnconfirmedWriteError,
 )
 from luma import luma
+from tests.support.fakes import TEST_API_KEY, ok, page, production_auth, query_of, sent_url
+from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
 
@@ -43,48 +43,6 @@ class Found:
         self.looks += 1
         found = self.answers[min(self.looks, len(self.answers)) - 1]
         return writes.Landed(found) if found is not None else writes.Absent()
-
-
-USER = {
-    "id": "usr-abc123",
-    "name": "Ada Lovelace",
-    "email": "ada@example.com",
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "avatar_url": "https://images.lumacdn.com/avatars/ada.png",
-}
-
-
-def ok(data, headers=None):
-    return FetchResponse(status=200, headers=headers or {}, data=data)
-
-
-def sent_url(call):
-    return call.args[0] if call.args else call.kwargs["url"]
-
-
-def sent_query(call):
-    return parse_qsl(urlsplit(sent_url(call)).query)
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps."""
-
-    def __init__(self, monkeypatch):
-        self.now = 1000.0
-        self.sleeps = []
-        monkeypatch.setattr(helpers, "_now", lambda: self.now)
-
-        async def sleep(seconds):
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-        monkeypatch.setattr(helpers, "_sleep", sleep)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return FakeClock(monkeypatch)
 
 
 class TestRequests:
@@ -110,7 +68,7 @@ class TestRequests:
         mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
         params = {"tags": ["vip", "a&b"], "query": "o'neil + co", "include_hidden": True, "cursor": None}
         await LumaClient(mock_context).get("/v1/calendars/contacts/list", params)
-        assert sent_query(mock_context.fetch.call_args) == [
+        assert query_of(mock_context.fetch.call_args) == [
             ("tags", "vip"),
             ("tags", "a&b"),
             ("query", "o'neil + co"),
@@ -421,36 +379,34 @@ class TestBudget:
 
 
 class TestPagination:
-    def page(self, ids, cursor=None):
-        data = {"entries": [{"id": i} for i in ids], "has_more": cursor is not None}
-        if cursor:
-            data["next_cursor"] = cursor
-        return ok(data)
+    @staticmethod
+    def ids_page(ids, cursor=None):
+        return page([{"id": i} for i in ids], cursor)
 
     async def test_follows_cursors_to_the_end(self, mock_context):
-        mock_context.fetch.side_effect = [self.page([1, 2], "c1"), self.page([3, 4], "c2"), self.page([5])]
+        mock_context.fetch.side_effect = [self.ids_page([1, 2], "c1"), self.ids_page([3, 4], "c2"), self.ids_page([5])]
         result = await LumaClient(mock_context).collect("/v1/events/guests/list", {"event_id": "evt-1"})
         assert [e["id"] for e in result["entries"]] == [1, 2, 3, 4, 5]
         assert result["has_more"] is False and result["next_cursor"] is None
-        queries = [dict(sent_query(c)) for c in mock_context.fetch.call_args_list]
+        queries = [dict(query_of(c)) for c in mock_context.fetch.call_args_list]
         assert queries[0] == {"event_id": "evt-1", "pagination_limit": "100"}
         assert queries[1]["pagination_cursor"] == "c1" and queries[2]["pagination_cursor"] == "c2"
 
     async def test_limit_asks_only_for_what_is_wanted(self, mock_context):
-        mock_context.fetch.side_effect = [self.page(range(100), "c1"), self.page(range(100, 130), "c2")]
+        mock_context.fetch.side_effect = [self.ids_page(range(100), "c1"), self.ids_page(range(100, 130), "c2")]
         result = await LumaClient(mock_context).collect("/v1/events/guests/list", limit=130)
         assert len(result["entries"]) == 130
         assert result == {"entries": result["entries"], "has_more": True, "next_cursor": "c2"}
-        limits = [dict(sent_query(c))["pagination_limit"] for c in mock_context.fetch.call_args_list]
+        limits = [dict(query_of(c))["pagination_limit"] for c in mock_context.fetch.call_args_list]
         assert limits == ["100", "30"]
 
     async def test_starts_from_a_given_cursor(self, mock_context):
-        mock_context.fetch.side_effect = [self.page([9])]
+        mock_context.fetch.side_effect = [self.ids_page([9])]
         await LumaClient(mock_context).collect("/v1/events/guests/list", cursor="abc/+=")
         assert "pagination_cursor=abc%2F%2B%3D" in sent_url(mock_context.fetch.call_args)
 
     async def test_repeated_cursor_stops_the_loop(self, mock_context):
-        mock_context.fetch.side_effect = [self.page([1], "same"), self.page([2], "same")]
+        mock_context.fetch.side_effect = [self.ids_page([1], "same"), self.ids_page([2], "same")]
         with pytest.raises(LumaResponseError, match="same page cursor twice"):
             await LumaClient(mock_context).collect("/v1/events/guests/list")
         assert mock_context.fetch.call_count == 2
@@ -466,7 +422,7 @@ class TestPagination:
             await LumaClient(mock_context).collect("/v1/events/guests/list")
 
     async def test_stops_early_with_a_cursor_when_time_runs_low(self, mock_context, clock):
-        pages = [self.page([1], "c1"), self.page([2], "c2"), self.page([3], "c3")]
+        pages = [self.ids_page([1], "c1"), self.ids_page([2], "c2"), self.ids_page([3], "c3")]
 
         async def slow_fetch(*args, **kwargs):
             clock.now += 8
@@ -479,7 +435,7 @@ class TestPagination:
         assert mock_context.fetch.call_count == 3
 
     async def test_later_page_timeout_keeps_what_was_read(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [self.page([1, 2], "c1")] + [TimeoutError()] * helpers.GET_ATTEMPTS
+        mock_context.fetch.side_effect = [self.ids_page([1, 2], "c1")] + [TimeoutError()] * helpers.GET_ATTEMPTS
         result = await LumaClient(mock_context).collect("/v1/events/guests/list")
         assert result == {"entries": [{"id": 1}, {"id": 2}], "has_more": True, "next_cursor": "c1"}
 

@@ -14,7 +14,7 @@ from autohive_integrations_sdk.integration import ResultType
 import helpers
 from luma import luma
 from luma_local import LumaEmulator
-from tests.conftest import TEST_API_KEY, production_auth
+from tests.support.fakes import TEST_API_KEY, production_auth
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,103 @@
+"""Sample Luma objects as Luma's API returns them, for unit tests to answer with."""
+
+from datetime import datetime, timezone
+
+# The time the client thinks it is in unit tests that pin it (the `fixed_now` fixture).
+NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+USER = {
+    "id": "usr-abc123",
+    "name": "Ada Lovelace",
+    "email": "ada@example.com",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "avatar_url": "https://images.lumacdn.com/avatars/ada.png",
+}
+EVENT = {
+    "platform": "luma",
+    "id": "evt-abc123",
+    "user_id": "usr-owner",
+    "calendar_id": "cal-main",
+    "name": "Python Meetup",
+    "start_at": "2026-03-01T23:00:00.000Z",
+    "end_at": "2026-03-02T01:00:00.000Z",
+    "duration_interval": "PT2H",
+    "created_at": "2026-02-01T12:00:01.000Z",
+    "timezone": "America/New_York",
+    "description": "",
+    "description_md": "",
+    "geo_address_json": None,
+    "coordinate": None,
+    "meeting_url": None,
+    "url": "https://luma.com/python-meetup",
+    "visibility": "public",
+    "hosts": [{"id": "usr-owner", "email": "owner@example.com", "name": "Owner"}],
+}
+TICKET_TYPE = {
+    "id": "ttype-vip",
+    "name": "VIP",
+    "type": "paid",
+    "cents": 2500,
+    "currency": "usd",
+    "is_flexible": False,
+    "min_cents": None,
+    "max_capacity": None,
+    "require_approval": False,
+    "is_hidden": False,
+    "description": None,
+    "valid_start_at": None,
+    "valid_end_at": None,
+}
+COUPON = {
+    "id": "ecp-half",
+    "code": "HALF",
+    "remaining_count": 1000000,
+    "valid_start_at": None,
+    "valid_end_at": None,
+    "percent_off": 50,
+    "cents_off": None,
+    "currency": None,
+    "event_ticket_type_id": None,
+}
+
+
+def guest_record(email: str, status: str = "approved", gid: str | None = None, at: str = "2026-03-01T18:00:00.000Z"):
+    """A guest as guests/get returns it: registered at `at`, or invited then when `status` is invited."""
+    local = email.split("@")[0]
+    return {
+        "id": gid or f"gst-{local}",
+        "user_id": f"usr-{local}",
+        "user_email": email,
+        "user_name": local.title(),
+        "user_first_name": None,
+        "user_last_name": None,
+        "approval_status": status,
+        "check_in_qr_code": "https://luma.com/check-in/x",
+        "registered_at": None if status == "invited" else at,
+        "invited_at": at if status == "invited" else None,
+        "event_tickets": [],
+    }
+
+
+def emails(n: int, prefix: str = "person") -> list[str]:
+    """n distinct addresses, in order: person000@example.com, person001@example.com, ..."""
+    return [f"{prefix}{i:03d}@example.com" for i in range(n)]
+
+
+def contact(n: int) -> dict:
+    """The n-th person of the calendar, as contacts/list returns them."""
+    return {
+        "id": f"cnt-{n}",
+        "user_id": f"usr-{n}",
+        "email": f"p{n}@example.com",
+        "name": f"Person {n}",
+        "first_name": "Person",
+        "last_name": str(n),
+        "avatar_url": "https://images.lumacdn.com/avatars/x.png",
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "event_approved_count": 2,
+        "event_checked_in_count": 1,
+        "revenue_usd_cents": 0,
+        "tags": [{"id": "tag-vip", "name": "vip"}],
+        "membership": None,
+    }
