@@ -21,29 +21,6 @@ def fast_retries(monkeypatch):
     monkeypatch.setattr(helpers, "BACKOFF_BASE_SECONDS", 0.01)
 
 
-class TestGetSelf:
-    async def test_returns_the_key_owner(self, luma_emulator, live_context):
-        result = await luma.execute_action("get_self", {}, live_context)
-        assert result.type == ResultType.ACTION
-        user = result.result.data["user"]
-        assert user["id"].startswith("usr-")
-        assert user["email"] == luma_emulator.state.user["email"]
-        request = luma_emulator.requests_to(GET_SELF)[0]
-        assert request.header("x-luma-api-key") == TEST_API_KEY
-
-    async def test_connected_account(self, luma_emulator, live_context):
-        result = await luma.get_connected_account(live_context)
-        assert result.result.email == luma_emulator.state.user["email"]
-        assert result.result.user_id.startswith("usr-")
-
-    async def test_wrong_key_is_a_clear_error_without_the_key(self, luma_emulator):
-        async with ExecutionContext(auth=production_auth("wrong-key-123")) as context:
-            result = await luma.execute_action("get_self", {}, context)
-        assert result.type == ResultType.ACTION_ERROR
-        assert "rejected the API key (401)" in result.result.message
-        assert "wrong-key-123" not in result.result.message
-
-
 class TestFailuresOverHttp:
     async def test_server_errors_are_retried_for_reads(self, luma_emulator, live_context, fast_retries):
         luma_emulator.inject(GET_SELF, status=503, times=2)
