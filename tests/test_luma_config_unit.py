@@ -8,17 +8,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
+from luma_local import LumaEmulator
+from tests.support.examples import example_inputs
 from tools.build_config import BuildError, build_config, check, main, render
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-# Dummy ids for the placeholders in the actions' examples.
-PLACEHOLDER_IDS = {
-    "$event_api_id": "evt-Example123",
-    "$guest_api_id": "gst-Example123",
-    "$event_ticket_type_id": "ett-Example123",
-}
 ACTION_SOURCES = sorted((ROOT / "schemas" / "actions").glob("*.json"))
 
 
@@ -46,15 +42,10 @@ def walk(node: Any, path: str = "") -> Any:
             yield from walk(value, f"{path}/{index}")
 
 
-def with_ids(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("$"):
-        assert value in PLACEHOLDER_IDS, f"unknown placeholder {value!r}; known: {sorted(PLACEHOLDER_IDS)}"
-        return PLACEHOLDER_IDS[value]
-    if isinstance(value, dict):
-        return {key: with_ids(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [with_ids(item) for item in value]
-    return value
+@pytest.fixture(scope="module")
+def emulator() -> LumaEmulator:
+    """A local Luma used in-process (never started): the placeholders of the examples get real ids from it."""
+    return LumaEmulator()
 
 
 # ---- the real config.json -----------------------------------------------------------------------------------
@@ -108,10 +99,10 @@ def test_every_required_name_is_a_property(built):
 
 
 @pytest.mark.parametrize("source", ACTION_SOURCES, ids=lambda path: path.stem)
-def test_the_example_is_a_valid_input(built, source):
-    example = json.loads(source.read_text(encoding="utf-8"))["example"]
+def test_the_example_is_a_valid_input(built, source, emulator):
+    example = example_inputs(source.stem, emulator)
     schema = built["actions"][source.stem]["input_schema"]
-    errors = [error.message for error in Draft7Validator(schema).iter_errors(with_ids(example))]
+    errors = [error.message for error in Draft7Validator(schema).iter_errors(example)]
     assert not errors, f"{source.name}: example does not validate: {errors}"
 
 
