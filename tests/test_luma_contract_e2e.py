@@ -2,11 +2,15 @@
 test of its own. All of it runs through the SDK's real ExecutionContext over HTTP against the local Luma.
 
 * its example runs, and every request it makes is a route of Luma's contract;
-* whatever an agent sends, it answers: a result, an action error or a validation error, never a crash.
+* whatever an agent sends, it answers: a result, an action error or a validation error, never a crash;
+* a write whose answer is lost, refused by a 5xx, or accepted but unreadable is never sent twice, never
+  duplicated on Luma, and reported as done or as not confirmed, never as failed.
 """
 
 import json
+from collections.abc import Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,10 +20,11 @@ from autohive_integrations_sdk.integration import IntegrationResult, ResultType
 
 import helpers
 from luma import luma
-from luma_local import LumaEmulator
+from luma_local import FaultSpec, LumaEmulator
 from luma_local.contract import CONTRACT_PATH
-from tests.support.examples import example_inputs
+from tests.support.examples import example_inputs, seed
 from tests.support.fakes import TEST_API_KEY, production_auth
+from tests.support.live import census, work_then_answer
 
 # One event loop for the module, so that one emulator serves every example run and input sweep.
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -124,3 +129,102 @@ async def test_no_input_crashes_an_action(local_luma, action):
                 assert len(message) > 20, f"{action} {inputs!r}: unclear error {message!r}"
     assert seen[ResultType.ACTION] >= 1, f"{action}: the valid inputs should succeed"
     assert seen[ResultType.VALIDATION_ERROR] + seen[ResultType.ACTION_ERROR] >= 1 or action == "get_self"
+
+
+# ---- a write is never duplicated ----------------------------------------------------------------------------
+
+
+def lost_answer(emulator, monkeypatch, context, route):
+    """Luma applies the write, and its answer is lost on the way back."""
+    return emulator.inject(f"POST {route}", drop_after_work=True)
+
+
+def server_error(emulator, monkeypatch, context, route):
+    """Luma answers 503 before doing anything; the client cannot tell that from a lost answer."""
+    return emulator.inject(f"POST {route}", status=503)
+
+
+def accepted_unreadable(emulator, monkeypatch, context, route):
+    """Luma applies the write and answers 200 with an HTML page instead of JSON."""
+    work_then_answer(monkeypatch, emulator, context, route)
+    return emulator.inject(f"POST {route}", status=200, body="<html>ok</html>", content_type="text/html")
+
+
+# A fault: (emulator, monkeypatch, context, route) -> the fault programmed, whose hits show it fired.
+Fault = Callable[[LumaEmulator, Any, Any, str], FaultSpec]
+# Faults after which Luma did apply the write: a check of Luma's state must find it, so the action succeeds.
+APPLIED: dict[str, Fault] = {"lost_answer": lost_answer, "accepted_unreadable": accepted_unreadable}
+FAULTS: dict[str, Fault] = {**APPLIED, "server_error": server_error}
+
+# Actions that cannot confirm an applied write by design, with the reason. Keep this small: every entry is a write
+# an agent will be told "not confirmed" about although it landed.
+CANNOT_CONFIRM: dict[str, str] = {}
+
+
+@dataclass
+class ExampleRun:
+    result: IntegrationResult
+    posts: list[tuple[str, str]]  # (route, body as sent) of every POST, in order
+    effect: dict[str, int]  # objects added to the emulator, by kind
+    fault_hits: int = 0
+
+
+async def run_example(action: str, monkeypatch: Any, fault: Fault | None = None, route: str = "") -> ExampleRun:
+    """The action's example on a fresh emulator: counts must start from a known state, and two identical creates
+    within seconds are ambiguous by design (the check cannot tell which is this run's)."""
+    async with LumaEmulator(api_key=TEST_API_KEY, validate_responses=True) as emulator:
+        monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
+        inputs = example_inputs(action, emulator, seed(emulator))
+        before = census(emulator)
+        async with platform_context() as context:
+            injected = fault(emulator, monkeypatch, context, route) if fault else None
+            result = await luma.execute_action(action, inputs, context)
+        after = census(emulator)
+        posts = [(r.path, json.dumps(r.json, sort_keys=True)) for r in emulator.requests if r.method == "POST"]
+        effect = {kind: after[kind] - before[kind] for kind in after | before}
+        return ExampleRun(result, posts, effect, injected.hits if injected else 0)
+
+
+def write_outcome(action: str, fault: str, result: IntegrationResult) -> str:
+    """Whether the write was reported "confirmed" or "unconfirmed"; anything else (a crash, another error, an item
+    reported failed) fails the test."""
+    where = f"{action} under {fault}"
+    assert result.type in (ResultType.ACTION, ResultType.ACTION_ERROR), f"{where}: {result.type} {said(result)}"
+    if result.type == ResultType.ACTION_ERROR:
+        message = result.result.message
+        assert "unexpected error" not in message, f"{where}: a bug surfaced: {message}"
+        assert "not confirmed" in message, f"{where}: a write that may have landed must say so: {message}"
+        return "unconfirmed"
+    statuses = [item.get("status") for item in result.result.data.get("results", [])]
+    # "failed" invites a retry, and a retry of a write that landed is a duplicate.
+    assert "failed" not in statuses, f"{where}: items reported failed: {result.result.data['results']}"
+    return "unconfirmed" if "unconfirmed" in statuses else "confirmed"
+
+
+@pytest.fixture
+def quick_settle(monkeypatch):
+    # The emulator applies a write at once: the second look after a short settle sees nothing new.
+    monkeypatch.setattr(helpers, "SETTLE_SECONDS", 0.01)
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize("action", ACTIONS)
+async def test_a_write_is_never_duplicated(action, fault, monkeypatch, quick_settle):
+    clean = await run_example(action, monkeypatch)
+    assert clean.result.type == ResultType.ACTION, f"{action}'s example fails without a fault: {said(clean.result)}"
+    routes = sorted({route for route, _ in clean.posts})
+    if not routes:
+        pytest.skip(f"{action} writes nothing: its example sends no POST")
+    for route in routes:
+        faulted = await run_example(action, monkeypatch, FAULTS[fault], route)
+        where = f"{action} with {fault} on POST {route}"
+        assert faulted.fault_hits == 1, f"{where}: the fault never fired"
+        sent = [body for path, body in faulted.posts if path == route]
+        normally = sum(1 for path, _ in clean.posts if path == route)
+        assert len(sent) <= normally, f"{where}: {len(sent)} POSTs where the example alone sends {normally}"
+        assert len(set(sent)) == len(sent), f"{where}: the same write was sent again"
+        outcome = write_outcome(action, fault, faulted.result)
+        if fault in APPLIED and action not in CANNOT_CONFIRM:
+            assert outcome == "confirmed", f"{where}: Luma applied it, yet it was reported {outcome}"
+        extra = {kind: n for kind, n in faulted.effect.items() if n > clean.effect.get(kind, 0)}
+        assert not extra, f"{where}: more objects than the example makes ({clean.effect}): {extra}"
