@@ -76,6 +76,17 @@ async def luma_emulator(monkeypatch):
 
 
 @pytest.fixture
+def event(luma_emulator):
+    """One upcoming event seeded in the local Luma (2 hours long, Pacific/Auckland)."""
+    return luma_emulator.seed_events(1)[0]
+
+
+@pytest.fixture
+def event_id(event):
+    return event["id"]
+
+
+@pytest.fixture
 async def live_context(luma_emulator, monkeypatch):
     """The SDK's real ExecutionContext, production auth, talking to the emulator. The settle delay before a write's
     second check is shortened: the emulator applies writes at once (apply_late-style tests use less than this)."""

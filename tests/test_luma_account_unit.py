@@ -1,11 +1,10 @@
 """The key's own user: get_self and the connected account Autohive shows, with a mocked context.fetch."""
 
 import pytest
-from autohive_integrations_sdk import HTTPError
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
-from tests.support.fakes import ok, sent_url
+from tests.support.fakes import luma_error, ok, sent_url
 from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
@@ -20,7 +19,7 @@ class TestGetSelf:
         assert sent_url(mock_context.fetch.call_args).endswith("/v1/users/get-self")
 
     async def test_rejected_key(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(401, "x", {"message": "Invalid API key"})
+        mock_context.fetch.side_effect = luma_error(401, "Invalid API key")
         result = await luma.execute_action("get_self", {}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "rejected the API key (401)" in result.result.message

@@ -3,11 +3,10 @@
 from urllib.parse import urlsplit
 
 import pytest
-from autohive_integrations_sdk import HTTPError
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
-from tests.support.fakes import ok, query_of, sent_url
+from tests.support.fakes import luma_error, ok, query_of, sent_url
 from tests.support.samples import contact
 
 pytestmark = pytest.mark.unit
@@ -93,7 +92,7 @@ class TestListPeople:
         assert mock_context.fetch.call_count == 0
 
     async def test_permission_error_is_explained(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(403, "Forbidden", {"message": "You don't have access"})
+        mock_context.fetch.side_effect = luma_error(403, "You don't have access")
         result = await luma.execute_action("list_people", {}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "403" in result.result.message and "You don't have access" in result.result.message

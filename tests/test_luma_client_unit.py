@@ -23,7 +23,7 @@ from helpers import (
     LumaUnconfirmedWriteError,
 )
 from luma import luma
-from tests.support.fakes import TEST_API_KEY, ok, page, production_auth, query_of, sent_url
+from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth, query_of, sent_url
 from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
@@ -165,7 +165,7 @@ class TestErrors:
             await LumaClient(mock_context).post("/v1/events/create", {})
 
     async def test_key_is_never_echoed(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(401, "err", {"message": f"Invalid key {TEST_API_KEY}"})
+        mock_context.fetch.side_effect = luma_error(401, f"Invalid key {TEST_API_KEY}")
         with pytest.raises(LumaAuthError) as caught:
             await LumaClient(mock_context).get("/v1/users/get-self")
         assert TEST_API_KEY not in caught.value.message

@@ -1,10 +1,10 @@
 """Coupon actions (list_coupons, create_coupon) with a mocked context.fetch (Autohive conventions)."""
 
 import pytest
-from autohive_integrations_sdk import HTTPError
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import assert_input_error, assert_schema_error, lost, ok, page, requests, run, unavailable
+from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
+from tests.support.fakes import ok, page, requests, run, unavailable
 from tests.support.samples import COUPON
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -51,7 +51,7 @@ class TestListCoupons:
         assert_schema_error(result, mock_context)
 
     async def test_unknown_event(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        mock_context.fetch.side_effect = luma_error(404, "Event evt-x not found")
         result = await run("list_coupons", {"event_api_id": "evt-x"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Event evt-x not found" in result.result.message
 
@@ -60,24 +60,16 @@ class TestListCoupons:
 
 
 class TestCreateCoupon:
+    HALF = {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}
+
     async def test_percent_coupon_defaults_to_unlimited(self, mock_context):
         mock_context.fetch.return_value = ok(COUPON)
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"coupon": COUPON}
-        assert requests(mock_context) == [
-            (
-                "POST",
-                "/v1/events/coupons/create",
-                [],
-                {
-                    "event_id": "evt-1",
-                    "code": "HALF",
-                    "discount": {"discount_type": "percent", "percent_off": 50},
-                    "remaining_count": 1000000,
-                },
-            )
-        ]
+        discount = {"discount_type": "percent", "percent_off": 50}
+        body = {"event_id": "evt-1", "code": "HALF", "discount": discount, "remaining_count": 1000000}
+        assert requests(mock_context) == [("POST", "/v1/events/coupons/create", [], body)]
 
     async def test_amount_coupon_with_every_field(self, mock_context):
         mock_context.fetch.return_value = ok(COUPON)
@@ -166,7 +158,7 @@ class TestCreateCoupon:
         stored = dict(COUPON, code="half")
         other = dict(COUPON, id="ecp-other", code="OTHER")
         mock_context.fetch.side_effect = [lost(), page([other], "c1"), page([stored])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.result.data == {"coupon": stored}
         sent = requests(mock_context)
         assert [(r[0], r[1]) for r in sent] == [
@@ -198,7 +190,7 @@ class TestCreateCoupon:
         for words in ("'half' already exists", "evt-1", "different terms", "case-insensitive", "ecp-old"):
             assert words in message
         assert "may or may not" not in message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_lost_response_matches_amount_with_currency_in_any_case(self, mock_context, no_sleep):
         stored = dict(
@@ -223,65 +215,59 @@ class TestCreateCoupon:
         }
         result = await run("create_coupon", inputs, mock_context)
         assert result.result.data == {"coupon": stored}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [lost(), page([]), page([])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "list_coupons" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_recheck_failing_leaves_an_uncertain_error(self, mock_context, no_sleep):
-        failure = HTTPError(503, "Unavailable", {"message": "down"})
+        failure = luma_error(503, "down")
         mock_context.fetch.side_effect = [lost(), failure, failure, failure]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "failed too" in result.result.message
-        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+        assert methods(mock_context).count("POST") == 1
 
     @pytest.mark.parametrize("answer", [{}, {"ok": True}, {"id": 7}])
     async def test_answer_without_id_finds_the_coupon(self, mock_context, answer):
         stored = dict(COUPON, code="half")
         mock_context.fetch.side_effect = [ok(answer), page([stored])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"coupon": stored}
-        assert [(r[0], r[1]) for r in requests(mock_context)] == [
-            ("POST", "/v1/events/coupons/create"),
-            ("GET", "/v1/events/coupons/list"),
-        ]
+        assert endpoints(mock_context) == [("POST", "/v1/events/coupons/create"), ("GET", "/v1/events/coupons/list")]
 
     @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 3])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         mock_context.fetch.side_effect = [ok({}), *lookup]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
-        assert result.type == ResultType.ACTION_ERROR
-        message = result.result.message
-        assert "accepted the request (2xx)" in message and "not confirmed" in message
-        assert "list_coupons" in message and "evt-1" in message
-        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+        result = await run("create_coupon", self.HALF, mock_context)
+        failed(result, "accepted the request (2xx)", "not confirmed", "list_coupons", "evt-1")
+        assert methods(mock_context).count("POST") == 1
 
     async def test_answer_without_id_with_the_code_held_by_other_terms_is_a_conflict(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok({}), page([dict(COUPON, code="half", percent_off=10)])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "different terms" in result.result.message and "10% off" in result.result.message
-        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+        assert methods(mock_context).count("POST") == 1
 
     @pytest.mark.parametrize("answer", ["<html>ok</html>", [COUPON]])
     async def test_unreadable_2xx_finds_the_coupon(self, mock_context, no_sleep, answer):
         mock_context.fetch.side_effect = [ok(answer), page([COUPON])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"coupon": COUPON}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([]), page([])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_unreadable_2xx_with_code_held_by_other_terms_claims_nothing_about_creation(
         self, mock_context, no_sleep
@@ -289,13 +275,13 @@ class TestCreateCoupon:
         # Luma accepted the write, so "no new coupon was created" cannot be claimed; the terms found are reported.
         existing = dict(COUPON, id="ecp-old", code="half", percent_off=10)
         mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([existing])]
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
         assert "different terms" in message and "ecp-old" in message and "no new coupon was created" not in message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_duplicate_code(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Coupon code 'HALF' already exists"})
-        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        mock_context.fetch.side_effect = luma_error(400, "Coupon code 'HALF' already exists")
+        result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "already exists" in result.result.message

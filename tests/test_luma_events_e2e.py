@@ -17,8 +17,7 @@ def instant(value):
 
 
 class TestGetEvents:
-    async def test_one_event_with_hosts(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_one_event_with_hosts(self, luma_emulator, live_context, event):
         data = ok_data(await run("get_events", {"event_api_id": event["id"]}, live_context))
         assert data == {"event": luma_emulator.event(event["id"])}
         assert data["event"]["hosts"][0]["email"] == "owner@example.com"
@@ -57,8 +56,7 @@ class TestGetEvents:
     async def test_unknown_event(self, luma_emulator, live_context):
         failed(await run("get_events", {"event_api_id": "evt-doesnotexist"}, live_context), "404")
 
-    async def test_event_without_id_is_a_clear_error(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_event_without_id_is_a_clear_error(self, luma_emulator, live_context, event):
         luma_emulator.inject("GET /v1/events/get", body={})
         failed(await run("get_events", {"event_api_id": event["id"]}, live_context), "/v1/events/get", "no id")
 
@@ -209,8 +207,7 @@ class TestCreateEvent:
 
 
 class TestUpdateEvent:
-    async def test_changes_only_what_was_given(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_changes_only_what_was_given(self, luma_emulator, live_context, event):
         inputs = {
             "event_api_id": event["id"],
             "name": "Renamed",
@@ -223,8 +220,8 @@ class TestUpdateEvent:
         assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
         assert (stored["start_at"], stored["description_md"]) == (event["start_at"], event["description_md"])
 
-    async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]  # 2 hours long, Pacific/Auckland
+    async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context, event):
+        # The seeded event is 2 hours long, in Pacific/Auckland.
         inputs = {"event_api_id": event["id"], "start_at": "2030-01-10T19:00:00"}
         data = ok_data(await run("update_event", inputs, live_context))
         # 19:00 in Auckland summer time (UTC+13).
@@ -244,8 +241,7 @@ class TestUpdateEvent:
         assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T05:30:00.000Z", "2026-03-08T08:30:00.000Z")
         assert stored["duration_interval"] == "PT3H"
 
-    async def test_new_start_with_duration_across_dst(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_new_start_with_duration_across_dst(self, luma_emulator, live_context, event):
         inputs = {
             "event_api_id": event["id"],
             "start_at": "2026-03-08T01:30",
@@ -258,21 +254,18 @@ class TestUpdateEvent:
         assert (stored["start_at"], stored["end_at"]) == ("2026-03-08T06:30:00.000Z", "2026-03-08T07:30:00.000Z")
         assert stored["timezone"] == "America/New_York"
 
-    async def test_end_without_time_of_day_is_refused(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_end_without_time_of_day_is_refused(self, luma_emulator, live_context, event):
         failed(await run("update_event", {"event_api_id": event["id"], "end_at": "2030-01-10"}, live_context), "end_at")
         assert luma_emulator.requests_to("/v1/events/update") == []
 
-    async def test_read_back_failing_reports_what_was_sent(self, luma_emulator, live_context, no_sleep):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_read_back_failing_reports_what_was_sent(self, luma_emulator, live_context, no_sleep, event):
         luma_emulator.inject("GET /v1/events/get", status=503, times=3)
         data = ok_data(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
         assert data == {"event": {"id": event["id"], "name": "Renamed"}}
         assert luma_emulator.event(event["id"])["name"] == "Renamed"
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
-    async def test_end_before_start_is_refused_before_any_write(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_end_before_start_is_refused_before_any_write(self, luma_emulator, live_context, event):
         before_start = (instant(event["start_at"]) - timedelta(hours=1)).isoformat()
         inputs = {"event_api_id": event["id"], "end_at": before_start}
         failed(await run("update_event", inputs, live_context), "end_at")
@@ -280,17 +273,15 @@ class TestUpdateEvent:
 
     @pytest.mark.parametrize("answer", UNUSABLE_2XX[1:])
     async def test_accepted_with_unreadable_answer_is_applied_once(
-        self, luma_emulator, live_context, monkeypatch, answer
+        self, luma_emulator, live_context, monkeypatch, answer, event
     ):
-        event = luma_emulator.seed_events(1)[0]
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/update")
         luma_emulator.inject("POST /v1/events/update", status=200, **answer)
         data = ok_data(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
         assert data["event"] == luma_emulator.event(event["id"]) and data["event"]["name"] == "Renamed"
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
-    async def test_lost_response_is_applied_once(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_lost_response_is_applied_once(self, luma_emulator, live_context, event):
         luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "name": "After the outage", "duration_minutes": 30}
         data = ok_data(await run("update_event", inputs, live_context))

@@ -4,7 +4,8 @@ import pytest
 from autohive_integrations_sdk import HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import assert_input_error, assert_schema_error, lost, ok, page, requests, run, unavailable
+from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, lost, luma_error, methods, ok, page
+from tests.support.fakes import requests, run, unavailable
 from tests.support.samples import EVENT
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -98,7 +99,7 @@ class TestGetEvents:
         assert len(result.result.data["events"]) == 200 and result.result.data["next_cursor"] == "c2"
 
     async def test_unknown_event(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        mock_context.fetch.side_effect = luma_error(404, "Event evt-x not found")
         result = await run("get_events", {"event_api_id": "evt-x"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "404" in result.result.message and "Event evt-x not found" in result.result.message
@@ -194,7 +195,7 @@ class TestCreateEvent:
                 "slug": "py-meetup",
             }
         }
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
     async def test_read_back_without_id_still_reports_the_created_event(self, mock_context):
         mock_context.fetch.side_effect = [ok({"id": "evt-new"}), ok({})]
@@ -325,7 +326,7 @@ class TestCreateEvent:
         inputs = dict(self.BASIC, start_at="2026-03-01T18:00:00.123456-05:00")
         result = await run("create_event", inputs, mock_context)
         assert result.type == ResultType.ACTION
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_lost_response_not_landed_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
         same_but_old = dict(EVENT, created_at="2026-02-01T11:00:00.000Z")
@@ -339,7 +340,7 @@ class TestCreateEvent:
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
         assert "not confirmed" in message and "not sent again" in message and "get_events" in message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_slow_write_found_on_the_second_look(self, mock_context, no_sleep):
         # Luma applied the create after the gateway gave up: the first look is too early, the second sees it.
@@ -348,7 +349,7 @@ class TestCreateEvent:
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": EVENT}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
     async def test_two_matching_candidates_are_reported_not_picked(self, mock_context, no_sleep):
         one = dict(EVENT, id="evt-one", created_at="2026-02-01T12:00:00.400Z")
@@ -357,10 +358,10 @@ class TestCreateEvent:
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "found 2 matching candidates" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_luma_rejection_is_not_retried(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Slug 'py' is already taken"})
+        mock_context.fetch.side_effect = luma_error(400, "Slug 'py' is already taken")
         result = await run("create_event", dict(self.BASIC, slug="py-meetup"), mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "Slug 'py' is already taken" in result.result.message
@@ -373,7 +374,7 @@ class TestCreateEvent:
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": EVENT}
-        assert [(m, p) for m, p, _, _ in requests(mock_context)] == [
+        assert endpoints(mock_context) == [
             ("POST", "/v1/events/create"),
             ("GET", "/v1/calendars/events/list"),
             ("GET", "/v1/events/get"),
@@ -386,7 +387,7 @@ class TestCreateEvent:
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
         assert "accepted the request (2xx)" in message and "not confirmed" in message and "get_events" in message
-        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+        assert methods(mock_context).count("POST") == 1
 
     @pytest.mark.parametrize("answer", ["<html>ok</html>", ["evt-abc123"]])
     async def test_unreadable_2xx_finds_the_created_event(self, mock_context, no_sleep, answer):
@@ -395,13 +396,13 @@ class TestCreateEvent:
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": EVENT}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok("<html>ok</html>"), page([]), page([])]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     @pytest.mark.parametrize(
         ("extra", "theirs"),
@@ -425,14 +426,14 @@ class TestCreateEvent:
         result = await run("create_event", dict(self.BASIC, **extra), mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "evt-other" not in result.result.message and "not confirmed" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_lost_response_ignores_an_identical_event_created_before_the_request(self, mock_context, no_sleep):
         before = dict(EVENT, id="evt-before", created_at="2026-02-01T11:59:50.000Z")
         mock_context.fetch.side_effect = [lost(), page([before]), page([before])]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_lost_response_matches_when_luma_shows_no_value(self, mock_context, no_sleep):
         landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", visibility=None)
@@ -440,7 +441,7 @@ class TestCreateEvent:
         inputs = dict(self.BASIC, end_at="2026-03-01T20:00:00", visibility="private")
         result = await run("create_event", inputs, mock_context)
         assert result.type == ResultType.ACTION
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         result = await run("create_event", dict(self.BASIC, start_at="2026-03-08T02:30:00"), mock_context)
@@ -451,6 +452,8 @@ class TestCreateEvent:
 
 
 class TestUpdateEvent:
+    RENAME = {"event_api_id": "evt-abc123", "name": "New name"}
+
     async def test_sends_only_the_changes(self, mock_context):
         renamed = dict(EVENT, name="New name")
         mock_context.fetch.side_effect = [ok({}), ok(renamed)]
@@ -548,7 +551,7 @@ class TestUpdateEvent:
         mock_context.fetch.side_effect = [ok({})]
         result = await run("update_event", {"event_api_id": "evt-abc123", "start_at": "2026-06-01T18:00"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "no id" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET"]
+        assert methods(mock_context) == ["GET"]
 
     async def test_read_back_failing_reports_what_was_sent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok({}), unavailable(), unavailable(), unavailable()]
@@ -556,7 +559,7 @@ class TestUpdateEvent:
         result = await run("update_event", inputs, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": {"id": "evt-abc123", "name": "New name"}}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
     async def test_lone_end_before_current_start_is_refused(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT)]
@@ -565,7 +568,7 @@ class TestUpdateEvent:
         )
         assert result.type == ResultType.ACTION_ERROR
         assert "end_at" in result.result.message and "2026-03-01T23:00:00.000Z" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET"]
+        assert methods(mock_context) == ["GET"]
 
     @pytest.mark.parametrize(
         ("inputs", "words"),
@@ -595,10 +598,10 @@ class TestUpdateEvent:
     async def test_lost_response_that_landed_is_not_resent(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
         mock_context.fetch.side_effect = [lost(), ok(renamed)]
-        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": renamed}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_lost_time_change_is_matched_by_instant(self, mock_context, no_sleep):
         # Luma may render the same instant differently (no milliseconds, offset); it still counts as landed.
@@ -607,49 +610,49 @@ class TestUpdateEvent:
         inputs = {"event_api_id": "evt-abc123", "start_at": "2026-06-01T22:00:00Z", "end_at": "2026-06-02T00:00:00Z"}
         result = await run("update_event", inputs, mock_context)
         assert result.result.data == {"event": moved}
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         # Re-sending an update repeats its guest notifications, so it is reported, not sent twice.
         mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
-        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "get_events" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_slow_update_seen_on_the_second_look(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
         mock_context.fetch.side_effect = [TimeoutError(), ok(EVENT), ok(renamed)]
-        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        result = await run("update_event", self.RENAME, mock_context)
         assert result.result.data == {"event": renamed}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_lost_response_with_unreadable_field_is_unconfirmed(self, mock_context, no_sleep):
         # tint_color does not appear on the event, so the check cannot show the update landed.
         mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
         result = await run("update_event", {"event_api_id": "evt-abc123", "tint_color": "#000000"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_unreadable_2xx_that_landed_is_returned(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
         mock_context.fetch.side_effect = [ok("<html>ok</html>"), ok(renamed)]
-        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": renamed}
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET"]
+        assert methods(mock_context) == ["POST", "GET"]
 
     async def test_unreadable_2xx_not_showing_is_never_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok(["updated"]), ok(EVENT), ok(EVENT)]
-        result = await run("update_event", {"event_api_id": "evt-abc123", "name": "New name"}, mock_context)
+        result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         inputs = {"event_api_id": "evt-abc123", "start_at": "2026-03-08T02:30:00", "timezone": "America/New_York"}
         assert_input_error(await run("update_event", inputs, mock_context), mock_context, "does not exist")
 
     async def test_unknown_event(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-nope not found"})
+        mock_context.fetch.side_effect = luma_error(404, "Event evt-nope not found")
         result = await run("update_event", {"event_api_id": "evt-nope", "name": "X"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Event evt-nope not found" in result.result.message

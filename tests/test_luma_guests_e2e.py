@@ -4,7 +4,7 @@ ExecutionContext over HTTP against the local Luma."""
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import message_of, ok_data, run
+from tests.support.fakes import counts, failed, message_of, ok_data, run
 from tests.support.live import apply_late
 from tests.support.samples import emails
 
@@ -15,11 +15,6 @@ INVITE = "/v1/events/guests/send-invites"
 UPDATE = "/v1/events/guests/update-status"
 GET = "/v1/events/guests/get"
 LIST = "/v1/events/guests/list"
-
-
-@pytest.fixture
-def event_id(luma_emulator):
-    return luma_emulator.seed_events(1)[0]["id"]
 
 
 def guest_emails(emulator, event_id):
@@ -49,9 +44,7 @@ class TestGetGuests:
     async def test_guest_without_id_is_a_clear_error(self, luma_emulator, live_context, event_id):
         guest = luma_emulator.seed_guests(event_id, 1)[0]
         luma_emulator.inject(f"GET {GET}", body={**guest, "id": None})
-        result = await run("get_guests", {"event_api_id": event_id, "email": guest["user_email"]}, live_context)
-        assert result.type == ResultType.ACTION_ERROR
-        assert "no id" in result.result.message
+        failed(await run("get_guests", {"event_api_id": event_id, "email": guest["user_email"]}, live_context), "no id")
 
     async def test_unknown_email_is_a_clear_error(self, luma_emulator, live_context, event_id):
         result = await run("get_guests", {"event_api_id": event_id, "email": "ghost@example.org"}, live_context)
@@ -118,8 +111,7 @@ class TestAddGuests:
         luma_emulator.inject(f"POST {ADD}", status=500)  # nothing applied, but the client cannot know that
         wanted = old + emails(60)
         data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
-        counts = [data[k] for k in ("added_count", "already_guest_count", "unconfirmed_count", "not_processed_count")]
-        assert counts == [0, 2, 50, 10]
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 50, 10)
         assert data["failed_count"] == 0
         assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "unconfirmed"]
         sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
@@ -189,7 +181,7 @@ class TestAddGuests:
         luma_emulator.inject(f"POST {ADD}", status=400, body={"message": "Invalid guests[7].email"}, times=2)
         wanted = emails(60)
         data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
-        assert (data["added_count"], data["failed_count"]) == (60, 0)
+        assert counts(data, "added", "failed") == (60, 0)
         assert guest_emails(luma_emulator, event_id) == wanted
         sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
         assert sizes == [50, 25, 12, 13, 25, 10]
@@ -198,19 +190,14 @@ class TestAddGuests:
         event = luma_emulator.seed_events(1, max_capacity=80)[0]["id"]
         wanted = emails(200)
         data = ok_data(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
-        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
+        assert counts(data, "added", "failed", "not_processed") == (50, 50, 100)
         assert "capacity" in data["results"][50]["message"] and "capacity" in message_of(data, data["results"][199])
         assert len(luma_emulator.requests_to(ADD, "POST")) == 2
         assert guest_emails(luma_emulator, event) == wanted[:50]
 
     async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
-        data = ok_data(
-            await run(
-                "add_guests",
-                {"event_api_id": event_id, "guests": [{"email": "noname@example.org", "name": None}]},
-                live_context,
-            )
-        )
+        guests = [{"email": "noname@example.org", "name": None}]
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": guests}, live_context))
         assert data["added_count"] == 1
         assert luma_emulator.guest(event_id, "noname@example.org")["user_name"] is None
 
@@ -221,9 +208,7 @@ class TestAddGuests:
         assert "capacity" in data["results"][0]["message"]
 
     async def test_unknown_event_is_an_error(self, luma_emulator, live_context):
-        result = await run("add_guests", {"event_api_id": "evt-missing", "guests": emails(11)}, live_context)
-        assert result.type == ResultType.ACTION_ERROR
-        assert "404" in result.result.message
+        failed(await run("add_guests", {"event_api_id": "evt-missing", "guests": emails(11)}, live_context), "404")
 
 
 class TestUpdateGuestStatus:
@@ -267,13 +252,8 @@ class TestUpdateGuestStatus:
         assert len(luma_emulator.requests_to(UPDATE, "POST")) == 1
 
     async def test_unknown_guest_is_a_clear_error(self, luma_emulator, live_context, event_id):
-        result = await run(
-            "update_guest_status",
-            {"event_api_id": event_id, "email": "ghost@example.org", "status": "approved"},
-            live_context,
-        )
-        assert result.type == ResultType.ACTION_ERROR
-        assert "No guest with email ghost@example.org" in result.result.message
+        inputs = {"event_api_id": event_id, "email": "ghost@example.org", "status": "approved"}
+        failed(await run("update_guest_status", inputs, live_context), "No guest with email ghost@example.org")
 
     async def test_message_without_email_rejected_before_sending(self, luma_emulator, live_context, event_id):
         result = await run(
@@ -306,6 +286,12 @@ class TestSendInvites:
         assert luma_emulator.guest(event_id, going)["approval_status"] == "approved"
         assert luma_emulator.requests_to(INVITE, "POST")[0].json["guests"] == [{"email": "friend@example.org"}]
 
+    async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
+        guests = [{"email": "x@example.org", "name": None}]
+        data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": guests}, live_context))
+        assert data["invited_count"] == 1
+        assert luma_emulator.guest(event_id, "x@example.org")["approval_status"] == "invited"
+
     async def test_lost_response_invites_each_person_exactly_once(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {INVITE}", drop_after_work=True)
         wanted = emails(15)
@@ -318,21 +304,10 @@ class TestSendInvites:
         luma_emulator.invite_quota_per_week = 60
         wanted = emails(130)
         data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
-        assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
-        failed = data["results"][50]
-        assert failed["status"] == "failed" and "Weekly invite limit" in failed["message"]
-        assert "retry next week" in failed["message"]
+        assert counts(data, "invited", "failed", "not_processed") == (50, 50, 30)
+        refused = data["results"][50]
+        assert refused["status"] == "failed" and "Weekly invite limit" in refused["message"]
+        assert "retry next week" in refused["message"]
         assert data["results"][100]["status"] == "not_processed"
         assert len(luma_emulator.requests_to(INVITE, "POST")) == 2
         assert guest_emails(luma_emulator, event_id) == wanted[:50]
-
-    async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
-        data = ok_data(
-            await run(
-                "send_invites",
-                {"event_api_id": event_id, "guests": [{"email": "x@example.org", "name": None}]},
-                live_context,
-            )
-        )
-        assert data["invited_count"] == 1
-        assert luma_emulator.guest(event_id, "x@example.org")["approval_status"] == "invited"

@@ -7,18 +7,23 @@ from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import pytest
-from autohive_integrations_sdk import HTTPError, RateLimitError
+from autohive_integrations_sdk import RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
 import helpers
-from luma import luma
 from operations import guests as guest_actions
-from tests.support.fakes import BASE, assert_nothing_sent, message_of, ok, path_of, query_of, sent_url
+from tests.support.fakes import BASE, assert_nothing_sent, counts, failed, luma_error, message_of, ok, ok_data, path_of
+from tests.support.fakes import query_of, run, sent_url
 from tests.support.samples import emails, guest_record
 
 pytestmark = pytest.mark.unit
 
 EVENT_ID = "evt-TestEvent01"
+
+
+async def batch(action, guests, ctx):
+    """The data of a successful add_guests or send_invites of these guests to EVENT_ID."""
+    return ok_data(await run(action, {"event_api_id": EVENT_ID, "guests": guests}, ctx))
 
 
 class FakeLuma:
@@ -30,7 +35,9 @@ class FakeLuma:
     200 with HTML: a list that lags behind an accepted write), or an exception instance to raise.
     """
 
-    def __init__(self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0, reject=()):
+    def __init__(
+        self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0, reject=(), get_error=None
+    ):
         self.guests = {g["user_email"].lower(): g for g in existing}
         self.script = list(script)
         # Emails Luma refuses: any request containing one is rejected whole with a 400 naming it.
@@ -41,7 +48,13 @@ class FakeLuma:
         self.reads = []  # other GETs: events/get and guests/list pages (paths)
         self.clock = clock
         self.post_seconds = post_seconds
-        self.get_error = None
+        # Raised by every guests/get look-up when set.
+        self.get_error = get_error
+
+    def answering(self, ctx):
+        """Makes this fake Luma answer ctx.fetch; returns the fake, to inspect what was sent."""
+        ctx.fetch.side_effect = self.fetch
+        return self
 
     def _apply(self, body, only_first=False):
         if "status" in body:  # update-status
@@ -72,14 +85,14 @@ class FakeLuma:
                 raise self.get_error
             record = self.guests.get(query["id"].lower())
             if record is None:
-                raise HTTPError(404, "Not Found", {"message": f"Guest {query['id']} not found"})
+                raise luma_error(404, f"Guest {query['id']} not found")
             return ok(record)
         self.posts.append(json)
         if self.clock is not None:
             self.clock.now += self.post_seconds
         for index, entry in enumerate(json.get("guests", [])):
             if entry["email"].lower() in self.reject:
-                raise HTTPError(400, "Bad Request", {"message": f"Invalid guests[{index}].email: {entry['email']}"})
+                raise luma_error(400, f"Invalid guests[{index}].email: {entry['email']}")
         step = self.script.pop(0) if self.script else "apply"
         if isinstance(step, Exception):
             raise step
@@ -100,9 +113,7 @@ class TestGetGuests:
     async def test_one_guest_by_email(self, mock_context):
         guest = guest_record("ana@example.com")
         mock_context.fetch.return_value = ok(guest)
-        result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT_ID, "email": " ana@example.com "}, mock_context
-        )
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "email": " ana@example.com "}, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"guest": {**guest, "answers": {}}}
         call = mock_context.fetch.call_args
@@ -113,17 +124,13 @@ class TestGetGuests:
     async def test_one_guest_by_guest_id(self, mock_context):
         guest = guest_record("bo@example.com", gid="gst-Bo123")
         mock_context.fetch.return_value = ok(guest)
-        result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "gst-Bo123"}, mock_context
-        )
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "gst-Bo123"}, mock_context)
         assert result.result.data["guest"]["id"] == "gst-Bo123"
         assert query_of(mock_context.fetch.call_args) == [("event_id", EVENT_ID), ("id", "gst-Bo123")]
 
     async def test_unknown_guest_gives_clear_error(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest not found"})
-        result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT_ID, "email": "nobody@example.com"}, mock_context
-        )
+        mock_context.fetch.side_effect = luma_error(404, "Guest not found")
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "email": "nobody@example.com"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
         assert "No guest with email nobody@example.com is on event evt-TestEvent01" in message
@@ -131,23 +138,18 @@ class TestGetGuests:
         assert mock_context.fetch.call_count == 1  # a 404 is an answer, not retried
 
     async def test_both_email_and_guest_id_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action(
-            "get_guests",
-            {"event_api_id": EVENT_ID, "email": "ana@example.com", "guest_api_id": "gst-1"},
-            mock_context,
-        )
-        assert result.type == ResultType.ACTION_ERROR
-        assert "either guest_api_id or email, not both" in result.result.message
+        inputs = {"event_api_id": EVENT_ID, "email": "ana@example.com", "guest_api_id": "gst-1"}
+        failed(await run("get_guests", inputs, mock_context), "either guest_api_id or email, not both")
         assert_nothing_sent(mock_context)
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "email": "ana@"}, mock_context)
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "email": "ana@"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "'ana@'" in result.result.message and "not a valid email" in result.result.message
         assert_nothing_sent(mock_context)
 
     async def test_blank_guest_id_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "  "}, mock_context)
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "guest_api_id": "  "}, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert "'guest_api_id' is blank" in result.result["message"]
         assert_nothing_sent(mock_context)
@@ -155,7 +157,7 @@ class TestGetGuests:
     async def test_list_sends_filters_and_default_limit(self, mock_context):
         entries = [guest_record("a@example.com"), guest_record("b@example.com")]
         mock_context.fetch.return_value = ok({"entries": entries, "has_more": False})
-        result = await luma.execute_action(
+        result = await run(
             "get_guests",
             {
                 "event_api_id": EVENT_ID,
@@ -197,7 +199,7 @@ class TestGetGuests:
             ok({"entries": page1, "has_more": True, "next_cursor": "cur-1"}),
             ok({"entries": page2, "has_more": True, "next_cursor": "cur-2"}),
         ]
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "limit": 150}, mock_context)
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "limit": 150}, mock_context)
         data = result.result.data
         assert len(data["guests"]) == 150
         assert data["has_more"] is True and data["next_cursor"] == "cur-2"
@@ -208,9 +210,7 @@ class TestGetGuests:
 
     async def test_list_continues_from_cursor(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
-        result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT_ID, "cursor": "cur-9", "limit": 10}, mock_context
-        )
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "cursor": "cur-9", "limit": 10}, mock_context)
         assert result.result.data == {"guests": [], "has_more": False, "next_cursor": None}
         query = query_of(mock_context.fetch.call_args)
         assert ("pagination_cursor", "cur-9") in query and ("pagination_limit", "10") in query
@@ -227,13 +227,13 @@ class TestGetGuests:
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
-        result = await luma.execute_action("get_guests", inputs, mock_context)
+        result = await run("get_guests", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert_nothing_sent(mock_context)
 
     async def test_limit_of_1000_is_accepted(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID, "limit": 1000}, mock_context)
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "limit": 1000}, mock_context)
         assert result.type == ResultType.ACTION
 
     @pytest.mark.parametrize("bad_id", [None, "", 42])
@@ -241,15 +241,13 @@ class TestGetGuests:
         guest = guest_record("ana@example.com")
         guest["id"] = bad_id
         mock_context.fetch.return_value = ok(guest)
-        result = await luma.execute_action(
-            "get_guests", {"event_api_id": EVENT_ID, "email": "ana@example.com"}, mock_context
-        )
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "email": "ana@example.com"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "no id" in result.result.message and "/v1/events/guests/get" in result.result.message
 
     async def test_auth_error_is_explained(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": "Invalid API key"})
-        result = await luma.execute_action("get_guests", {"event_api_id": EVENT_ID}, mock_context)
+        mock_context.fetch.side_effect = luma_error(401, "Invalid API key")
+        result = await run("get_guests", {"event_api_id": EVENT_ID}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "API key" in result.result.message and "Invalid API key" in result.result.message
 
@@ -259,9 +257,8 @@ class TestGetGuests:
 
 class TestAddGuests:
     async def test_small_list_prechecks_and_adds_only_new_people(self, mock_context):
-        fake = FakeLuma(existing=[guest_record("old@example.com", "declined")])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma(existing=[guest_record("old@example.com", "declined")]).answering(mock_context)
+        result = await run(
             "add_guests",
             {"event_api_id": EVENT_ID, "guests": ["old@example.com", {"email": "new@example.com", "name": "New One"}]},
             mock_context,
@@ -272,14 +269,14 @@ class TestAddGuests:
         assert data["results"][0]["status"] == "already_guest"
         assert "declined" in message_of(data, data["results"][0])
         assert data["results"][1] == {"email": "new@example.com", "status": "added"}
-        assert (data["added_count"], data["already_guest_count"], data["failed_count"]) == (1, 1, 0)
+        assert counts(data, "added", "already_guest", "failed") == (1, 1, 0)
         assert data["not_processed_count"] == 0
         assert fake.posts == [{"event_id": EVENT_ID, "guests": [{"email": "new@example.com", "name": "New One"}]}]
         assert {q["id"] for q in fake.gets} == {"old@example.com", "new@example.com"}
 
     async def test_request_carries_status_email_flag_and_ticket(self, mock_context):
         mock_context.fetch.side_effect = FakeLuma().fetch
-        await luma.execute_action(
+        await run(
             "add_guests",
             {
                 "event_api_id": EVENT_ID,
@@ -301,27 +298,20 @@ class TestAddGuests:
         }
 
     async def test_invited_person_is_added(self, mock_context):
-        fake = FakeLuma(existing=[guest_record("inv@example.com", "invited")])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": ["inv@example.com"]}, mock_context
-        )
+        fake = FakeLuma(existing=[guest_record("inv@example.com", "invited")]).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": ["inv@example.com"]}, mock_context)
         assert result.result.data["results"] == [{"email": "inv@example.com", "status": "added"}]
         assert len(fake.posts) == 1
 
     async def test_everyone_already_on_list_sends_nothing(self, mock_context):
-        fake = FakeLuma(existing=[guest_record("a@example.com")])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": ["a@example.com"]}, mock_context
-        )
+        fake = FakeLuma(existing=[guest_record("a@example.com")]).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": ["a@example.com"]}, mock_context)
         assert result.result.data["already_guest_count"] == 1
         assert fake.posts == []
 
     async def test_repeated_emails_are_sent_once(self, mock_context):
-        fake = FakeLuma()
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma().answering(mock_context)
+        result = await run(
             "add_guests",
             {"event_api_id": EVENT_ID, "guests": ["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}]},
             mock_context,
@@ -330,11 +320,8 @@ class TestAddGuests:
         assert fake.posts[0]["guests"] == [{"email": "Ana@example.com"}]
 
     async def test_large_list_is_checked_with_one_read_of_the_guest_list(self, mock_context):
-        fake = FakeLuma()
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
-        )
+        fake = FakeLuma().answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50, 50, 20]
         assert fake.gets == [], "no per-email look-ups when one page of the guest list is cheaper"
         assert fake.reads == ["/v1/events/get", "/v1/events/guests/list"]
@@ -342,91 +329,71 @@ class TestAddGuests:
         assert [r["email"] for r in result.result.data["results"]] == emails(120)
 
     async def test_rejected_batch_is_resent_in_halves_and_other_batches_still_go(self, mock_context):
-        fake = FakeLuma(script=["apply", HTTPError(400, "Bad Request", {"message": "Invalid guests[3].email"})])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(script=["apply", luma_error(400, "Invalid guests[3].email")]).answering(mock_context)
+        data = await batch("add_guests", emails(120), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50, 50, 25, 25, 20]
         assert fake.posts[2]["guests"] + fake.posts[3]["guests"] == fake.posts[1]["guests"]
-        assert (data["added_count"], data["failed_count"]) == (120, 0)
+        assert counts(data, "added", "failed") == (120, 0)
         assert sorted(fake.guests) == emails(120)
 
     async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
-        fake = FakeLuma(clock=clock, post_seconds=8.0)
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(clock=clock, post_seconds=8.0).answering(mock_context)
+        data = await batch("add_guests", emails(120), mock_context)
         assert len(fake.posts) == 2
-        assert (data["added_count"], data["not_processed_count"]) == (100, 20)
+        assert counts(data, "added", "not_processed") == (100, 20)
         unsent = data["results"][100:]
         assert all(r["status"] == "not_processed" and "time budget" in message_of(data, r) for r in unsent)
 
     async def test_lost_response_is_reconciled_without_resending(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["drop"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
+        fake = FakeLuma(script=["drop"]).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         assert len(fake.posts) == 1
         assert len(fake.gets) == 12  # one look-up per email of the uncertain batch
         assert result.result.data["added_count"] == 12
 
     async def test_lost_request_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["lost"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["lost"]).answering(mock_context)
+        data = await batch("add_guests", emails(12), mock_context)
         assert len(fake.posts) == 1
         assert len(fake.gets) == 24, "each email looked up, and once more after the settle delay"
-        assert (data["unconfirmed_count"], data["added_count"], data["failed_count"]) == (12, 0, 0)
+        assert counts(data, "unconfirmed", "added", "failed") == (12, 0, 0)
         assert "not sent again" in message_of(data, data["results"][11])
 
     async def test_partly_landed_batch_reports_the_rest_unconfirmed(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["partial"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["partial"]).answering(mock_context)
+        data = await batch("add_guests", emails(12), mock_context)
         assert len(fake.posts) == 1
-        assert (data["added_count"], data["unconfirmed_count"]) == (1, 11)
+        assert counts(data, "added", "unconfirmed") == (1, 11)
         assert data["results"][0]["status"] == "added" and data["results"][1]["status"] == "unconfirmed"
 
     async def test_server_error_after_the_precheck_reports_unconfirmed_and_stops(self, mock_context, no_sleep):
         # Two people were on the list before; the first batch fails with a 500: it may have been applied, so its 48
         # emails are unconfirmed (never re-sent), the two old guests already_guest, and the rest is not sent.
         old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
-        fake = FakeLuma(existing=old, script=[HTTPError(500, "Server Error", {"message": "oops"})])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(existing=old, script=[luma_error(500, "oops")]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50]
         assert fake.posts[0]["guests"] == [{"email": e} for e in emails(52)[2:]]
-        counts = [data[k] for k in ("added_count", "already_guest_count", "unconfirmed_count", "not_processed_count")]
-        assert counts == [0, 2, 50, 8]
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 50, 8)
         assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "unconfirmed"]
         assert "approval_status: approved" in data["results"][0]["message"]
         assert "could not be fully confirmed" in message_of(data, data["results"][59])
 
     async def test_partial_then_capacity_is_never_reached_because_nothing_is_resent(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["partial", "partial"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["partial", "partial"]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (1, 49, 10)
+        assert counts(data, "added", "unconfirmed", "not_processed") == (1, 49, 10)
 
     async def test_guest_seen_absent_by_the_precheck_is_added_whatever_its_timestamp(
         self, mock_context, no_sleep, monkeypatch
     ):
         # Our clock far ahead of Luma's: every timestamp looks old, but the pre-check saw these people absent.
         monkeypatch.setattr(helpers, "_utc_now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
-        fake = FakeLuma(script=["drop"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(5)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["drop"]).answering(mock_context)
+        data = await batch("add_guests", emails(5), mock_context)
         assert len(fake.posts) == 1
-        assert (data["added_count"], data["already_guest_count"]) == (5, 0)
+        assert counts(data, "added", "already_guest") == (5, 0)
 
     async def test_guest_found_without_timestamps_after_an_absent_precheck_is_added(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"])
@@ -438,66 +405,55 @@ class TestAddGuests:
             return answer
 
         mock_context.fetch.side_effect = fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
-        data = result.result.data
+        data = await batch("add_guests", emails(12), mock_context)
         assert len(fake.posts) == 1 and data["added_count"] == 12
         assert all("message" not in r for r in data["results"]), "the pre-check saw them absent: a plain success"
 
     async def test_guest_registered_seconds_before_is_found_by_the_precheck(self, mock_context, no_sleep):
         recent = (datetime.now(timezone.utc) - timedelta(seconds=10)).isoformat()
-        fake = FakeLuma(existing=[guest_record("person004@example.com", at=recent)], script=["lost"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(existing=[guest_record("person004@example.com", at=recent)], script=["lost"]).answering(
+            mock_context
+        )
+        data = await batch("add_guests", emails(12), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [11]
         assert data["results"][4]["status"] == "already_guest"
-        assert (data["unconfirmed_count"], data["already_guest_count"]) == (11, 1)
+        assert counts(data, "unconfirmed", "already_guest") == (11, 1)
 
     async def test_unreadable_2xx_confirmed_by_lookup_is_a_success(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["garbled"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["garbled"]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50, 10]
-        assert (data["added_count"], data["failed_count"]) == (60, 0)
+        assert counts(data, "added", "failed") == (60, 0)
 
     async def test_unreadable_2xx_partly_visible_is_never_resent(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["garbled_partial"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["garbled_partial"]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         # The 49 Luma does not show are reported unconfirmed, never emailed a second time, never called failed.
         assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert (data["added_count"], data["unconfirmed_count"], data["failed_count"]) == (1, 49, 0)
+        assert counts(data, "added", "unconfirmed", "failed") == (1, 49, 0)
         assert data["not_processed_count"] == 10
         assert "was not sent again" in message_of(data, data["results"][1])
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
         # A 2xx HTML page is no proof Luma applied anything: what does not show is unconfirmed, not added.
-        fake = FakeLuma(script=["garbled_unapplied"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["garbled_unapplied"]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert (data["added_count"], data["unconfirmed_count"], data["not_processed_count"]) == (0, 50, 10)
+        assert counts(data, "added", "unconfirmed", "not_processed") == (0, 50, 10)
 
     async def test_unreadable_2xx_with_one_existing_guest_adds_nobody_else(self, mock_context, no_sleep):
         old = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
-        fake = FakeLuma(existing=[guest_record("person003@example.com", at=old)], script=["garbled_unapplied"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
-        data = result.result.data
-        assert (data["added_count"], data["already_guest_count"], data["unconfirmed_count"]) == (0, 1, 11)
+        FakeLuma(existing=[guest_record("person003@example.com", at=old)], script=["garbled_unapplied"]).answering(
+            mock_context
+        )
+        data = await batch("add_guests", emails(12), mock_context)
+        assert counts(data, "added", "already_guest", "unconfirmed") == (0, 1, 11)
 
     async def test_repeated_messages_are_spelled_out_once(self, mock_context):
-        quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
-        fake = FakeLuma(script=[quota])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context
-        )
-        data = result.result.data
-        assert (data["failed_count"], data["not_processed_count"]) == (50, 950)
+        quota = luma_error(400, "Weekly email limit reached")
+        FakeLuma(script=[quota]).answering(mock_context)
+        data = await batch("add_guests", emails(1000), mock_context)
+        assert counts(data, "failed", "not_processed") == (50, 950)
         assert "retry next week" in data["results"][0]["message"]
         assert data["results"][1]["message"] == "Same as for person000@example.com."
         assert "retry next week" in data["results"][50]["message"]  # the stop reason, spelled out once
@@ -505,102 +461,76 @@ class TestAddGuests:
         assert len(json.dumps(data)) < 150_000  # about 110 bytes per email
 
     async def test_unconfirmed_batch_fails_and_stops_the_rest(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["lost"])
-        fake.get_error = HTTPError(503, "Unavailable", {"message": "down"})
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(script=["lost"], get_error=luma_error(503, "down")).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
         assert len(fake.posts) == 1
-        assert (data["unconfirmed_count"], data["not_processed_count"], data["added_count"]) == (50, 10, 0)
+        assert counts(data, "unconfirmed", "not_processed", "added") == (50, 10, 0)
         assert data["failed_count"] == 0, "a retry of failures must never add anyone twice"
         assert "not sent again" in message_of(data, data["results"][0])
         assert "lost" in message_of(data, data["results"][59])
 
     async def test_unknown_event_on_first_batch_is_an_error(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
-        result = await luma.execute_action("add_guests", {"event_api_id": "evt-x", "guests": emails(11)}, mock_context)
+        mock_context.fetch.side_effect = luma_error(404, "Event evt-x not found")
+        result = await run("add_guests", {"event_api_id": "evt-x", "guests": emails(11)}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "404" in result.result.message and "Event evt-x not found" in result.result.message
 
     async def test_rate_limit_mid_run_marks_rest_not_processed(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["apply", RateLimitError(60, 429, "Rate limit exceeded", "")])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(script=["apply", RateLimitError(60, 429, "Rate limit exceeded", "")]).answering(mock_context)
+        data = await batch("add_guests", emails(120), mock_context)
         assert len(fake.posts) == 2
-        assert (data["added_count"], data["not_processed_count"]) == (50, 70)
+        assert counts(data, "added", "not_processed") == (50, 70)
         assert "Retry in" in message_of(data, data["results"][60])
 
     async def test_one_rejected_email_fails_alone(self, mock_context):
-        fake = FakeLuma(reject=["person007@example.com"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context)
-        data = result.result.data
-        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (59, 1, 0)
-        failed = [r for r in data["results"] if r["status"] == "failed"]
-        assert [r["email"] for r in failed] == ["person007@example.com"]
-        assert "Invalid guests[" in failed[0]["message"] and "person007@example.com" in failed[0]["message"]
+        fake = FakeLuma(reject=["person007@example.com"]).answering(mock_context)
+        data = await batch("add_guests", emails(60), mock_context)
+        assert counts(data, "added", "failed", "not_processed") == (59, 1, 0)
+        refused = [r for r in data["results"] if r["status"] == "failed"]
+        assert [r["email"] for r in refused] == ["person007@example.com"]
+        assert "Invalid guests[" in refused[0]["message"] and "person007@example.com" in refused[0]["message"]
         assert sorted(fake.guests) == sorted(e for e in emails(60) if e != "person007@example.com")
         # 50 → 25 → 12 → 6 → 3 → 2 → 1: two requests per halving, plus the first batch and the second batch.
         assert len(fake.posts) == 14
         assert [{"email": "person007@example.com"}] in [post["guests"] for post in fake.posts]
 
     async def test_rejection_of_every_email_splits_a_bounded_number_of_times(self, mock_context):
-        refusal = HTTPError(400, "Bad Request", {"message": "Invalid event_ticket_type_id: ttype-x"})
-        fake = FakeLuma(script=[refusal] * 500)
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(100)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(script=[luma_error(400, "Invalid event_ticket_type_id: ttype-x")] * 500).answering(mock_context)
+        data = await batch("add_guests", emails(100), mock_context)
         assert data["failed_count"] == 100 and fake.guests == {}
         assert all("ttype-x" in message_of(data, r) for r in data["results"])
         assert len(fake.posts) == 2 + guest_actions.MAX_SPLIT_REQUESTS
         assert "not split further" in message_of(data, data["results"][99])
 
     async def test_splitting_respects_the_time_budget(self, mock_context, clock):
-        fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0)
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context)
-        data = result.result.data
+        fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0).answering(mock_context)
+        data = await batch("add_guests", emails(20), mock_context)
         # 20 rejected (t=5), first half added (t=10), second half rejected (t=15): no time for another request.
         assert len(fake.posts) == 3
-        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (10, 0, 10)
+        assert counts(data, "added", "failed", "not_processed") == (10, 0, 10)
         assert all("time budget" in message_of(data, r) for r in data["results"][10:])
         assert sorted(fake.guests) == emails(20)[:10]
 
     async def test_capacity_refusal_stops_later_batches(self, mock_context):
-        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (80 approved guests)"})
-        fake = FakeLuma(script=["apply", full])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(200)}, mock_context
-        )
-        data = result.result.data
+        full = luma_error(400, "Event is at capacity (80 approved guests)")
+        fake = FakeLuma(script=["apply", full]).answering(mock_context)
+        data = await batch("add_guests", emails(200), mock_context)
         assert len(fake.posts) == 2
-        assert (data["added_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 100)
+        assert counts(data, "added", "failed", "not_processed") == (50, 50, 100)
         assert "raise its capacity" in message_of(data, data["results"][50])
         assert data["results"][199]["status"] == "not_processed"
         assert "Event is at capacity" in message_of(data, data["results"][199])
 
     async def test_send_limit_refusal_stops_later_batches(self, mock_context):
-        quota = HTTPError(400, "Bad Request", {"message": "Weekly email limit reached"})
-        fake = FakeLuma(script=[quota])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(script=[luma_error(400, "Weekly email limit reached")]).answering(mock_context)
+        data = await batch("add_guests", emails(120), mock_context)
         assert len(fake.posts) == 1
-        assert (data["failed_count"], data["not_processed_count"]) == (50, 70)
+        assert counts(data, "failed", "not_processed") == (50, 70)
         assert "retry next week" in message_of(data, data["results"][119])
 
     async def test_null_name_is_accepted_and_not_sent(self, mock_context):
-        fake = FakeLuma()
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma().answering(mock_context)
+        result = await run(
             "add_guests",
             {"event_api_id": EVENT_ID, "guests": [{"email": "ana@example.com", "name": None}]},
             mock_context,
@@ -616,7 +546,7 @@ class TestAddGuests:
             started.append(email)
             if email == "bad@example.com":
                 await asyncio.sleep(0)  # let the other lookups start
-                raise HTTPError(403, "Forbidden", {"message": "No access to this event"})
+                raise luma_error(403, "No access to this event")
             try:
                 await asyncio.sleep(30)
             except asyncio.CancelledError:
@@ -625,7 +555,7 @@ class TestAddGuests:
             return ok({})
 
         mock_context.fetch.side_effect = fetch
-        result = await luma.execute_action(
+        result = await run(
             "add_guests",
             {"event_api_id": EVENT_ID, "guests": ["bad@example.com", "a@example.com", "b@example.com"]},
             mock_context,
@@ -636,16 +566,14 @@ class TestAddGuests:
         assert sorted(cancelled) == ["a@example.com", "b@example.com"]  # none left running after the answer
 
     async def test_failed_reconcile_lookup_is_reported_not_unexpected(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["lost"])
-        fake.get_error = HTTPError(403, "Forbidden", {"message": "no"})
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
+        fake = FakeLuma(script=["lost"], get_error=luma_error(403, "no")).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data["unconfirmed_count"] == 12 and len(fake.posts) == 1
         assert "not sent again" in result.result.data["results"][0]["message"]
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action(
+        result = await run(
             "add_guests", {"event_api_id": EVENT_ID, "guests": ["ok@example.com", "not-an-email"]}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -664,7 +592,7 @@ class TestAddGuests:
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
-        result = await luma.execute_action("add_guests", inputs, mock_context)
+        result = await run("add_guests", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert_nothing_sent(mock_context)
 
@@ -674,9 +602,8 @@ class TestAddGuests:
 
 class TestUpdateGuestStatus:
     async def test_changes_status_then_returns_guest(self, mock_context):
-        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")]).answering(mock_context)
+        result = await run(
             "update_guest_status",
             {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "approved"},
             mock_context,
@@ -692,8 +619,8 @@ class TestUpdateGuestStatus:
     async def test_sends_every_option_given(self, mock_context):
         fake = FakeLuma(existing=[guest_record("ana@example.com", gid="gst-ana")])
         fake.guests["gst-ana"] = fake.guests["ana@example.com"]
-        mock_context.fetch.side_effect = fake.fetch
-        await luma.execute_action(
+        fake.answering(mock_context)
+        await run(
             "update_guest_status",
             {
                 "event_api_id": EVENT_ID,
@@ -717,7 +644,7 @@ class TestUpdateGuestStatus:
         ]
 
     async def test_message_without_email_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action(
+        result = await run(
             "update_guest_status",
             {
                 "event_api_id": EVENT_ID,
@@ -741,7 +668,7 @@ class TestUpdateGuestStatus:
         ],
     )
     async def test_guest_identity_checked_before_sending(self, mock_context, guest, expected):
-        result = await luma.execute_action(
+        result = await run(
             "update_guest_status", {"event_api_id": EVENT_ID, "status": "approved", **guest}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -753,36 +680,30 @@ class TestUpdateGuestStatus:
         [{"status": "invited"}, {"status": "approved", "message": "x" * 201}, {"status": "approved", "refund": True}],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, extra):
-        result = await luma.execute_action(
+        result = await run(
             "update_guest_status", {"event_api_id": EVENT_ID, "email": "a@example.com", **extra}, mock_context
         )
         assert result.type == ResultType.VALIDATION_ERROR
         assert_nothing_sent(mock_context)
 
     async def test_unknown_guest_gives_clear_error(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Guest x not found"})
-        result = await luma.execute_action(
-            "update_guest_status",
-            {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"},
-            mock_context,
+        mock_context.fetch.side_effect = luma_error(404, "Guest x not found")
+        inputs = {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"}
+        failed(
+            await run("update_guest_status", inputs, mock_context),
+            "No guest with email x@example.com is on event evt-TestEvent01",
         )
-        assert result.type == ResultType.ACTION_ERROR
-        assert "No guest with email x@example.com is on event evt-TestEvent01" in result.result.message
 
     async def test_rejection_carries_lumas_words(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": "Event is at capacity"})
-        result = await luma.execute_action(
-            "update_guest_status",
-            {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"},
-            mock_context,
-        )
-        assert result.type == ResultType.ACTION_ERROR
-        assert "Event is at capacity" in result.result.message
+        mock_context.fetch.side_effect = luma_error(400, "Event is at capacity")
+        inputs = {"event_api_id": EVENT_ID, "email": "x@example.com", "status": "approved"}
+        failed(await run("update_guest_status", inputs, mock_context), "Event is at capacity")
 
     async def test_lost_response_reconciled_when_status_already_set(self, mock_context, no_sleep):
-        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["drop"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["drop"]).answering(
+            mock_context
+        )
+        result = await run(
             "update_guest_status",
             {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "waitlist"},
             mock_context,
@@ -792,9 +713,10 @@ class TestUpdateGuestStatus:
 
     async def test_lost_request_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         # A re-sent status change emails the guest twice, so it is reported instead.
-        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["lost"])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["lost"]).answering(
+            mock_context
+        )
+        result = await run(
             "update_guest_status",
             {"event_api_id": EVENT_ID, "email": "ana@example.com", "status": "declined"},
             mock_context,
@@ -805,11 +727,11 @@ class TestUpdateGuestStatus:
 
     @pytest.mark.parametrize(
         "read_back",
-        [HTTPError(403, "Forbidden", {"message": "no"}), ok({"user_email": "ana@example.com"}), ok({"id": ""})],
+        [luma_error(403, "no"), ok({"user_email": "ana@example.com"}), ok({"id": ""})],
     )
     async def test_read_back_failure_still_reports_success_by_email(self, mock_context, no_sleep, read_back):
         mock_context.fetch.side_effect = [ok({}), read_back]
-        result = await luma.execute_action(
+        result = await run(
             "update_guest_status",
             {"event_api_id": EVENT_ID, "email": " ana@example.com ", "status": "declined"},
             mock_context,
@@ -819,10 +741,8 @@ class TestUpdateGuestStatus:
         assert mock_context.fetch.call_count == 2
 
     async def test_read_back_failure_still_reports_success_by_id(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok({}), HTTPError(500, "Server Error", {"message": "oops"})] + [
-            HTTPError(500, "Server Error", {"message": "oops"})
-        ] * 2
-        result = await luma.execute_action(
+        mock_context.fetch.side_effect = [ok({}), luma_error(500, "oops")] + [luma_error(500, "oops")] * 2
+        result = await run(
             "update_guest_status",
             {"event_api_id": EVENT_ID, "guest_api_id": "gst-ana", "status": "approved"},
             mock_context,
@@ -837,9 +757,8 @@ class TestUpdateGuestStatus:
 
 class TestSendInvites:
     async def test_small_list_invites_new_people_only(self, mock_context):
-        fake = FakeLuma(existing=[guest_record("going@example.com")], landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        FakeLuma(existing=[guest_record("going@example.com")], landed_status="invited").answering(mock_context)
+        result = await run(
             "send_invites",
             {
                 "event_api_id": EVENT_ID,
@@ -851,7 +770,7 @@ class TestSendInvites:
         assert result.type == ResultType.ACTION
         data = result.result.data
         assert [r["status"] for r in data["results"]] == ["already_guest", "invited"]
-        assert (data["invited_count"], data["already_guest_count"]) == (1, 1)
+        assert counts(data, "invited", "already_guest") == (1, 1)
         post = next(c for c in mock_context.fetch.call_args_list if c.kwargs["method"] == "POST")
         assert sent_url(post) == f"{BASE}/v1/events/guests/send-invites"
         assert post.kwargs["json"] == {
@@ -861,49 +780,35 @@ class TestSendInvites:
         }
 
     async def test_quota_error_fails_batch_and_stops(self, mock_context):
-        quota = HTTPError(400, "Bad Request", {"message": "Weekly invite limit reached: 15 invites per week"})
-        fake = FakeLuma(script=["apply", quota], landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(130)}, mock_context
-        )
-        data = result.result.data
+        quota = luma_error(400, "Weekly invite limit reached: 15 invites per week")
+        fake = FakeLuma(script=["apply", quota], landed_status="invited").answering(mock_context)
+        data = await batch("send_invites", emails(130), mock_context)
         assert len(fake.posts) == 2
-        assert (data["invited_count"], data["failed_count"], data["not_processed_count"]) == (50, 50, 30)
-        failed = data["results"][50]
-        assert failed["status"] == "failed"
-        assert "Weekly invite limit reached" in failed["message"] and "retry next week" in failed["message"]
+        assert counts(data, "invited", "failed", "not_processed") == (50, 50, 30)
+        refused = data["results"][50]
+        assert refused["status"] == "failed"
+        assert "Weekly invite limit reached" in refused["message"] and "retry next week" in refused["message"]
         assert "weekly invite limit" in message_of(data, data["results"][129])
 
     async def test_capacity_error_fails_batch_and_stops(self, mock_context):
-        full = HTTPError(400, "Bad Request", {"message": "Event is at capacity (40 approved guests)"})
-        fake = FakeLuma(script=[full])
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(script=[luma_error(400, "Event is at capacity (40 approved guests)")]).answering(mock_context)
+        data = await batch("send_invites", emails(60), mock_context)
         assert len(fake.posts) == 1
-        assert (data["failed_count"], data["not_processed_count"]) == (50, 10)
+        assert counts(data, "failed", "not_processed") == (50, 10)
         assert "raise its capacity" in message_of(data, data["results"][0])
 
     async def test_rejected_emails_fail_alone_and_later_batches_still_go(self, mock_context):
         rejected = ["person003@example.com", "person040@example.com", "person055@example.com"]
-        fake = FakeLuma(reject=rejected, landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(60)}, mock_context
-        )
-        data = result.result.data
-        assert (data["failed_count"], data["invited_count"], data["not_processed_count"]) == (3, 57, 0)
+        fake = FakeLuma(reject=rejected, landed_status="invited").answering(mock_context)
+        data = await batch("send_invites", emails(60), mock_context)
+        assert counts(data, "failed", "invited", "not_processed") == (3, 57, 0)
         assert [r["email"] for r in data["results"] if r["status"] == "failed"] == rejected
         assert sorted(fake.guests) == sorted(set(emails(60)) - set(rejected))
         assert len(fake.posts) <= 2 + guest_actions.MAX_SPLIT_REQUESTS
 
     async def test_null_name_is_accepted_and_not_sent(self, mock_context):
-        fake = FakeLuma(landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
+        fake = FakeLuma(landed_status="invited").answering(mock_context)
+        result = await run(
             "send_invites",
             {"event_api_id": EVENT_ID, "guests": [{"email": "ana@example.com", "name": None}, "bo@example.com"]},
             mock_context,
@@ -914,44 +819,33 @@ class TestSendInvites:
         ]
 
     async def test_lost_response_reconciled_as_invited(self, mock_context, no_sleep):
-        fake = FakeLuma(script=["drop"], landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context
-        )
+        fake = FakeLuma(script=["drop"], landed_status="invited").answering(mock_context)
+        result = await run("send_invites", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context)
         assert len(fake.posts) == 1
         assert result.result.data["invited_count"] == 20
 
     async def test_a_thousand_emails_are_accepted(self, mock_context):
-        fake = FakeLuma(landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context
-        )
+        fake = FakeLuma(landed_status="invited").answering(mock_context)
+        result = await run("send_invites", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data["invited_count"] == 1000 and len(fake.posts) == 20
 
     async def test_lost_answer_reports_an_earlier_guest_as_already_there(self, mock_context, no_sleep):
         old = [guest_record("person003@example.com", status="invited")]
-        fake = FakeLuma(existing=old, script=["lost"], landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        result = await luma.execute_action(
-            "send_invites", {"event_api_id": EVENT_ID, "guests": emails(20)}, mock_context
-        )
-        data = result.result.data
+        fake = FakeLuma(existing=old, script=["lost"], landed_status="invited").answering(mock_context)
+        data = await batch("send_invites", emails(20), mock_context)
         assert [len(p["guests"]) for p in fake.posts] == [19], "the pre-check keeps the earlier guest out"
         assert {"email": "person003@example.com"} not in fake.posts[0]["guests"]
-        assert (data["unconfirmed_count"], data["already_guest_count"]) == (19, 1)
+        assert counts(data, "unconfirmed", "already_guest") == (19, 1)
         assert data["results"][3]["status"] == "already_guest"
 
     async def test_omits_message_when_not_given(self, mock_context):
-        fake = FakeLuma(landed_status="invited")
-        mock_context.fetch.side_effect = fake.fetch
-        await luma.execute_action("send_invites", {"event_api_id": EVENT_ID, "guests": emails(11)}, mock_context)
+        fake = FakeLuma(landed_status="invited").answering(mock_context)
+        await run("send_invites", {"event_api_id": EVENT_ID, "guests": emails(11)}, mock_context)
         assert set(fake.posts[0]) == {"event_id", "guests"}
 
     async def test_malformed_email_rejected_before_sending(self, mock_context):
-        result = await luma.execute_action(
+        result = await run(
             "send_invites", {"event_api_id": EVENT_ID, "guests": [{"email": "a b@example.com"}]}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR
@@ -967,7 +861,7 @@ class TestSendInvites:
         ],
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
-        result = await luma.execute_action("send_invites", inputs, mock_context)
+        result = await run("send_invites", inputs, mock_context)
         assert result.type == ResultType.VALIDATION_ERROR
         assert_nothing_sent(mock_context)
 
@@ -994,30 +888,30 @@ class TestFirstError:
         assert guest_actions.first_error(ExceptionGroup("look-ups", [first, last])) is first
 
     async def test_two_failing_lookups_report_the_first_to_fail(self, mock_context):
-        failed = []
+        failed_lookups = []
 
         async def fetch(url, method="GET", **kwargs):
             email = dict(parse_qsl(urlsplit(url).query))["id"]
             await asyncio.sleep(0)
             if email == "a@example.com":
                 await asyncio.sleep(0)  # started first, fails second (before the group can cancel it)
-                failed.append(email)
-                raise HTTPError(401, "Unauthorized", {"message": "Key revoked"})
-            failed.append(email)
-            raise HTTPError(403, "Forbidden", {"message": "No access to this event"})
+                failed_lookups.append(email)
+                raise luma_error(401, "Key revoked")
+            failed_lookups.append(email)
+            raise luma_error(403, "No access to this event")
 
         mock_context.fetch.side_effect = fetch
-        result = await luma.execute_action(
+        result = await run(
             "add_guests", {"event_api_id": EVENT_ID, "guests": ["a@example.com", "b@example.com"]}, mock_context
         )
-        assert failed == ["b@example.com", "a@example.com"]  # two failures reached the TaskGroup
+        assert failed_lookups == ["b@example.com", "a@example.com"]  # two failures reached the TaskGroup
         assert result.type == ResultType.ACTION_ERROR
         assert "No access to this event" in result.result.message and "Key revoked" not in result.result.message
 
 
 @pytest.mark.parametrize("action", ["add_guests", "send_invites"])
 async def test_more_than_1000_guests_is_a_short_clear_error(mock_context, action):
-    result = await luma.execute_action(action, {"event_api_id": EVENT_ID, "guests": emails(1001)}, mock_context)
+    result = await run(action, {"event_api_id": EVENT_ID, "guests": emails(1001)}, mock_context)
     assert result.type == ResultType.ACTION_ERROR
     assert "guests has 1001 entries; at most 1000 fit in one call" in result.result.message
     assert len(result.result.message) < 300

@@ -9,8 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 class TestListTicketTypes:
-    async def test_hidden_only_on_request(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_hidden_only_on_request(self, luma_emulator, live_context, event):
         luma_emulator.call(
             "POST",
             "/v1/events/ticket-types/create",
@@ -35,25 +34,16 @@ class TestListTicketTypes:
 
 
 class TestCreateTicketType:
-    async def test_paid_price_converted(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
-        inputs = {
-            "event_api_id": event["id"],
-            "name": "VIP",
-            "type": "paid",
-            "price": "19.99",
-            "currency": "usd",
-            "max_capacity": 20,
-            "valid_start_at": "2030-01-01",
-            "valid_end_at": "2030-02-01",
-        }
+    async def test_paid_price_converted(self, luma_emulator, live_context, event):
+        ticket = {"name": "VIP", "type": "paid", "price": "19.99", "currency": "usd", "max_capacity": 20}
+        sale = {"valid_start_at": "2030-01-01", "valid_end_at": "2030-02-01"}
+        inputs = {"event_api_id": event["id"], **ticket, **sale}
         data = ok_data(await run("create_ticket_type", inputs, live_context))
         stored = {t["id"]: t for t in luma_emulator.ticket_types(event["id"])}[data["ticket_type"]["id"]]
         assert data["ticket_type"] == stored
         assert (stored["cents"], stored["currency"], stored["valid_end_at"]) == (1999, "usd", "2030-02-01")
 
-    async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context, event):
         luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
         inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "price": 1500, "currency": "jpy"}
         data = ok_data(await run("create_ticket_type", inputs, live_context))
@@ -64,9 +54,8 @@ class TestCreateTicketType:
 
     @pytest.mark.parametrize("fault", [{"drop_after_work": True}, {"status": 503}])
     async def test_identical_ticket_type_from_before_is_not_taken_for_the_new_one(
-        self, luma_emulator, live_context, fault
+        self, luma_emulator, live_context, fault, event
     ):
-        event = luma_emulator.seed_events(1)[0]
         inputs = {"event_api_id": event["id"], "name": "Early", "type": "paid", "cents": 1500, "currency": "usd"}
         before = ok_data(await run("create_ticket_type", inputs, live_context))["ticket_type"]
         luma_emulator.inject("POST /v1/events/ticket-types/create", **fault)
@@ -81,8 +70,9 @@ class TestCreateTicketType:
             assert data["ticket_type"]["id"] != before["id"]
             assert early == [before["id"], data["ticket_type"]["id"]]
 
-    async def test_lost_response_with_other_terms_is_not_taken_for_the_new_one(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_lost_response_with_other_terms_is_not_taken_for_the_new_one(
+        self, luma_emulator, live_context, event
+    ):
         inputs = {"event_api_id": event["id"], "name": "Crew", "type": "free", "is_hidden": True, "max_capacity": 5}
         luma_emulator.inject("POST /v1/events/ticket-types/create", drop_after_work=True)
         data = ok_data(await run("create_ticket_type", inputs, live_context))
@@ -92,9 +82,8 @@ class TestCreateTicketType:
 
     @pytest.mark.parametrize("answer", UNUSABLE_2XX)
     async def test_accepted_with_unusable_answer_returns_the_one_ticket_type(
-        self, luma_emulator, live_context, monkeypatch, answer
+        self, luma_emulator, live_context, monkeypatch, answer, event
     ):
-        event = luma_emulator.seed_events(1)[0]
         before = luma_emulator.ticket_types(event["id"])
         work_then_answer(monkeypatch, luma_emulator, live_context, "/v1/events/ticket-types/create")
         luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, **answer)
@@ -105,8 +94,9 @@ class TestCreateTicketType:
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
 
     @pytest.mark.parametrize("answer", UNUSABLE_2XX)
-    async def test_accepted_with_unusable_answer_not_found_is_never_resent(self, luma_emulator, live_context, answer):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_accepted_with_unusable_answer_not_found_is_never_resent(
+        self, luma_emulator, live_context, answer, event
+    ):
         before = luma_emulator.ticket_types(event["id"])
         luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, **answer)
         inputs = {"event_api_id": event["id"], "name": "VIP", "type": "free"}
@@ -114,8 +104,9 @@ class TestCreateTicketType:
         assert luma_emulator.ticket_types(event["id"]) == before
         assert len(posts(luma_emulator, "/v1/events/ticket-types/create")) == 1
 
-    async def test_answer_without_id_not_found_says_check_before_creating_again(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1)[0]
+    async def test_answer_without_id_not_found_says_check_before_creating_again(
+        self, luma_emulator, live_context, event
+    ):
         luma_emulator.inject("POST /v1/events/ticket-types/create", status=200, body={})
         inputs = {"event_api_id": event["id"], "name": "VIP", "type": "free"}
         failed(await run("create_ticket_type", inputs, live_context), "accepted", "not confirmed", "list_ticket_types")

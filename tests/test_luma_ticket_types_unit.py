@@ -1,20 +1,10 @@
 """Ticket-type actions (list_ticket_types, create_ticket_type) with a mocked context.fetch (Autohive conventions)."""
 
 import pytest
-from autohive_integrations_sdk import HTTPError
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import (
-    assert_input_error,
-    assert_schema_error,
-    listed,
-    lost,
-    ok,
-    requests,
-    run,
-    sent_body,
-    unavailable,
-)
+from tests.support.fakes import assert_input_error, assert_schema_error, listed, lost, luma_error, methods, ok, requests
+from tests.support.fakes import run, sent_body, unavailable
 from tests.support.samples import TICKET_TYPE
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -62,7 +52,7 @@ class TestListTicketTypes:
         assert result.type == ResultType.ACTION_ERROR and "no list of entries" in result.result.message
 
     async def test_no_access(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(403, "Forbidden", {"message": "You don't have access"})
+        mock_context.fetch.side_effect = luma_error(403, "You don't have access")
         result = await run("list_ticket_types", {"event_api_id": "evt-abc123"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "403" in result.result.message
 
@@ -72,6 +62,7 @@ class TestListTicketTypes:
 
 class TestCreateTicketType:
     LIST = ("GET", "/v1/events/ticket-types/list", [("event_id", "evt-1"), ("include_hidden", "true")], None)
+    VIP = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
 
     async def test_free(self, mock_context):
         free = dict(TICKET_TYPE, id="ttype-free", name="Community", type="free", cents=None, currency=None)
@@ -92,31 +83,12 @@ class TestCreateTicketType:
 
     async def test_paid_with_every_field(self, mock_context):
         mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
-        inputs = {
-            "event_api_id": "evt-abc123",
-            "name": "VIP",
-            "type": "paid",
-            "cents": 2500,
-            "currency": "usd",
-            "description": "Front row",
-            "require_approval": True,
-            "is_hidden": False,
-            "valid_start_at": "2026-02-01",
-            "valid_end_at": " 2026-02-28 ",
-        }
+        # Sent as given, but for Luma's name of the event id and a date trimmed to what Luma reads.
+        fields = {"name": "VIP", "type": "paid", "cents": 2500, "currency": "usd", "description": "Front row"}
+        fields |= {"require_approval": True, "is_hidden": False, "valid_start_at": "2026-02-01"}
+        inputs = {"event_api_id": "evt-abc123", **fields, "valid_end_at": " 2026-02-28 "}
         await run("create_ticket_type", inputs, mock_context)
-        assert sent_body(mock_context) == {
-            "event_id": "evt-abc123",
-            "name": "VIP",
-            "type": "paid",
-            "cents": 2500,
-            "currency": "usd",
-            "description": "Front row",
-            "require_approval": True,
-            "is_hidden": False,
-            "valid_start_at": "2026-02-01",
-            "valid_end_at": "2026-02-28",
-        }
+        assert sent_body(mock_context) == {"event_id": "evt-abc123", **fields, "valid_end_at": "2026-02-28"}
 
     @pytest.mark.parametrize(
         ("price", "currency", "cents"),
@@ -194,14 +166,7 @@ class TestCreateTicketType:
 
     async def test_largest_amounts_are_accepted(self, mock_context):
         mock_context.fetch.side_effect = [listed(), ok(TICKET_TYPE)]
-        inputs = {
-            "event_api_id": "evt-1",
-            "name": "VIP",
-            "type": "paid",
-            "cents": 9007199254740991,
-            "currency": "usd",
-            "max_capacity": 1000000,
-        }
+        inputs = {**self.VIP, "cents": 9007199254740991, "max_capacity": 1000000}
         assert (await run("create_ticket_type", inputs, mock_context)).type == ResultType.ACTION
         assert sent_body(mock_context)["cents"] == 9007199254740991
 
@@ -218,11 +183,11 @@ class TestCreateTicketType:
     async def test_lost_response_ignores_an_identical_ticket_type_that_existed_before(self, mock_context, no_sleep):
         # The same name, type and price existed before this run: it is not what this run created.
         mock_context.fetch.side_effect = [listed(TICKET_TYPE), lost(), listed(TICKET_TYPE), listed(TICKET_TYPE)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "not confirmed" in result.result.message
         assert "ttype-vip" not in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     @pytest.mark.parametrize(
         ("extra", "differs"),
@@ -241,10 +206,10 @@ class TestCreateTicketType:
     async def test_lost_response_compares_every_field_sent(self, mock_context, no_sleep, extra, differs):
         other = dict(TICKET_TYPE, id="ttype-someone-elses", **differs)
         mock_context.fetch.side_effect = [listed(), lost(), listed(other), listed(other)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd", **extra}
+        inputs = {**self.VIP, **extra}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "not confirmed" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_lost_response_matches_currency_case_and_date_rendering(self, mock_context, no_sleep):
         landed = dict(
@@ -270,27 +235,27 @@ class TestCreateTicketType:
         }
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.result.data == {"ticket_type": landed}
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [listed(), lost(), listed(), listed()]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "list_ticket_types" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_slow_create_found_on_the_second_look(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [listed(), TimeoutError(), listed(), listed(TICKET_TYPE)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.result.data == {"ticket_type": TICKET_TYPE}
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_two_new_matching_ticket_types_are_reported_not_picked(self, mock_context, no_sleep):
         twin = dict(TICKET_TYPE, id="ttype-twin")
         mock_context.fetch.side_effect = [listed(), lost(), listed(TICKET_TYPE, twin)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "2 matching candidates" in result.result.message
 
@@ -298,7 +263,7 @@ class TestCreateTicketType:
     async def test_answer_without_id_finds_the_new_ticket_type(self, mock_context, answer):
         created = dict(TICKET_TYPE, id="ttype-new")
         mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok(answer), listed(TICKET_TYPE, created)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"ticket_type": created}
@@ -308,22 +273,22 @@ class TestCreateTicketType:
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         # The one listed existed before this run, so it is not the new one.
         mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok({}), *lookup]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         message = result.result.message
         assert "accepted the request (2xx)" in message and "not confirmed" in message
         assert "list_ticket_types" in message and "evt-1" in message
-        assert [r[0] for r in requests(mock_context)].count("POST") == 1
+        assert methods(mock_context).count("POST") == 1
 
     @pytest.mark.parametrize("answer", ["<html>ok</html>", [TICKET_TYPE]])
     async def test_unreadable_2xx_finds_the_new_ticket_type(self, mock_context, no_sleep, answer):
         mock_context.fetch.side_effect = [listed(), ok(answer), listed(TICKET_TYPE)]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"ticket_type": TICKET_TYPE}
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [
@@ -332,28 +297,28 @@ class TestCreateTicketType:
             listed(TICKET_TYPE),
             listed(TICKET_TYPE),
         ]
-        inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        inputs = self.VIP
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_unreadable_ticket_types_stop_before_sending(self, mock_context):
         mock_context.fetch.return_value = ok({"data": []})
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "free"}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "no list of entries" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET"]
+        assert methods(mock_context) == ["GET"]
 
     async def test_unknown_event_stops_before_sending(self, mock_context):
-        mock_context.fetch.side_effect = HTTPError(404, "Not Found", {"message": "Event evt-x not found"})
+        mock_context.fetch.side_effect = luma_error(404, "Event evt-x not found")
         result = await run("create_ticket_type", {"event_api_id": "evt-x", "name": "VIP", "type": "free"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Event evt-x not found" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET"]
+        assert methods(mock_context) == ["GET"]
 
     async def test_luma_rejection(self, mock_context):
-        rejection = HTTPError(400, "Bad Request", {"message": "Invalid max_capacity"})
+        rejection = luma_error(400, "Invalid max_capacity")
         mock_context.fetch.side_effect = [listed(), rejection]
         inputs = {"event_api_id": "evt-1", "name": "VIP", "type": "free"}
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Invalid max_capacity" in result.result.message
-        assert [r[0] for r in requests(mock_context)] == ["GET", "POST"]
+        assert methods(mock_context) == ["GET", "POST"]

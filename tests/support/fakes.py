@@ -1,13 +1,14 @@
 """Fakes for unit tests with a mocked `context.fetch`, and the assertions every test makes about a result.
 
-* Luma's answers: `ok`, `page`, `listed` (FetchResponses), `lost`, `unavailable` (failures to raise).
-* What was sent: `request`/`requests` as (method, path, query pairs, json body), `sent_url`, `path_of`, `query_of`,
-  `sent_body`.
+* Luma's answers: `ok`, `page`, `listed` (FetchResponses), `lost`, `unavailable`, `luma_error` (failures to raise).
+* What was sent: `request`/`requests` as (method, path, query pairs, json body), `methods`, `endpoints`,
+  `sent_url`, `path_of`, `query_of`, `sent_body`.
 * Time: `FakeClock`, monotonic time that moves only when the client sleeps (or a test moves it).
 * Results: `run` an action as the platform does, then `ok_data`, `failed`, `assert_input_error`,
-  `assert_schema_error`, `assert_nothing_sent`, `message_of`.
+  `assert_schema_error`, `assert_nothing_sent`, and for batch reports `counts` and `message_of`.
 """
 
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -53,7 +54,12 @@ def lost() -> Exception:
 
 
 def unavailable() -> Exception:
-    return HTTPError(503, "Service Unavailable", {"message": "down"})
+    return luma_error(503, "down")
+
+
+def luma_error(status: int, message: str) -> HTTPError:
+    """Luma's answer with an error status, as the SDK raises it: Luma's own words in the body's `message`."""
+    return HTTPError(status, HTTPStatus(status).phrase, {"message": message})
 
 
 # ---- What was sent -----------------------------------------------------------------------------------------
@@ -80,6 +86,16 @@ def request(call: Any) -> tuple[str, str, list[tuple[str, str]], Any]:
 
 def requests(ctx: Any) -> list[tuple[str, str, list[tuple[str, str]], Any]]:
     return [request(call) for call in ctx.fetch.call_args_list]
+
+
+def methods(ctx: Any) -> list[str]:
+    """The method of every request, in order: what a write's check read, and whether the write went out again."""
+    return [method for method, *_ in requests(ctx)]
+
+
+def endpoints(ctx: Any) -> list[tuple[str, str]]:
+    """(method, path) of every request, in order."""
+    return [(method, path) for method, path, *_ in requests(ctx)]
 
 
 def sent_body(ctx: Any) -> Any:
@@ -144,6 +160,11 @@ def assert_schema_error(result: IntegrationResult, ctx: Any) -> None:
     """Refused by the input schema, before anything was sent."""
     assert result.type == ResultType.VALIDATION_ERROR
     ctx.fetch.assert_not_called()
+
+
+def counts(data: dict, *statuses: str) -> tuple[int, ...]:
+    """The `<status>_count`s of a batch report (add_guests, send_invites), in the order asked."""
+    return tuple(data[f"{status}_count"] for status in statuses)
 
 
 def message_of(data: dict, entry: dict) -> str:
