@@ -7,21 +7,16 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from autohive_integrations_sdk import FetchResponse, HTTPError, RateLimitError
+from autohive_integrations_sdk import RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
 import helpers
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
-from tests.conftest import TEST_API_KEY, production_auth
+from tests.support.fakes import TEST_API_KEY, luma_error, ok, production_auth
+from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
-
-USER = {"id": "usr-1", "email": "ada@example.com"}
-
-
-def ok(data, headers=None):
-    return FetchResponse(status=200, headers=headers or {}, data=data)
 
 
 def fragments(secret, size=helpers.SECRET_FRAGMENT):
@@ -77,14 +72,14 @@ class TestSecretMasking:
     async def test_key_quoted_near_the_cut_is_masked_before_it(self, make_context):
         context = make_context(production_auth(self.LONG_KEY))
         quoted = "x" * 490 + f" key {self.LONG_KEY} is not valid"
-        context.fetch.side_effect = HTTPError(400, "Bad Request", {"message": quoted})
+        context.fetch.side_effect = luma_error(400, quoted)
         with pytest.raises(LumaInvalidRequestError) as caught:
             await LumaClient(context).get("/v1/users/get-self")
         assert not leaks(caught.value.message, self.LONG_KEY)
 
     async def test_a_fragment_of_the_key_is_masked_wherever_it_appears(self, make_context):
         context = make_context(production_auth(self.LONG_KEY))
-        context.fetch.side_effect = HTTPError(401, "Unauthorized", {"message": f"bad key ...{self.LONG_KEY[20:40]}..."})
+        context.fetch.side_effect = luma_error(401, f"bad key ...{self.LONG_KEY[20:40]}...")
         result = await luma.execute_action("get_self", {}, context)
         assert result.type == ResultType.ACTION_ERROR
         assert not leaks(result.result.message, self.LONG_KEY)
