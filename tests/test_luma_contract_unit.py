@@ -6,7 +6,8 @@ polling trigger there is, so a new one is covered without a test of its own:
   would contradict the schema's, which is the one place defaults live);
 * config.json and the registered handlers name the same actions and polling triggers;
 * the README's actions table lists exactly config.json's actions;
-* every route in routes.py is a route of Luma's contract (luma_local/contract.json).
+* every route in routes.py, and every route an action's source declares (luma_routes), is a route of Luma's
+  contract (luma_local/contract.json).
 """
 
 import ast
@@ -242,6 +243,14 @@ def test_every_route_constant_is_a_route_of_lumas_contract():
     assert constants, "routes.py defines no routes"
     unknown = {name: value for name, value in constants.items() if value not in paths}
     assert not unknown, f"routes.py names paths that are not in luma_local/contract.json: {unknown}"
+
+
+@pytest.mark.parametrize("action", sorted(luma.config.actions))
+def test_the_routes_an_action_declares_are_routes_of_lumas_contract(action):
+    contract = set(json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))["routes"])
+    declared = examples.luma_routes_of(action)
+    assert declared, f"schemas/actions/{action}.json declares no luma_routes"
+    assert declared <= contract, f"{action} declares routes Luma does not have: {sorted(declared - contract)}"
 
 
 # ---- examples say what is missing ---------------------------------------------------------------------------

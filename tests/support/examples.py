@@ -46,15 +46,26 @@ def seed(emulator: LumaEmulator) -> dict[str, Any]:
     return {"event": event, "guest": guest, "ticket_type": emulator.ticket_types(event["id"])[0]}
 
 
-def example_of(action: str) -> dict[str, Any]:
-    """The example exactly as its source writes it, placeholders and all."""
+def source_of(action: str) -> dict[str, Any]:
+    """The action's source, schemas/actions/<action>.json."""
     source = SOURCES / f"{action}.json"
     if not source.exists():
         raise ExampleError(
             f"{action} has no source schemas/actions/{action}.json: add it (display_name, description, "
-            "input_schema, output_schema, example) and rebuild config.json with python -m tools.build_config."
+            "input_schema, output_schema, example, luma_routes) and rebuild config.json with "
+            "python -m tools.build_config."
         )
-    entry = json.loads(source.read_text(encoding="utf-8"))
+    return json.loads(source.read_text(encoding="utf-8"))
+
+
+def luma_routes_of(action: str) -> set[str]:
+    """The Luma routes the action's source says it calls ("GET /v1/events/get"), as the README's table shows them."""
+    return set(source_of(action).get("luma_routes") or [])
+
+
+def example_of(action: str) -> dict[str, Any]:
+    """The example exactly as its source writes it, placeholders and all."""
+    entry = source_of(action)
     if not isinstance(entry.get("example"), dict):
         raise ExampleError(
             f'schemas/actions/{action}.json has no "example": add one valid input object, with ids as placeholders '

@@ -1,5 +1,7 @@
-"""Helpers for end-to-end tests against the local Luma: what was posted, and the two faults `inject` cannot make
-alone (a write Luma applies late, and a write Luma applies but answers unreadably)."""
+"""Helpers for end-to-end tests against the local Luma: what was posted (`posts`), the two faults `inject` cannot
+make alone (`apply_late`: a write Luma applies late; `work_then_answer`: a write Luma applies but answers
+unreadably), how many objects of each kind it holds (`census`), and the routes an action called without declaring
+them (`undeclared_routes`)."""
 
 import asyncio
 from collections import Counter
@@ -9,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from luma_local import LumaEmulator, RecordedRequest
+from tests.support.examples import luma_routes_of
 
 # A 2xx whose body has no id ({}), or cannot be read at all (HTML, a list).
 UNUSABLE_2XX = [
@@ -49,6 +52,11 @@ def work_then_answer(monkeypatch: Any, emulator: LumaEmulator, context: Any, pat
         return await send(url, *args, **kwargs)
 
     monkeypatch.setattr(context, "fetch", fetch)
+
+
+def undeclared_routes(emulator: LumaEmulator, action: str) -> list[str]:
+    """The routes the emulator was called on that the action's luma_routes do not list."""
+    return sorted({f"{request.method} {request.path}" for request in emulator.requests} - luma_routes_of(action))
 
 
 def census(emulator: LumaEmulator) -> Counter:
