@@ -29,7 +29,14 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
+    "$spare_ticket_type_id": lambda emulator, seeded: add_ticket_type(emulator, seeded["event"]["id"])["id"],
 }
+
+
+def add_ticket_type(emulator: LumaEmulator, event_id: str) -> dict[str, Any]:
+    """A free ticket type nobody holds, beside the event's visible one: Luma lets it be deleted."""
+    body = {"event_id": event_id, "name": "Spare", "type": "free"}
+    return emulator.call("POST", "/v1/events/ticket-types/create", body=body)
 
 
 class ExampleError(Exception):
