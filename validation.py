@@ -104,6 +104,14 @@ def validate_timezone(value: str, field: str = "timezone") -> str:
     return zone
 
 
+def known_zone(value: Any) -> str | None:
+    """A time zone as Luma reports it (an event's, a calendar's), canonical; None when missing or not IANA's."""
+    try:
+        return validate_timezone(value) if isinstance(value, str) else None
+    except InputError:
+        return None
+
+
 # ISO 8601 / RFC 3339 date-times as people write them: a date, then optionally T (any case) or a space, the hour,
 # minutes, seconds and a fraction, then optionally Z or an offset.
 _ISO_DATETIME = re.compile(
@@ -166,6 +174,13 @@ def parse_datetime(value: str, field: str, zone: str | None = None, *, require_t
         else:
             moment = moment.replace(tzinfo=timezone.utc)
     return moment
+
+
+def lacks_offset(value: Any) -> bool:
+    """Whether a date-time is written without a UTC offset (so a time zone decides its moment); False for text
+    that is no date-time at all, which `parse_datetime` refuses on its own."""
+    parts = _ISO_DATETIME.match(value.strip()) if isinstance(value, str) else None
+    return parts is not None and parts["offset"] is None
 
 
 def luma_instant(value: Any) -> datetime | None:

@@ -7,7 +7,7 @@ from autohive_integrations_sdk import ActionHandler, ActionResult
 from actions.shape import listing
 from helpers import InputError, LumaClient
 from luma import luma
-from operations import guests
+from operations import guest_tickets, guests
 from validation import normalize_guests
 
 
@@ -71,5 +71,22 @@ class SendInvitesAction(ActionHandler):
             inputs["event_api_id"],
             normalize_guests(inputs["guests"], max_count=guests.MAX_GUESTS_PER_CALL),
             message=inputs.get("message"),
+        )
+        return ActionResult(data=report)
+
+
+@luma.action("update_guest_tickets")
+class UpdateGuestTicketsAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        identifier = guests.one_guest_identifier(inputs.get("guest_api_id"), inputs.get("email"))
+        if identifier is None:
+            raise InputError("Give the guest: either guest_api_id (starts with gst-) or email.")
+        report = await guest_tickets.update_guest_tickets(
+            LumaClient(context),
+            inputs["event_api_id"],
+            identifier,
+            add_ticket_type_ids=inputs.get("add_ticket_type_ids"),
+            remove_ticket_ids=inputs.get("remove_ticket_ids"),
+            send_email=inputs.get("send_email"),
         )
         return ActionResult(data=report)

@@ -24,11 +24,10 @@ class TestListCoupons:
     async def test_pages_with_limit_and_cursor(self, luma_emulator, live_context, event):
         for i in range(105):
             add_coupon(luma_emulator, event["id"], f"CODE{i}")
-        first = ok_data(await run("list_coupons", {"event_api_id": event["id"]}, live_context))
+        first = ok_data(await run("list_coupons", {"event_api_id": event["id"], "detail": "full"}, live_context))
         assert len(first["coupons"]) == 100 and first["has_more"] is True
-        rest = ok_data(
-            await run("list_coupons", {"event_api_id": event["id"], "cursor": first["next_cursor"]}, live_context)
-        )
+        inputs = {"event_api_id": event["id"], "cursor": first["next_cursor"], "detail": "full"}
+        rest = ok_data(await run("list_coupons", inputs, live_context))
         assert rest["has_more"] is False and rest["next_cursor"] is None
         assert first["coupons"] + rest["coupons"] == luma_emulator.coupons(event["id"])
 
@@ -125,3 +124,141 @@ class TestCreateCoupon:
         inputs = {"event_api_id": event["id"], "code": "X1", "percent_off": 5}
         failed(await run("create_coupon", inputs, live_context), "accepted", "not confirmed", "list_coupons")
         assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+
+
+def add_calendar_coupon(emulator, code, **discount):
+    emulator.call(
+        "POST",
+        "/v1/calendars/coupons/create",
+        body={"code": code, "discount": discount or {"discount_type": "percent", "percent_off": 10}},
+    )
+
+
+class TestListCouponSummaries:
+    async def test_summary_by_default(self, luma_emulator, live_context, event):
+        add_coupon(luma_emulator, event["id"], "FIVEOFF", discount_type="amount", cents_off=500, currency="usd")
+        (summary,) = ok_data(await run("list_coupons", {"event_api_id": event["id"]}, live_context))["coupons"]
+        (coupon,) = luma_emulator.coupons(event["id"])
+        assert summary == {
+            "id": coupon["id"],
+            "code": "FIVEOFF",
+            "discount": "5.00 USD off",
+            "cents_off": 500,
+            "currency": "usd",
+            "remaining_count": 1000000,
+        }
+
+
+class TestCreateCouponTimes:
+    async def test_times_without_offset_are_the_events_local_time(self, luma_emulator, live_context, event):
+        # The seeded event is in Pacific/Auckland (UTC+13 in January, daylight time).
+        inputs = {"event_api_id": event["id"], "code": "NZ", "percent_off": 10, "valid_start_at": "2030-01-01T09:00"}
+        coupon = ok_data(await run("create_coupon", inputs, live_context))["coupon"]
+        assert coupon["valid_start_at"] == "2029-12-31T20:00:00.000Z"
+        assert len(luma_emulator.requests_to("/v1/events/get")) == 1
+
+    async def test_a_fraction_of_one_percent_sends_nothing(self, luma_emulator, live_context, event):
+        inputs = {"event_api_id": event["id"], "code": "TINY", "percent_off": 0.2}
+        failed(await run("create_coupon", inputs, live_context), "20 means 20%")
+        assert luma_emulator.requests == []
+
+
+class TestUpdateCoupon:
+    async def test_changes_uses_and_validity(self, luma_emulator, live_context, event):
+        add_coupon(luma_emulator, event["id"], "SPRING")
+        inputs = {"event_api_id": event["id"], "code": "spring", "remaining_count": 3}
+        inputs |= {"valid_start_at": "2030-01-01T09:00", "valid_end_at": "2030-02-01T00:00:00Z"}
+        data = ok_data(await run("update_coupon", inputs, live_context))
+        assert luma_emulator.coupons(event["id"]) == [data["coupon"]]
+        coupon = data["coupon"]
+        assert (coupon["code"], coupon["remaining_count"], coupon["percent_off"]) == ("SPRING", 3, 10)
+        assert (coupon["valid_start_at"], coupon["valid_end_at"]) == (
+            "2029-12-31T20:00:00.000Z",
+            "2030-02-01T00:00:00.000Z",
+        )
+
+    async def test_a_partial_window_is_checked_against_the_coupon(self, luma_emulator, live_context, event):
+        add_coupon(luma_emulator, event["id"], "SPRING")
+        start = {"event_api_id": event["id"], "code": "SPRING", "valid_start_at": "2030-03-01T00:00:00Z"}
+        ok_data(await run("update_coupon", start, live_context))
+        end = {"event_api_id": event["id"], "code": "SPRING", "valid_end_at": "2030-02-01T00:00:00Z"}
+        failed(await run("update_coupon", end, live_context), "the coupon's current valid_start_at")
+        assert len(posts(luma_emulator, "/v1/events/coupons/update")) == 1
+
+    async def test_unknown_code(self, luma_emulator, live_context, event):
+        inputs = {"event_api_id": event["id"], "code": "NOPE", "remaining_count": 1}
+        failed(await run("update_coupon", inputs, live_context), "No coupon with code 'NOPE'")
+        assert posts(luma_emulator, "/v1/events/coupons/update") == []
+
+    @pytest.mark.parametrize("fault", [{"drop_after_work": True}, {"status": 503}])
+    async def test_lost_answer_sends_once(self, luma_emulator, live_context, event, fault):
+        add_coupon(luma_emulator, event["id"], "SPRING")
+        luma_emulator.inject("POST /v1/events/coupons/update", **fault)
+        inputs = {"event_api_id": event["id"], "code": "SPRING", "remaining_count": 0}
+        result = await run("update_coupon", inputs, live_context)
+        if "status" in fault:
+            failed(result, "not confirmed", "list_coupons")
+        else:
+            assert ok_data(result)["coupon"]["remaining_count"] == 0
+        assert len(posts(luma_emulator, "/v1/events/coupons/update")) == 1
+
+
+class TestListCalendarCoupons:
+    async def test_pages_of_the_calendars_coupons(self, luma_emulator, live_context, event):
+        for i in range(3):
+            add_calendar_coupon(luma_emulator, f"CAL{i}")
+        add_coupon(luma_emulator, event["id"], "EVENTONLY")
+        first = ok_data(await run("list_calendar_coupons", {"limit": 2, "detail": "full"}, live_context))
+        assert first["has_more"] is True and len(first["coupons"]) == 2
+        rest = ok_data(
+            await run("list_calendar_coupons", {"cursor": first["next_cursor"], "detail": "full"}, live_context)
+        )
+        assert first["coupons"] + rest["coupons"] == luma_emulator.coupons()
+        assert rest["has_more"] is False
+
+
+class TestCreateCalendarCoupon:
+    async def test_creates_on_the_calendar_in_its_time_zone(self, luma_emulator, live_context):
+        location = {"city": "Paris", "region": None, "country": "France", "country_code": "FR"}
+        luma_emulator.state.home.calendar["location"] = {**location, "timezone": "Europe/Paris"}
+        inputs = {"code": "MEMBERS", "amount_off": "5", "currency": "eur", "valid_start_at": "2030-07-01T00:00"}
+        coupon = ok_data(await run("create_calendar_coupon", inputs, live_context))["coupon"]
+        assert luma_emulator.coupons() == [coupon]
+        assert (coupon["cents_off"], coupon["valid_start_at"]) == (500, "2030-06-30T22:00:00.000Z")
+
+    async def test_utc_when_the_calendar_has_no_city(self, luma_emulator, live_context):
+        inputs = {"code": "MEMBERS", "percent_off": 5, "valid_start_at": "2030-07-01T00:00"}
+        coupon = ok_data(await run("create_calendar_coupon", inputs, live_context))["coupon"]
+        assert coupon["valid_start_at"] == "2030-07-01T00:00:00.000Z"
+
+    async def test_lost_answer_creates_exactly_one(self, luma_emulator, live_context):
+        luma_emulator.inject("POST /v1/calendars/coupons/create", drop_after_work=True)
+        data = ok_data(await run("create_calendar_coupon", {"code": "Launch", "percent_off": 15}, live_context))
+        assert luma_emulator.coupons() == [data["coupon"]]
+        assert len(posts(luma_emulator, "/v1/calendars/coupons/create")) == 1
+
+    async def test_existing_code_in_other_case(self, luma_emulator, live_context):
+        add_calendar_coupon(luma_emulator, "MEMBERS")
+        failed(
+            await run("create_calendar_coupon", {"code": "members", "percent_off": 5}, live_context), "already exists"
+        )
+        assert len(luma_emulator.coupons()) == 1
+
+
+class TestUpdateCalendarCoupon:
+    async def test_changes_uses(self, luma_emulator, live_context):
+        add_calendar_coupon(luma_emulator, "MEMBERS")
+        data = ok_data(await run("update_calendar_coupon", {"code": "members", "remaining_count": 9}, live_context))
+        assert luma_emulator.coupons() == [data["coupon"]] and data["coupon"]["remaining_count"] == 9
+
+    @pytest.mark.parametrize("fault", [{"drop_after_work": True}, {"status": 503}])
+    async def test_lost_answer_sends_once(self, luma_emulator, live_context, fault):
+        add_calendar_coupon(luma_emulator, "MEMBERS")
+        luma_emulator.inject("POST /v1/calendars/coupons/update", **fault)
+        result = await run("update_calendar_coupon", {"code": "MEMBERS", "remaining_count": 9}, live_context)
+        if "status" in fault:
+            failed(result, "not confirmed", "list_calendar_coupons")
+            assert luma_emulator.coupons()[0]["remaining_count"] == 1000000
+        else:
+            assert ok_data(result)["coupon"]["remaining_count"] == 9
+        assert len(posts(luma_emulator, "/v1/calendars/coupons/update")) == 1

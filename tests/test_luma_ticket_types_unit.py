@@ -4,7 +4,7 @@ import pytest
 from autohive_integrations_sdk.integration import ResultType
 
 from tests.support.fakes import assert_input_error, assert_schema_error, listed, lost, luma_error, methods, ok, requests
-from tests.support.fakes import run, sent_body, unavailable
+from tests.support.fakes import failed, ok_data, run, sent_body, unavailable
 from tests.support.samples import TICKET_TYPE
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -14,11 +14,13 @@ pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
 
 class TestListTicketTypes:
-    async def test_hidden_left_out_by_default(self, mock_context):
+    async def test_hidden_left_out_by_default_and_summaries(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [TICKET_TYPE]})
         result = await run("list_ticket_types", {"event_api_id": "evt-abc123"}, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"ticket_types": [TICKET_TYPE]}
+        summary = {"id": "ttype-vip", "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+        summary |= {"price": "25.00", "is_hidden": False}
+        assert result.result.data == {"ticket_types": [summary], "has_more": False, "next_cursor": None}
         assert requests(mock_context) == [
             (
                 "GET",
@@ -322,3 +324,317 @@ class TestCreateTicketType:
         result = await run("create_ticket_type", inputs, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Invalid max_capacity" in result.result.message
         assert methods(mock_context) == ["GET", "POST"]
+
+
+class TestListTicketTypeSummaries:
+    async def test_free_type_has_no_price(self, mock_context):
+        free = dict(TICKET_TYPE, id="ttype-free", name="Community", type="free", cents=None, currency=None)
+        mock_context.fetch.return_value = listed(dict(free, max_capacity=50, is_hidden=True))
+        (summary,) = ok_data(await run("list_ticket_types", {"event_api_id": "evt-1"}, mock_context))["ticket_types"]
+        assert summary == {
+            "id": "ttype-free",
+            "name": "Community",
+            "type": "free",
+            "max_capacity": 50,
+            "is_hidden": True,
+        }
+
+    @pytest.mark.parametrize(
+        ("cents", "currency", "price"),
+        [
+            (1999, "usd", "19.99"),
+            (1500, "jpy", "1500"),
+            (1234, "kwd", "1.234"),
+            (5, "USD", "0.05"),
+            (7, "solana_sol", None),
+        ],
+    )
+    async def test_price_as_a_decimal_string(self, mock_context, cents, currency, price):
+        mock_context.fetch.return_value = listed(dict(TICKET_TYPE, cents=cents, currency=currency))
+        (summary,) = ok_data(await run("list_ticket_types", {"event_api_id": "evt-1"}, mock_context))["ticket_types"]
+        assert (summary["cents"], summary["currency"], summary.get("price")) == (cents, currency, price)
+
+    async def test_pay_what_you_want_shows_its_minimum(self, mock_context):
+        mock_context.fetch.return_value = listed(dict(TICKET_TYPE, is_flexible=True, min_cents=500))
+        (summary,) = ok_data(await run("list_ticket_types", {"event_api_id": "evt-1"}, mock_context))["ticket_types"]
+        assert (summary["is_flexible"], summary["min_cents"], summary["price"]) == (True, 500, "25.00")
+
+    async def test_detail_full_is_lumas_whole_object(self, mock_context):
+        mock_context.fetch.return_value = listed(TICKET_TYPE)
+        result = await run("list_ticket_types", {"event_api_id": "evt-1", "detail": "full"}, mock_context)
+        assert ok_data(result) == {"ticket_types": [TICKET_TYPE], "has_more": False, "next_cursor": None}
+
+
+# ---- get_ticket_type ---------------------------------------------------------------------------------------
+
+
+class TestGetTicketType:
+    async def test_reads_the_whole_ticket_type(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        result = await run("get_ticket_type", {"event_ticket_type_id": " ttype-vip "}, mock_context)
+        assert ok_data(result) == {"ticket_type": TICKET_TYPE}
+        assert requests(mock_context) == [
+            ("GET", "/v1/events/ticket-types/get", [("event_ticket_type_id", "ttype-vip")], None)
+        ]
+
+    async def test_unknown_id_says_how_to_find_one(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(404, "Ticket type ttype-x not found")
+        result = await run("get_ticket_type", {"event_ticket_type_id": "ttype-x"}, mock_context)
+        failed(result, "No ticket type ttype-x exists", "Ticket type ttype-x not found", "list_ticket_types")
+
+    async def test_answer_without_id(self, mock_context):
+        mock_context.fetch.return_value = ok({"name": "VIP"})
+        failed(await run("get_ticket_type", {"event_ticket_type_id": "ttype-vip"}, mock_context), "no id")
+
+    @pytest.mark.parametrize("inputs", [{}, {"event_ticket_type_id": ""}, {"event_ticket_type_id": "   "}])
+    async def test_needs_an_id(self, mock_context, inputs):
+        assert_schema_error(await run("get_ticket_type", inputs, mock_context), mock_context)
+
+
+# ---- update_ticket_type ------------------------------------------------------------------------------------
+
+
+class TestUpdateTicketType:
+    GET = ("GET", "/v1/events/ticket-types/get", [("event_ticket_type_id", "ttype-vip")], None)
+    FREE = dict(TICKET_TYPE, type="free", cents=None, currency=None)
+
+    async def test_fields_without_price_rules_are_sent_without_reading_first(self, mock_context):
+        updated = dict(TICKET_TYPE, name="Front Row", max_capacity=40, is_hidden=True)
+        mock_context.fetch.return_value = ok(updated)
+        inputs = {"event_ticket_type_id": "ttype-vip", "name": " Front Row ", "max_capacity": 40, "is_hidden": True}
+        inputs |= {"description": "Closest seats", "require_approval": False, "valid_end_at": "2026-02-28"}
+        result = await run("update_ticket_type", inputs, mock_context)
+        assert ok_data(result) == {"ticket_type": updated}
+        body = {"event_ticket_type_id": "ttype-vip", "name": "Front Row", "max_capacity": 40, "is_hidden": True}
+        body |= {"description": "Closest seats", "require_approval": False, "valid_end_at": "2026-02-28"}
+        assert requests(mock_context) == [("POST", "/v1/events/ticket-types/update", [], body)]
+
+    async def test_price_without_currency_is_converted_in_the_current_currency(self, mock_context):
+        yen = dict(TICKET_TYPE, cents=1000, currency="jpy")
+        mock_context.fetch.side_effect = [ok(yen), ok(dict(yen, cents=1500))]
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "price": "1500"}, mock_context)
+        assert ok_data(result)["ticket_type"]["cents"] == 1500
+        post = ("POST", "/v1/events/ticket-types/update", [], {"event_ticket_type_id": "ttype-vip", "cents": 1500})
+        assert requests(mock_context) == [self.GET, post]
+
+    async def test_price_with_too_many_decimals_for_the_current_currency(self, mock_context):
+        mock_context.fetch.return_value = ok(dict(TICKET_TYPE, currency="jpy"))
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "price": "10.5"}, mock_context)
+        failed(result, "10.5", "JPY")
+        assert methods(mock_context) == ["GET"]
+
+    async def test_price_with_currency_and_type_is_sent_without_reading(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        inputs = {"event_ticket_type_id": "ttype-vip", "type": "paid", "price": "19.99", "currency": "eur"}
+        await run("update_ticket_type", inputs, mock_context)
+        body = {"event_ticket_type_id": "ttype-vip", "type": "paid", "cents": 1999, "currency": "eur"}
+        assert requests(mock_context) == [("POST", "/v1/events/ticket-types/update", [], body)]
+
+    async def test_paid_keeps_the_current_price_and_currency(self, mock_context):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), ok(TICKET_TYPE)]
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "type": "paid"}, mock_context)
+        assert ok_data(result) == {"ticket_type": TICKET_TYPE}
+        assert requests(mock_context) == [
+            self.GET,
+            ("POST", "/v1/events/ticket-types/update", [], {"event_ticket_type_id": "ttype-vip", "type": "paid"}),
+        ]
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({"price": "10"}, ["free ticket type takes no price", "type to paid"]),
+            ({"cents": 1000, "currency": "usd"}, ["free ticket type takes no price"]),
+            ({"type": "paid"}, ["currency"]),
+            ({"type": "paid", "currency": "usd"}, ["price above zero"]),
+            ({"min_cents": 100}, ["free ticket type takes no price", "min_cents"]),
+        ],
+    )
+    async def test_a_free_type_is_read_before_a_price_is_refused(self, mock_context, extra, words):
+        mock_context.fetch.return_value = ok(self.FREE)
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", **extra}, mock_context)
+        failed(result, *words)
+        assert requests(mock_context) == [self.GET]
+
+    async def test_free_to_paid_with_price_and_currency(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        inputs = {"event_ticket_type_id": "ttype-vip", "type": "paid", "cents": 2500, "currency": "usd"}
+        assert ok_data(await run("update_ticket_type", inputs, mock_context)) == {"ticket_type": TICKET_TYPE}
+        assert methods(mock_context) == ["POST"]
+
+    async def test_minimum_needs_pay_what_you_want(self, mock_context):
+        mock_context.fetch.return_value = ok(TICKET_TYPE)
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "min_cents": 100}, mock_context)
+        failed(result, "min_cents", "is_flexible")
+        assert methods(mock_context) == ["GET"]
+
+    async def test_minimum_of_a_type_already_pay_what_you_want(self, mock_context):
+        flexible = dict(TICKET_TYPE, is_flexible=True)
+        mock_context.fetch.side_effect = [ok(flexible), ok(dict(flexible, min_cents=100))]
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "min_cents": 100}, mock_context)
+        assert ok_data(result)["ticket_type"]["min_cents"] == 100
+        assert sent_body(mock_context) == {"event_ticket_type_id": "ttype-vip", "min_cents": 100}
+
+    async def test_minimum_above_the_current_price(self, mock_context):
+        mock_context.fetch.return_value = ok(dict(TICKET_TYPE, is_flexible=True))
+        inputs = {"event_ticket_type_id": "ttype-vip", "min_cents": 3000}
+        failed(await run("update_ticket_type", inputs, mock_context), "min_cents (3000)", "2500")
+        assert methods(mock_context) == ["GET"]
+
+    async def test_to_free_sends_only_the_type(self, mock_context):
+        mock_context.fetch.return_value = ok(self.FREE)
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "type": "free"}, mock_context)
+        assert ok_data(result) == {"ticket_type": self.FREE}
+        assert requests(mock_context) == [
+            ("POST", "/v1/events/ticket-types/update", [], {"event_ticket_type_id": "ttype-vip", "type": "free"})
+        ]
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({}, ["Nothing to update"]),
+            ({"price": "5", "cents": 500}, ["not both"]),
+            ({"type": "free", "cents": 500}, ["free", "cents"]),
+            ({"type": "free", "is_flexible": True}, ["free", "is_flexible"]),
+            ({"name": "\u200b"}, ["name", "invisible"]),
+            ({"valid_start_at": "2026-03-02", "valid_end_at": "2026-03-01"}, ["valid_end_at"]),
+            ({"valid_start_at": "2026-02-30"}, ["2026-02-30", "YYYY-MM-DD"]),
+            ({"price": "5", "cents": 500, "name": "X"}, ["not both"]),
+        ],
+    )
+    async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", **extra}, mock_context)
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"type": "donation"},
+            {"cents": -1},
+            {"price": "5,00"},
+            {"max_capacity": 0},
+            {"valid_end_at": "2026-03-01T10:00:00Z"},
+            {"event_api_id": "evt-1"},
+            {"currency": "dollars"},
+        ],
+    )
+    async def test_schema_rejects(self, mock_context, extra):
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", **extra}, mock_context)
+        assert_schema_error(result, mock_context)
+
+    async def test_lost_answer_confirmed_by_reading_back(self, mock_context, no_sleep):
+        updated = dict(TICKET_TYPE, name="Front Row", max_capacity=40)
+        mock_context.fetch.side_effect = [lost(), ok(TICKET_TYPE), ok(updated)]
+        inputs = {"event_ticket_type_id": "ttype-vip", "name": "Front Row", "max_capacity": 40}
+        assert ok_data(await run("update_ticket_type", inputs, mock_context)) == {"ticket_type": updated}
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
+    async def test_lost_answer_not_shown_is_unconfirmed_not_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [lost(), ok(TICKET_TYPE), ok(TICKET_TYPE)]
+        result = await run(
+            "update_ticket_type", {"event_ticket_type_id": "ttype-vip", "max_capacity": 40}, mock_context
+        )
+        failed(result, "not confirmed", "get_ticket_type", "ttype-vip")
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
+    async def test_lost_answer_and_the_ticket_type_gone_is_unconfirmed(self, mock_context, no_sleep):
+        gone = luma_error(404, "not found")
+        mock_context.fetch.side_effect = [unavailable(), gone, gone]
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "is_hidden": True}, mock_context)
+        failed(result, "not confirmed")
+        assert methods(mock_context).count("POST") == 1
+
+    @pytest.mark.parametrize("answer", [{}, "<html>ok</html>"])
+    async def test_answer_without_the_ticket_type_reads_it_back(self, mock_context, no_sleep, answer):
+        updated = dict(TICKET_TYPE, currency="USD", valid_start_at="2026-02-01T00:00:00.000Z")
+        mock_context.fetch.side_effect = [ok(answer), ok(updated)]
+        inputs = {"event_ticket_type_id": "ttype-vip", "currency": "usd", "valid_start_at": "2026-02-01"}
+        inputs |= {"type": "paid", "cents": 2500}
+        assert ok_data(await run("update_ticket_type", inputs, mock_context)) == {"ticket_type": updated}
+        assert methods(mock_context) == ["POST", "GET"]
+
+    async def test_unknown_ticket_type(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(404, "Ticket type ttype-x not found")
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-x", "name": "VIP"}, mock_context)
+        failed(result, "No ticket type ttype-x exists", "list_ticket_types")
+        assert methods(mock_context) == ["POST"]
+
+    async def test_luma_refusal_in_its_own_words(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(400, "Cannot hide the last visible ticket type of an event")
+        result = await run("update_ticket_type", {"event_ticket_type_id": "ttype-vip", "is_hidden": True}, mock_context)
+        failed(result, "400", "Cannot hide the last visible ticket type")
+        assert methods(mock_context) == ["POST"]
+
+
+# ---- delete_ticket_type ------------------------------------------------------------------------------------
+
+
+class TestDeleteTicketType:
+    INPUTS = {"event_ticket_type_id": "ttype-vip"}
+
+    async def test_reads_then_deletes(self, mock_context):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), ok({})]
+        result = await run("delete_ticket_type", self.INPUTS, mock_context)
+        assert ok_data(result) == {
+            "event_ticket_type_id": "ttype-vip",
+            "name": "VIP",
+            "deleted": True,
+            "already_absent": False,
+        }
+        assert requests(mock_context) == [
+            ("GET", "/v1/events/ticket-types/get", [("event_ticket_type_id", "ttype-vip")], None),
+            ("POST", "/v1/events/ticket-types/delete", [], {"event_ticket_type_id": "ttype-vip"}),
+        ]
+
+    async def test_already_gone_is_success_without_sending(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(404, "Ticket type ttype-vip not found")
+        result = await run("delete_ticket_type", self.INPUTS, mock_context)
+        assert ok_data(result) == {"event_ticket_type_id": "ttype-vip", "deleted": True, "already_absent": True}
+        assert methods(mock_context) == ["GET"]
+
+    async def test_gone_between_the_read_and_the_delete(self, mock_context):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), luma_error(404, "not found")]
+        result = await run("delete_ticket_type", self.INPUTS, mock_context)
+        assert ok_data(result)["already_absent"] is True
+        assert methods(mock_context) == ["GET", "POST"]
+
+    async def test_lost_answer_confirmed_when_gone(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), lost(), luma_error(404, "not found")]
+        result = await run("delete_ticket_type", self.INPUTS, mock_context)
+        assert ok_data(result)["already_absent"] is False
+        assert methods(mock_context) == ["GET", "POST", "GET"]
+
+    async def test_lost_answer_still_there_is_unconfirmed_not_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), lost(), ok(TICKET_TYPE), ok(TICKET_TYPE)]
+        result = await run("delete_ticket_type", self.INPUTS, mock_context)
+        failed(result, "not confirmed", "get_ticket_type", "404 means it was deleted")
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
+
+    async def test_slow_delete_seen_on_the_second_look(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), TimeoutError(), ok(TICKET_TYPE), luma_error(404, "gone")]
+        assert ok_data(await run("delete_ticket_type", self.INPUTS, mock_context))["deleted"] is True
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
+
+    @pytest.mark.parametrize(
+        ("luma_says", "words", "not_words"),
+        [
+            (
+                "Cannot delete a ticket type with tickets sold (3)",
+                ["sold or issued", "is_hidden true", "valid_end_at", "nothing was deleted", "'VIP'"],
+                ["last one"],
+            ),
+            (
+                "Cannot delete the last visible ticket type of an event",
+                ["last one", "create_ticket_type", "is_hidden true"],
+                ["sold or issued"],
+            ),
+            ("Not allowed", ["tickets sold", "last visible", "is_hidden true", "create_ticket_type"], []),
+        ],
+    )
+    async def test_refusals_say_what_to_do_instead(self, mock_context, luma_says, words, not_words):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), luma_error(400, luma_says)]
+        message = failed(await run("delete_ticket_type", self.INPUTS, mock_context), luma_says, *words)
+        assert not [word for word in not_words if word in message]
+        assert methods(mock_context) == ["GET", "POST"]
+
+    async def test_needs_an_id(self, mock_context):
+        assert_schema_error(await run("delete_ticket_type", {}, mock_context), mock_context)

@@ -13,6 +13,7 @@ A new action whose example needs an id no example used before adds one line to P
 and nothing else: the contract tests then run it, sweep its inputs and fault its writes.
 """
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -29,7 +30,31 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
+    "$spare_ticket_type_id": lambda emulator, seeded: add_ticket_type(emulator, seeded["event"]["id"])["id"],
+    "$coupon_code": lambda emulator, seeded: add_coupon(emulator, seeded["event"]["id"])["code"],
+    "$calendar_coupon_code": lambda emulator, seeded: add_coupon(emulator, None)["code"],
+    "$new_calendar_coupon_code": lambda emulator, seeded: unused_code(emulator, None),
 }
+
+
+def unused_code(emulator: LumaEmulator, event_id: str | None) -> str:
+    """A coupon code not yet on the event (or the calendar, which outlives one seed() on a shared emulator)."""
+    taken = {coupon["code"].lower() for coupon in emulator.coupons(event_id)}
+    return next(f"SAVE{n}" for n in itertools.count(1) if f"save{n}" not in taken)
+
+
+def add_coupon(emulator: LumaEmulator, event_id: str | None) -> dict[str, Any]:
+    """A 10% coupon with an unused code, on the event or (event_id None) on the calendar."""
+    body = {"code": unused_code(emulator, event_id), "discount": {"discount_type": "percent", "percent_off": 10}}
+    if event_id is None:
+        return emulator.call("POST", "/v1/calendars/coupons/create", body=body)
+    return emulator.call("POST", "/v1/events/coupons/create", body={**body, "event_id": event_id})
+
+
+def add_ticket_type(emulator: LumaEmulator, event_id: str) -> dict[str, Any]:
+    """A free ticket type nobody holds, beside the event's visible one: Luma lets it be deleted."""
+    body = {"event_id": event_id, "name": "Spare", "type": "free"}
+    return emulator.call("POST", "/v1/events/ticket-types/create", body=body)
 
 
 class ExampleError(Exception):
