@@ -255,6 +255,9 @@ class LumaEmulator:
     def contact_tags(self, *, calendar_id: str | None = None) -> list[dict]:
         return [public(t) for t in self._calendar(calendar_id).contact_tags.values()]
 
+    def event_tags(self, *, calendar_id: str | None = None) -> list[dict]:
+        return [public(t) for t in self._calendar(calendar_id).event_tags.values()]
+
     def webhooks(self, *, calendar_id: str | None = None) -> list[dict]:
         return [public(w) for w in self._calendar(calendar_id).webhooks.values()]
 

@@ -120,18 +120,20 @@ def _routes(kind: TagKind) -> RouteTable:
         return {}
 
     def retag(ctx: Ctx, *, adding: bool) -> dict:
+        # Luma's document: skipped_count counts those "skipped because they are not calendar contacts" (events: "not
+        # on this calendar"); so a contact or event already in the requested state is counted as applied / removed.
         tag = tag_or_404(ctx, ctx.body["tag"])
-        changed = skipped = 0
+        done = skipped = 0
         for holder in kind.named(ctx):
-            if holder is None or (tag["id"] in holder["_tags"]) == adding:
+            if holder is None:
                 skipped += 1
-            elif adding:
+                continue
+            done += 1
+            if adding and tag["id"] not in holder["_tags"]:
                 holder["_tags"].append(tag["id"])
-                changed += 1
-            else:
+            elif not adding and tag["id"] in holder["_tags"]:
                 holder["_tags"].remove(tag["id"])
-                changed += 1
-        return {"applied_count" if adding else "removed_count": changed, "skipped_count": skipped}
+        return {"applied_count" if adding else "removed_count": done, "skipped_count": skipped}
 
     return {
         ("GET", f"{kind.path}/list"): list_tags,

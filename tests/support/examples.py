@@ -34,7 +34,28 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$coupon_code": lambda emulator, seeded: add_coupon(emulator, seeded["event"]["id"])["code"],
     "$calendar_coupon_code": lambda emulator, seeded: add_coupon(emulator, None)["code"],
     "$new_calendar_coupon_code": lambda emulator, seeded: unused_code(emulator, None),
+    "$person_tag_id": lambda emulator, seeded: new_tag(emulator, "contact-tags"),
+    "$event_tag_id": lambda emulator, seeded: new_tag(emulator, "event-tags"),
+    "$contact_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
+    "$vip_contact_email": lambda emulator, seeded: emulator.seed_contacts(1, tags=["VIP"])[0]["email"],
+    "$community_event_api_id": lambda emulator, seeded: tagged_event(emulator, seeded, "Community"),
 }
+_tag_serial = itertools.count(1)
+
+
+def new_tag(emulator: LumaEmulator, kind: str) -> str:
+    """A new tag of a kind ("contact-tags", "event-tags"), with a name no other tag has."""
+    body = {"name": f"Example tag {next(_tag_serial)}", "color": "blue"}
+    return emulator.call("POST", f"/v1/calendars/{kind}/create", body=body)["id"]
+
+
+def tagged_event(emulator: LumaEmulator, seeded: dict[str, Any], name: str) -> str:
+    """The seeded event, carrying the event tag `name` (made when the calendar has none of that name)."""
+    tags = emulator.call("GET", "/v1/calendars/event-tags/list")["entries"]
+    if not any(tag["name"] == name for tag in tags):
+        emulator.call("POST", "/v1/calendars/event-tags/create", body={"name": name})
+    emulator.call("POST", "/v1/calendars/event-tags/apply", body={"tag": name, "event_ids": [seeded["event"]["id"]]})
+    return seeded["event"]["id"]
 
 
 def unused_code(emulator: LumaEmulator, event_id: str | None) -> str:

@@ -66,6 +66,7 @@ def census(emulator: LumaEmulator) -> Counter:
         calendar_coupons=len(emulator.coupons()),
         contacts=len(emulator.contacts()),
         contact_tags=len(emulator.contact_tags()),
+        event_tags=len(emulator.event_tags()),
         webhooks=len(emulator.webhooks()),
     )
     for event in emulator.events():
