@@ -186,6 +186,12 @@ def _error_for_status(status: int, luma_message: str | None, what: str) -> LumaE
     return kind(f"{what}: {failed}.{said} {todo}", status=status, luma_message=luma_message)
 
 
+def not_found(found_nothing: str, todo: str, error: LumaError) -> LumaNotFoundError:
+    """A 404 told in the terms of the action that met it ("no webhook with id X"), with Luma's own words kept."""
+    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
+    return LumaNotFoundError(f"{found_nothing} (404).{said} {todo}", luma_message=error.luma_message)
+
+
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 

@@ -50,3 +50,10 @@ async def test_unknown_guest_email_is_a_404(real_context):
     )
     assert result.type == ResultType.ACTION_ERROR
     assert "No guest with email" in result.result.message
+
+
+async def test_list_membership_tiers(real_context):
+    result = await luma.execute_action("list_membership_tiers", {"limit": 3}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    for tier in result.result.data["membership_tiers"]:
+        assert tier["access_info"]["type"] in ("free", "payment-once", "payment-recurring")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from luma_local import LumaEmulator
+from luma_local.routes.memberships import add_tier
 
 SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
 # "$event_api_id": a placeholder; "$5 off" is text.
@@ -29,7 +30,18 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
+    "$membership_tier_id": lambda emulator, seeded: next(iter(emulator.state.home.membership_tiers)),
+    "$pending_member": lambda emulator, seeded: pending_member(emulator),
 }
+
+
+def pending_member(emulator: LumaEmulator) -> str:
+    """The email of a new member waiting for approval in a tier that requires it."""
+    tier = add_tier(emulator.state.home, "Approved Members", {"type": "free", "require_approval": True})
+    (person,) = emulator.seed_contacts(1)
+    body = {"email": person["email"], "membership_tier_id": tier["id"]}
+    emulator.call("POST", "/v1/memberships/members/add", body=body)
+    return person["email"]
 
 
 class ExampleError(Exception):

@@ -101,3 +101,36 @@ def contact(n: int) -> dict:
         "tags": [{"id": "tag-vip", "name": "vip"}],
         "membership": None,
     }
+
+
+# ---- memberships -------------------------------------------------------------------------------------------
+
+FREE_TIER = {
+    "id": "cmt-free",
+    "name": "Community",
+    "description": None,
+    "tint_color": "#6d28d9",
+    "access_info": {"type": "free", "require_approval": False},
+}
+PAID_TIER = {
+    "id": "cmt-supporter",
+    "name": "Supporter",
+    "description": "Backs the community every month",
+    "tint_color": "#bb2dc7",
+    "access_info": {
+        "type": "payment-recurring",
+        "currency": "usd",
+        "stripe_account_id": "acct_123",
+        "stripe_product_id": "prod_123",
+        "stripe_monthly_price_id": "price_m",
+        "amount_monthly": 1000,
+        "stripe_yearly_price_id": None,
+        "amount_yearly": None,
+        "require_approval": False,
+    },
+}
+
+
+def member(n: int, tier_id: str, status: str = "approved") -> dict:
+    """The n-th person of the calendar holding a membership of tier_id."""
+    return dict(contact(n), membership={"status": status, "calendar_membership_tier_id": tier_id})
