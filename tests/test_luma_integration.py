@@ -7,6 +7,7 @@ from autohive_integrations_sdk import ExecutionContext
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
+from operations.webhooks import MASKED_SECRET
 
 pytestmark = [
     pytest.mark.integration,
@@ -57,3 +58,9 @@ async def test_list_membership_tiers(real_context):
     assert result.type == ResultType.ACTION, result.result
     for tier in result.result.data["membership_tiers"]:
         assert tier["access_info"]["type"] in ("free", "payment-once", "payment-recurring")
+
+
+async def test_list_webhooks_masks_every_secret(real_context):
+    result = await luma.execute_action("list_webhooks", {"limit": 3, "detail": "full"}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    assert all(webhook.get("secret") in (None, MASKED_SECRET) for webhook in result.result.data["webhooks"])

@@ -32,6 +32,9 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
     "$membership_tier_id": lambda emulator, seeded: next(iter(emulator.state.home.membership_tiers)),
     "$pending_member": lambda emulator, seeded: pending_member(emulator),
+    "$webhook_id": lambda emulator, seeded: emulator.call(
+        "POST", "/v2/webhooks/create", body={"url": "https://hooks.example.com/luma", "event_types": ["*"]}
+    )["id"],
 }
 
 

@@ -103,7 +103,7 @@ def contact(n: int) -> dict:
     }
 
 
-# ---- memberships -------------------------------------------------------------------------------------------
+# ---- memberships, webhooks ---------------------------------------------------------------------------------
 
 FREE_TIER = {
     "id": "cmt-free",
@@ -134,3 +134,15 @@ PAID_TIER = {
 def member(n: int, tier_id: str, status: str = "approved") -> dict:
     """The n-th person of the calendar holding a membership of tier_id."""
     return dict(contact(n), membership={"status": status, "calendar_membership_tier_id": tier_id})
+
+
+# A fake signing secret for tests.
+WEBHOOK_SECRET = "whsec_test0123456789abcdefghij"  # nosec B105
+WEBHOOK = {
+    "id": "wh-abc123",
+    "url": "https://hooks.example.com/luma",
+    "event_types": ["guest.registered"],
+    "status": "active",
+    "secret": WEBHOOK_SECRET,
+    "created_at": "2026-02-01T12:00:01.000Z",
+}
