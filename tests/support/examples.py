@@ -35,6 +35,9 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$webhook_id": lambda emulator, seeded: emulator.call(
         "POST", "/v2/webhooks/create", body={"url": "https://hooks.example.com/luma", "event_types": ["*"]}
     )["id"],
+    "$other_calendar_id": lambda emulator, seeded: emulator.call(
+        "POST", "/v2/organizations/calendars/create", body={"name": "Other Calendar"}
+    )["id"],
 }
 
 

@@ -103,7 +103,7 @@ def contact(n: int) -> dict:
     }
 
 
-# ---- memberships, webhooks ---------------------------------------------------------------------------------
+# ---- memberships, webhooks, organizations ------------------------------------------------------------------
 
 FREE_TIER = {
     "id": "cmt-free",
@@ -145,4 +145,21 @@ WEBHOOK = {
     "status": "active",
     "secret": WEBHOOK_SECRET,
     "created_at": "2026-02-01T12:00:01.000Z",
+}
+CALENDAR = {
+    "id": "cal-second",
+    "name": "Second City",
+    "slug": "second-city",
+    "avatar_url": "https://images.lumacdn.com/avatars-default/avatar_1.png",
+    "url": "https://luma.com/second-city",
+    "description": None,
+    "social_image_url": None,
+    "cover_image_url": None,
+    "is_personal": False,
+    "location": None,
+    "coordinate": None,
+    "instagram_handle": None,
+    "twitter_handle": None,
+    "youtube_handle": None,
+    "website": None,
 }
