@@ -17,7 +17,10 @@ pytestmark = [
 
 @pytest.fixture
 async def real_context():
-    auth = {"auth_type": "Custom", "credentials": {"api_key": os.environ["LUMA_API_KEY"]}}
+    credentials = {"api_key": os.environ["LUMA_API_KEY"]}
+    if os.environ.get("LUMA_CALENDAR_ID"):  # an organization key names the calendar to read
+        credentials["calendar_id"] = os.environ["LUMA_CALENDAR_ID"]
+    auth = {"auth_type": "Custom", "credentials": credentials}
     async with ExecutionContext(auth=auth) as context:
         yield context
 

@@ -4,11 +4,14 @@ calendar of calendar actions; organization actions ignore it; the pacer follows 
 
 import pytest
 from autohive_integrations_sdk import ExecutionContext
+from autohive_integrations_sdk.integration import ResultType
 
 import helpers
 from luma_local import LumaEmulator
+from luma_local.routes.memberships import add_tier
 from tests.support.fakes import TEST_API_KEY, failed, ok_data, production_auth, run
 from tests.support.live import posts
+from tools.session import luma_session
 
 pytestmark = pytest.mark.e2e
 
@@ -141,3 +144,67 @@ class TestTransferEvent:
     async def test_unknown_calendar(self, org_luma):
         event_id = org_luma.seed_events(1)[0]["id"]
         failed(await as_org("transfer_event", {"event_api_id": event_id, "calendar_id": "cal-nope"}), "cal-nope")
+
+
+class TestOrganizationKey:
+    async def test_calendar_actions_act_on_the_connections_calendar(self, org_luma, second):
+        add_tier(org_luma.state.calendars[second["id"]], "Second's members")
+        tiers = ok_data(await as_org("list_membership_tiers", {}, calendar_id=second["id"]))["membership_tiers"]
+        assert [t["name"] for t in tiers] == ["Community Member", "Second's members"]
+        tier_id = tiers[1]["id"]
+        inputs = {"email": "ana@example.com", "membership_tier_id": tier_id}
+        ok_data(await as_org("add_member", inputs, calendar_id=second["id"]))
+        assert [p["email"] for p in org_luma.contacts(calendar_id=second["id"])] == ["ana@example.com"]
+        assert org_luma.contacts() == []
+        assert {r.headers.get("x-luma-calendar-id") for r in org_luma.requests} == {second["id"]}
+
+    async def test_without_calendar_id_says_to_set_it(self, org_luma):
+        message = failed(await as_org("list_webhooks", {}), "x-luma-calendar-id", "set the connection's Calendar ID")
+        assert ORG_KEY not in message
+
+    async def test_a_calendar_outside_the_organization(self, org_luma):
+        failed(await as_org("list_webhooks", {}, calendar_id="cal-elsewhere"), "403", "Calendar ID (cal-elsewhere)")
+
+    async def test_local_commands_take_the_calendar_from_the_environment(self, org_luma, second, monkeypatch):
+        monkeypatch.setenv("LUMA_API_KEY", ORG_KEY)
+        monkeypatch.setenv("LUMA_CALENDAR_ID", second["id"])
+        async with luma_session() as session:
+            assert ok_data(await session.run("list_webhooks", {})) == {
+                "webhooks": [],
+                "has_more": False,
+                "next_cursor": None,
+            }
+        assert org_luma.requests[-1].headers["x-luma-calendar-id"] == second["id"]
+
+    async def test_a_calendar_key_naming_its_own_calendar_still_works(self, org_luma):
+        auth = production_auth()
+        auth["credentials"]["calendar_id"] = org_luma.state.calendar_id
+        async with ExecutionContext(auth=auth) as context:
+            assert (await run("list_webhooks", {}, context)).type == ResultType.ACTION
+
+
+class TestOrganizationRateLimit:
+    async def test_the_pacer_adopts_the_500_a_minute_luma_announces(self, org_luma):
+        ok_data(await as_org("list_organization_admins", {}))
+        assert helpers.limiter_for(ORG_KEY).limit == 500
+        async with ExecutionContext(auth=production_auth()) as context:
+            ok_data(await run("get_self", {}, context))
+        assert helpers.limiter_for(TEST_API_KEY).limit == 200
+
+    async def test_never_exceeds_the_organizations_announced_limit(self, monkeypatch):
+        async with LumaEmulator(api_key=TEST_API_KEY, org_api_key=ORG_KEY, org_rate_limit=5) as emulator:
+            monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
+            results = [await as_org("list_organization_admins", {}) for _ in range(7)]
+        assert [r.type for r in results[:5]] == [ResultType.ACTION] * 5
+        for refused in results[5:]:
+            failed(refused, "stay under Luma's rate limit", "Retry in")
+        assert len(emulator.requests_to("/v1/organizations/admins/list")) == 5
+
+    async def test_without_headers_the_environment_sets_the_limit(self, monkeypatch):
+        async with LumaEmulator(org_api_key=ORG_KEY, org_rate_limit=500, rate_limit_headers=False) as emulator:
+            monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
+            monkeypatch.setenv(helpers.RATE_LIMIT_ENV, "3")
+            results = [await as_org("list_organization_admins", {}) for _ in range(4)]
+        assert [r.type for r in results] == [ResultType.ACTION] * 3 + [ResultType.ACTION_ERROR]
+        assert helpers.limiter_for(ORG_KEY).limit == 3
+        assert len(emulator.requests_to("/v1/organizations/admins/list")) == 3

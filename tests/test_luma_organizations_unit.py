@@ -1,9 +1,14 @@
-"""Organization actions (calendars, events, admins, create_calendar, transfer_event) with a mocked context.fetch."""
+"""Organization actions (calendars, events, admins, create_calendar, transfer_event) and organization keys (the
+connection's calendar_id, the 500/min limit) with a mocked context.fetch."""
 
 import pytest
+from autohive_integrations_sdk.integration import ResultType
 
+import helpers
+from helpers import LumaClient
+from luma import luma
 from tests.support.fakes import assert_input_error, assert_schema_error, failed, lost, luma_error, methods, ok, ok_data
-from tests.support.fakes import page, production_auth, requests, run, unavailable
+from tests.support.fakes import TEST_API_KEY, page, production_auth, requests, run, unavailable
 from tests.support.samples import CALENDAR, EVENT, USER
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -61,6 +66,10 @@ class TestListOrganizationCalendars:
         ctx.fetch.return_value = page([CALENDAR])
         await run("list_organization_calendars", {}, ctx)
         assert "x-luma-calendar-id" not in ctx.fetch.call_args.kwargs["headers"]
+
+    async def test_a_calendar_key_refused_is_told_what_key_it_needs(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(403, "This route requires an organization API key")
+        failed(await run("list_organization_calendars", {}, mock_context), "need an organization API key")
 
 
 # ---- list_organization_events ------------------------------------------------------------------------------
@@ -215,3 +224,89 @@ class TestTransferEvent:
         mock_context.fetch.side_effect = luma_error(404, "Calendar cal-x not found")
         result = await run("transfer_event", dict(self.INPUTS, calendar_id="cal-x"), mock_context)
         failed(result, "Calendar cal-x not found")
+
+
+# ---- organization keys -------------------------------------------------------------------------------------
+
+
+class TestOrganizationKey:
+    @pytest.mark.parametrize(
+        "auth",
+        [
+            org_auth(),
+            production_auth(),
+            {"auth_type": "Custom", "credentials": {"api_key": TEST_API_KEY, "calendar_id": ""}},
+        ],
+    )
+    async def test_the_connection_accepts_an_optional_calendar_id(self, make_context, auth):
+        ctx = make_context(auth)
+        ctx.fetch.return_value = page([])
+        assert (await run("list_webhooks", {}, ctx)).type == ResultType.ACTION
+
+    async def test_calendar_actions_name_the_calendar_and_organization_actions_do_not(self, make_context):
+        ctx = make_context(org_auth(" cal-second "))
+        ctx.fetch.side_effect = [page([]), page([]), ok(USER)]
+        await run("list_webhooks", {}, ctx)
+        await run("list_organization_events", {}, ctx)
+        await run("get_self", {}, ctx)
+        headers = [call.kwargs["headers"] for call in ctx.fetch.call_args_list]
+        assert headers[0]["x-luma-calendar-id"] == "cal-second"
+        assert "x-luma-calendar-id" not in headers[1] and "x-luma-calendar-id" not in headers[2]
+
+    async def test_a_calendar_key_sends_no_calendar_header(self, mock_context):
+        mock_context.fetch.return_value = page([])
+        await run("list_webhooks", {}, mock_context)
+        assert "x-luma-calendar-id" not in mock_context.fetch.call_args.kwargs["headers"]
+
+    async def test_an_organization_key_without_calendar_id_is_told_to_set_it(self, mock_context):
+        said = "An organization API key must name the calendar in the x-luma-calendar-id header"
+        mock_context.fetch.side_effect = luma_error(400, said)
+        message = failed(await run("list_webhooks", {}, mock_context), said, "set the connection's Calendar ID")
+        assert "list_organization_calendars" in message
+
+    async def test_a_calendar_outside_the_organization_is_told_to_check_calendar_id(self, make_context):
+        ctx = make_context(org_auth("cal-elsewhere"))
+        ctx.fetch.side_effect = luma_error(403, "This API key cannot act for calendar cal-elsewhere")
+        failed(await run("list_webhooks", {}, ctx), "Calendar ID (cal-elsewhere)", "with a calendar key leave it empty")
+
+    async def test_other_refusals_keep_their_usual_advice(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(403, "You don't have access to this event.")
+        message = failed(await run("get_webhook", {"webhook_id": "wh-1"}, mock_context), "use a key of the calendar")
+        assert "Calendar ID" not in message
+
+    @pytest.mark.parametrize(
+        ("header", "limit"), [("500", 500), ("500;w=60", 500), (" 200", 200), ("x", 200), ("0", 200)]
+    )
+    async def test_the_pacer_follows_the_limit_luma_announces(self, mock_context, header, limit):
+        mock_context.fetch.return_value = ok(USER, {"X-RateLimit-Limit": header, "X-RateLimit-Remaining": "400"})
+        client = LumaClient(mock_context)
+        await client.get("/v1/users/get-self")
+        assert client.limiter.limit == limit
+
+    async def test_the_environment_sets_the_limit_until_luma_announces_one(self, make_context, monkeypatch, clock):
+        monkeypatch.setenv(helpers.RATE_LIMIT_ENV, "500")
+        ctx = make_context(org_auth())
+        ctx.fetch.return_value = ok(USER)
+        client = LumaClient(ctx, budget_seconds=120)
+        for _ in range(500):
+            await client.get("/v1/users/get-self")
+        assert clock.sleeps == [] and client.limiter.limit == 500
+        await client.get("/v1/users/get-self")
+        assert len(clock.sleeps) == 1, "the 501st request in a minute waits"
+
+    async def test_an_organization_key_paced_at_500_after_lumas_first_answer(self, make_context, clock):
+        ctx = make_context(org_auth())
+        announced = {"X-RateLimit-Limit": "500", "X-RateLimit-Remaining": "499"}
+        ctx.fetch.return_value = ok(USER, announced)
+        client = LumaClient(ctx, budget_seconds=120)
+        for _ in range(500):
+            await client.get("/v1/users/get-self")
+        assert clock.sleeps == [], "200 is the calendar key's limit, not the organization key's"
+
+
+def test_the_connection_field_is_optional_and_explained():
+    fields = luma.config.auth["fields"]
+    assert "required" not in fields
+    calendar_id = fields["properties"]["calendar_id"]
+    assert calendar_id["type"] == "string"
+    assert "organization" in calendar_id["help_text"] and "calendar key" in calendar_id["help_text"]
