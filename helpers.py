@@ -175,7 +175,7 @@ _STATUS_ERRORS: dict[int, tuple[type[LumaError], str, str]] = {
 }
 
 
-def _error_for_status(status: int, luma_message: str | None, what: str) -> LumaError:
+def _error_for_status(status: int, luma_message: str | None, what: str, hint: str = "") -> LumaError:
     if status in _STATUS_ERRORS:
         kind, failed, todo = _STATUS_ERRORS[status]
     elif status >= 500:
@@ -183,7 +183,36 @@ def _error_for_status(status: int, luma_message: str | None, what: str) -> LumaE
     else:
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
     said = f" Luma said: {luma_message}." if luma_message else ""
-    return kind(f"{what}: {failed}.{said} {todo}", status=status, luma_message=luma_message)
+    return kind(f"{what}: {failed}.{said} {hint or todo}", status=status, luma_message=luma_message)
+
+
+def key_scope_hint(path: str, status: int, luma_message: str | None, calendar_id: str | None) -> str:
+    """What to change in the connection when a refusal is about which calendar or organization the key acts for:
+    a 403 on an organization route, a missing or foreign calendar header on a calendar route. Empty otherwise."""
+    if path.startswith(ORGANIZATION_ROUTE_PREFIXES) and not path.startswith("/v1/users/"):
+        return (
+            "Organization actions need an organization API key; a calendar key cannot use them."
+            if status == 403
+            else ""
+        )
+    if calendar_id is None and status in (400, 403) and CALENDAR_ID_HEADER in (luma_message or "").lower():
+        return (
+            "The connection uses an organization API key, which must name the calendar to act on: set the "
+            "connection's Calendar ID to one of its calendars (cal-...; list_organization_calendars shows them)."
+        )
+    if calendar_id is not None and status == 403:
+        return (
+            f"Check the connection's Calendar ID ({calendar_id}): with an organization key it must be one of the "
+            "organization's calendars (list_organization_calendars); with a calendar key leave it empty. If it is "
+            "right, the resource belongs to another calendar."
+        )
+    return ""
+
+
+def not_found(found_nothing: str, todo: str, error: LumaError) -> LumaNotFoundError:
+    """A 404 told in the terms of the action that met it ("no webhook with id X"), with Luma's own words kept."""
+    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
+    return LumaNotFoundError(f"{found_nothing} (404).{said} {todo}", luma_message=error.luma_message)
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -372,6 +401,7 @@ def _reset_seconds(value: str | None) -> float | None:
     return max(0.0, number)
 
 
+_LEADING_INTEGER = re.compile(r"\s*(\d+)")
 _SDK_INT_ERROR = re.compile(r"invalid literal for int\(\) with base 10: '(.*)'$", re.DOTALL)
 
 
@@ -428,12 +458,11 @@ class RateLimiter:
         if not headers:
             return
         lowered = {str(k).lower(): v for k, v in headers.items()}
-        try:
-            limit = int(lowered.get("x-ratelimit-limit", ""))
-            if limit > 0:
-                self.limit = limit
-        except ValueError:
-            pass
+        # Luma's number of requests a minute, 500 for an organization key: the window follows it. A value with
+        # parameters ("500;w=60", as in the IETF draft) counts by its number.
+        announced = _LEADING_INTEGER.match(str(lowered.get("x-ratelimit-limit", "")))
+        if announced and int(announced.group(1)) > 0:
+            self.limit = int(announced.group(1))
         try:
             remaining = int(float(lowered.get("x-ratelimit-remaining", "")))
         except ValueError:
@@ -739,9 +768,9 @@ class LumaClient:
                 raise self._rate_limited(what, retry_after, luma_message_from(error.response_data, self.api_key))
             except HTTPError as error:
                 self.limiter.answered(slot, _now())
-                raise _error_for_status(
-                    error.status, luma_message_from(error.response_data, self.api_key), what
-                ) from None
+                luma_message = luma_message_from(error.response_data, self.api_key)
+                hint = key_scope_hint(path, error.status, luma_message, self.calendar_id)
+                raise _error_for_status(error.status, luma_message, what, hint) from None
             except ValueError as error:
                 self.limiter.answered(slot, _now())
                 header = _SDK_INT_ERROR.search(str(error))

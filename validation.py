@@ -204,6 +204,15 @@ def luma_datetime(value: str | None, field: str, zone: str | None = None) -> str
     return None if value is None else to_luma_datetime(parse_datetime(value, field, zone))
 
 
+def start_window(after: str | None, before: str | None) -> dict[str, str | None]:
+    """Luma's after/before filters of a list of events, in UTC; after must come before before."""
+    start = parse_datetime(after, "after") if after is not None else None
+    end = parse_datetime(before, "before") if before is not None else None
+    if start is not None and end is not None and start >= end:
+        raise InputError(f"after ({to_luma_datetime(start)}) must be earlier than before ({to_luma_datetime(end)}).")
+    return {"after": to_luma_datetime(start) if start else None, "before": to_luma_datetime(end) if end else None}
+
+
 def luma_date(value: str | None, field: str) -> str | None:
     """Ticket validity is an ISO date (2025-09-01), not a date-time."""
     if value is None:

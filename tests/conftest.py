@@ -20,6 +20,7 @@ def fresh_rate_limiters(monkeypatch):
     helpers.reset_rate_limiters()
     monkeypatch.delenv(helpers.LUMA_API_BASE_ENV, raising=False)
     monkeypatch.delenv(helpers.RATE_LIMIT_ENV, raising=False)
+    monkeypatch.delenv("LUMA_CALENDAR_ID", raising=False)  # bin/invoke's organization-key calendar
     yield
     helpers.reset_rate_limiters()
 

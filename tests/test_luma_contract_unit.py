@@ -269,10 +269,10 @@ def test_an_unknown_placeholder_says_what_to_add():
     emulator = LumaEmulator()
     seeded = examples.seed(emulator)
     with pytest.raises(examples.ExampleError) as raised:
-        examples.fill({"ids": ["$webhook_id"]}, emulator, seeded, "get_webhook")
+        examples.fill({"ids": ["$gadget_id"]}, emulator, seeded, "get_gadget")
     message = str(raised.value)
-    assert "get_webhook: unknown placeholder '$webhook_id'" in message
-    assert 'Add it to PLACEHOLDERS in tests/support/examples.py as "$webhook_id": lambda emulator, seeded:' in message
+    assert "get_gadget: unknown placeholder '$gadget_id'" in message
+    assert 'Add it to PLACEHOLDERS in tests/support/examples.py as "$gadget_id": lambda emulator, seeded:' in message
     assert "$event_api_id" in message
 
 

@@ -7,6 +7,7 @@ from autohive_integrations_sdk import ExecutionContext
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
+from operations.webhooks import MASKED_SECRET
 
 pytestmark = [
     pytest.mark.integration,
@@ -16,7 +17,10 @@ pytestmark = [
 
 @pytest.fixture
 async def real_context():
-    auth = {"auth_type": "Custom", "credentials": {"api_key": os.environ["LUMA_API_KEY"]}}
+    credentials = {"api_key": os.environ["LUMA_API_KEY"]}
+    if os.environ.get("LUMA_CALENDAR_ID"):  # an organization key names the calendar to read
+        credentials["calendar_id"] = os.environ["LUMA_CALENDAR_ID"]
+    auth = {"auth_type": "Custom", "credentials": credentials}
     async with ExecutionContext(auth=auth) as context:
         yield context
 
@@ -50,3 +54,16 @@ async def test_unknown_guest_email_is_a_404(real_context):
     )
     assert result.type == ResultType.ACTION_ERROR
     assert "No guest with email" in result.result.message
+
+
+async def test_list_membership_tiers(real_context):
+    result = await luma.execute_action("list_membership_tiers", {"limit": 3}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    for tier in result.result.data["membership_tiers"]:
+        assert tier["access_info"]["type"] in ("free", "payment-once", "payment-recurring")
+
+
+async def test_list_webhooks_masks_every_secret(real_context):
+    result = await luma.execute_action("list_webhooks", {"limit": 3, "detail": "full"}, real_context)
+    assert result.type == ResultType.ACTION, result.result
+    assert all(webhook.get("secret") in (None, MASKED_SECRET) for webhook in result.result.data["webhooks"])

@@ -1,6 +1,7 @@
 """Where the local commands send their calls, said truthfully:
 
-* `LUMA_API_KEY` set: that key, at `LUMA_API_BASE_URL` (real Luma at https://public-api.luma.com when unset);
+* `LUMA_API_KEY` set: that key, at `LUMA_API_BASE_URL` (real Luma at https://public-api.luma.com when unset), with
+  `LUMA_CALENDAR_ID` as the connection's calendar when the key is an organization key;
 * only `LUMA_API_BASE_URL` set: a Luma-compatible server there (e.g. `python -m luma_local`), with the local key;
 * neither: the embedded local Luma. For `bin/invoke` it keeps its state in a file (`.luma-local/state.json`, or
   `LUMA_LOCAL_STATE`), so calls chain like calls against real Luma; `bin/demo` uses a fresh, isolated one.
@@ -24,11 +25,13 @@ from luma_local import DEFAULT_API_KEY, LumaEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_ENV = "LUMA_LOCAL_STATE"
+CALENDAR_ENV = "LUMA_CALENDAR_ID"
 DEFAULT_STATE_FILE = ROOT / ".luma-local" / "state.json"
 
 
-def auth_for(api_key: str) -> dict[str, Any]:
-    return {"auth_type": "Custom", "credentials": {"api_key": api_key}}
+def auth_for(api_key: str, calendar_id: str | None = None) -> dict[str, Any]:
+    credentials = {"api_key": api_key, **({"calendar_id": calendar_id} if calendar_id else {})}
+    return {"auth_type": "Custom", "credentials": credentials}
 
 
 @dataclass
@@ -68,7 +71,8 @@ async def luma_session(*, persistent: bool = False, reset: bool = False) -> Asyn
     remote_base = os.environ.get(helpers.LUMA_API_BASE_ENV, "").strip()
     if api_key or remote_base:
         key = api_key or DEFAULT_API_KEY
-        async with ExecutionContext(auth=auth_for(key)) as context:
+        calendar_id = os.environ.get(CALENDAR_ENV, "").strip() or None
+        async with ExecutionContext(auth=auth_for(key, calendar_id)) as context:
             yield Session(context, describe_remote(helpers.base_url(), bool(api_key)))
         return
 

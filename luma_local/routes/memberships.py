@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from ..errors import bad_request, not_found
-from ..state import new_id, public
+from ..state import CalendarData, new_id, public
 from . import contacts
 from .base import Ctx, RouteTable
+
+
+def add_tier(
+    calendar: CalendarData,
+    name: str,
+    access_info: dict | None = None,
+    *,
+    description: str | None = None,
+    tint_color: str = "#6d28d9",
+) -> dict:
+    """A tier as a host sets one up in Luma (the API cannot create tiers), returned as tiers/list shows it.
+    ``access_info`` is Luma's: ``{"type": "free", "require_approval": False}`` (the default), ``{"type":
+    "payment-once", "amount", "currency", "require_approval"}`` or ``{"type": "payment-recurring", "currency",
+    "stripe_account_id", "stripe_product_id", "amount_monthly", "amount_yearly", ..., "require_approval"}``."""
+    tier = {
+        "id": new_id("cmt"),
+        "name": name,
+        "description": description,
+        "tint_color": tint_color,
+        "access_info": access_info or {"type": "free", "require_approval": False},
+    }
+    calendar.membership_tiers[tier["id"]] = tier
+    return public(tier)
 
 
 def list_tiers(ctx: Ctx) -> dict:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from luma_local import LumaEmulator
+from luma_local.routes.memberships import add_tier
 
 SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
 # "$event_api_id": a placeholder; "$5 off" is text.
@@ -39,6 +40,14 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$contact_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
     "$vip_contact_email": lambda emulator, seeded: emulator.seed_contacts(1, tags=["VIP"])[0]["email"],
     "$community_event_api_id": lambda emulator, seeded: tagged_event(emulator, seeded, "Community"),
+    "$membership_tier_id": lambda emulator, seeded: next(iter(emulator.state.home.membership_tiers)),
+    "$pending_member": lambda emulator, seeded: pending_member(emulator),
+    "$webhook_id": lambda emulator, seeded: emulator.call(
+        "POST", "/v2/webhooks/create", body={"url": "https://hooks.example.com/luma", "event_types": ["*"]}
+    )["id"],
+    "$other_calendar_id": lambda emulator, seeded: emulator.call(
+        "POST", "/v2/organizations/calendars/create", body={"name": "Other Calendar"}
+    )["id"],
 }
 _tag_serial = itertools.count(1)
 
@@ -76,6 +85,15 @@ def add_ticket_type(emulator: LumaEmulator, event_id: str) -> dict[str, Any]:
     """A free ticket type nobody holds, beside the event's visible one: Luma lets it be deleted."""
     body = {"event_id": event_id, "name": "Spare", "type": "free"}
     return emulator.call("POST", "/v1/events/ticket-types/create", body=body)
+
+
+def pending_member(emulator: LumaEmulator) -> str:
+    """The email of a new member waiting for approval in a tier that requires it."""
+    tier = add_tier(emulator.state.home, "Approved Members", {"type": "free", "require_approval": True})
+    (person,) = emulator.seed_contacts(1)
+    body = {"email": person["email"], "membership_tier_id": tier["id"]}
+    emulator.call("POST", "/v1/memberships/members/add", body=body)
+    return person["email"]
 
 
 class ExampleError(Exception):

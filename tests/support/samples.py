@@ -101,3 +101,65 @@ def contact(n: int) -> dict:
         "tags": [{"id": "tag-vip", "name": "vip"}],
         "membership": None,
     }
+
+
+# ---- memberships, webhooks, organizations ------------------------------------------------------------------
+
+FREE_TIER = {
+    "id": "cmt-free",
+    "name": "Community",
+    "description": None,
+    "tint_color": "#6d28d9",
+    "access_info": {"type": "free", "require_approval": False},
+}
+PAID_TIER = {
+    "id": "cmt-supporter",
+    "name": "Supporter",
+    "description": "Backs the community every month",
+    "tint_color": "#bb2dc7",
+    "access_info": {
+        "type": "payment-recurring",
+        "currency": "usd",
+        "stripe_account_id": "acct_123",
+        "stripe_product_id": "prod_123",
+        "stripe_monthly_price_id": "price_m",
+        "amount_monthly": 1000,
+        "stripe_yearly_price_id": None,
+        "amount_yearly": None,
+        "require_approval": False,
+    },
+}
+
+
+def member(n: int, tier_id: str, status: str = "approved") -> dict:
+    """The n-th person of the calendar holding a membership of tier_id."""
+    return dict(contact(n), membership={"status": status, "calendar_membership_tier_id": tier_id})
+
+
+# A fake signing secret for tests.
+WEBHOOK_SECRET = "whsec_test0123456789abcdefghij"  # nosec B105
+WEBHOOK = {
+    "id": "wh-abc123",
+    "url": "https://hooks.example.com/luma",
+    "event_types": ["guest.registered"],
+    "status": "active",
+    "secret": WEBHOOK_SECRET,
+    "created_at": "2026-02-01T12:00:01.000Z",
+}
+CALENDAR = {
+    "id": "cal-second",
+    "name": "Second City",
+    "slug": "second-city",
+    "avatar_url": "https://images.lumacdn.com/avatars-default/avatar_1.png",
+    "url": "https://luma.com/second-city",
+    "description": None,
+    "social_image_url": None,
+    "cover_image_url": None,
+    "is_personal": False,
+    "location": None,
+    "coordinate": None,
+    "instagram_handle": None,
+    "twitter_handle": None,
+    "youtube_handle": None,
+    "website": None,
+}
