@@ -41,6 +41,8 @@ Faithful to Luma (taken from its published OpenAPI document of 2026-08-07, 66 op
   at least one ticket must remain; ticket ids start ``tkt-`` and contact ids are the ``usr-`` ids;
 * the documented rate limit (200 requests/min per calendar key, 500 per organization key, shared by GET
   and POST, then a 1 minute block, ``Retry-After`` on 429 and ``X-RateLimit-*`` headers);
+* a network round trip when asked (``latency=0.15``, ``latency_jitter=``; ``--latency`` on the command line):
+  half before the request arrives, half before its answer leaves, for every request over HTTP;
 * organization keys (``org_api_key=``) naming the calendar of a calendar-scoped call in the
   ``x-luma-calendar-id`` header; ``/v2/organizations/calendars/create`` adds calendars and
   ``/v1/organizations/events/transfer-calendar`` moves events between them.
@@ -60,6 +62,8 @@ Assumptions (Luma does not document these; change them where noted if the real A
   calendar outside the organization); a calendar key may send it naming its own calendar only (403
   otherwise). Organization routes also answer a calendar key, for its calendar's organization; the
   organization's admins are the key's user; ``calendars/create`` without a slug gets a random one;
+* the rate limit's minute is a sliding window (Luma does not say how it counts "per minute"; sliding is the
+  strictest reading, so a bursty client is caught); after a lockout the window starts empty;
 * the maximum page size (100) and the default page size (50) are not documented by Luma;
 * cursors are opaque, bound to the filters they were issued for, and a garbled one is a 400;
 * default list order is oldest first (``created_at``/``start_at`` ascending);

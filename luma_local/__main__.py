@@ -28,6 +28,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate-window", type=float, default=60.0)
     parser.add_argument("--lockout", type=float, default=60.0)
     parser.add_argument("--max-page-size", type=int, default=100)
+    parser.add_argument("--latency", type=float, default=0.0, help="round trip added to every request, in seconds")
+    parser.add_argument("--latency-jitter", type=float, default=0.0, help="up to this many seconds more per request")
     parser.add_argument("--lax", action="store_true", help="ignore unknown query params and body fields")
     return parser.parse_args(argv)
 
@@ -44,6 +46,8 @@ def build(args: argparse.Namespace) -> LumaEmulator:
         strict=not args.lax,
         org_api_key=args.org_api_key,
         state_file=args.state,
+        latency=args.latency,
+        latency_jitter=args.latency_jitter,
     )
     if args.seed == "demo" and not resumed:
         emu.seed_demo()

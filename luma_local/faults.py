@@ -20,6 +20,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes = b""
     status: int | None = None  # None when no response was sent (hang / drop_after_work)
+    at: float | None = None  # when it arrived, by the clock the rate limit reads (seconds)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

@@ -34,6 +34,8 @@ DEFAULT_API_KEY = "luma-local-key"
 API_KEY_HEADER = "x-luma-api-key"
 CALENDAR_HEADER = "x-luma-calendar-id"
 DEFAULT_PAGE_SIZE = 50
+# Latency jitter only: nothing secret depends on it.
+_random = secrets.SystemRandom()
 
 
 class LumaEmulator:
@@ -59,11 +61,21 @@ class LumaEmulator:
         user_name: str = "Olivia Owner",
         calendar_name: str = "Local Community Calendar",
         state_file: str | os.PathLike[str] | None = None,
+        latency: float = 0.0,
+        latency_jitter: float = 0.0,
     ):
         """``state_file``: a JSON file that holds the state between processes. Loaded when it exists (the
         owner and calendar options then come from it), written after every successful write request over
-        HTTP and at ``stop()``; seeding and ``call()`` are saved at the next of those or by ``save_state()``."""
+        HTTP and at ``stop()``; seeding and ``call()`` are saved at the next of those or by ``save_state()``.
+
+        ``latency``: the network round trip, in seconds, added to every request over HTTP (Luma is 100-400 ms
+        away from a Lambda; 0 is a local call). Half of it passes before the request arrives (so the rate limit
+        counts it then, as Luma counts arrivals) and half before the answer reaches the client.
+        ``latency_jitter``: up to this many seconds more, drawn uniformly per request. Both may be changed on
+        a running emulator; faults' own ``latency`` comes on top."""
         self.api_key = api_key
+        self.latency = latency
+        self.latency_jitter = latency_jitter
         self.org_api_key = org_api_key
         self.max_page_size = max_page_size
         self.default_page_size = default_page_size
@@ -346,8 +358,16 @@ class LumaEmulator:
             return True
         raise ApiError(401, "Invalid API key")
 
+    def _one_way(self) -> float:
+        """Half of this request's round trip."""
+        jitter = _random.uniform(0, self.latency_jitter) if self.latency_jitter > 0 else 0.0
+        return max(0.0, self.latency + jitter) / 2
+
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
+        one_way = self._one_way()
+        if one_way:
+            await asyncio.sleep(one_way)
         parsed: Any = None
         if raw:
             try:
@@ -361,6 +381,7 @@ class LumaEmulator:
             json=parsed,
             headers=dict(request.headers),
             body=raw,
+            at=self.rate_limiter.clock(),
         )
         self.requests.append(record)
 
@@ -370,12 +391,16 @@ class LumaEmulator:
             if answer is not None:
                 if not fault.hang:  # a hang never answers: its socket is closed at stop()
                     record.status = answer.status
+                    if one_way:
+                        await asyncio.sleep(one_way)
                 return answer
 
         response = self._process(request, raw)
         if fault is not None and fault.drop_after_work:
             return drop(request)
         record.status = response.status
+        if one_way:
+            await asyncio.sleep(one_way)
         return response
 
     def _process(self, request: web.Request, raw: bytes) -> web.Response:

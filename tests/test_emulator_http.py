@@ -108,6 +108,78 @@ async def test_rate_limit_429_lockout_and_headers() -> None:
                 assert resp.status == 200 and resp.headers["X-RateLimit-Remaining"] == "2"
 
 
+async def test_the_rate_limit_window_slides_so_a_burst_across_a_minute_boundary_is_caught() -> None:
+    # Luma says "200 requests per minute". A fixed window opened at the first request would let this client send
+    # 5 requests in the 2 seconds around its boundary (59-61 s); a sliding window counts the last 60 s.
+    clock = FakeClock()
+    async with LumaEmulator(rate_limit=3, clock=clock) as emu:
+        async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200  # t = 0
+            clock.now += 59
+            for remaining in ("1", "0"):
+                async with client.get("/v1/users/get-self") as resp:
+                    assert resp.status == 200 and resp.headers["X-RateLimit-Remaining"] == remaining
+            # The slot of t = 0 frees at t = 60: the answer says so.
+            assert resp.headers["X-RateLimit-Reset"] == "1"
+            clock.now += 2  # t = 61: the request of t = 0 has left the window, the two of t = 59 have not
+            async with client.get("/v1/users/get-self") as resp:
+                assert resp.status == 200 and resp.headers["X-RateLimit-Remaining"] == "0"
+                assert resp.headers["X-RateLimit-Reset"] == "58"  # when the first of t = 59 leaves
+            async with client.get("/v1/users/get-self") as resp:
+                assert resp.status == 429 and resp.headers["Retry-After"] == "60"
+            statuses = [request.status for request in emu.requests]
+            assert statuses == [200, 200, 200, 200, 429]
+            assert [request.at for request in emu.requests] == [1000.0, 1059.0, 1059.0, 1061.0, 1061.0]
+
+
+async def test_a_steady_client_at_the_limit_is_never_refused() -> None:
+    # One request every window / limit seconds, forever: never more than `limit` in any window.
+    clock = FakeClock()
+    async with LumaEmulator(rate_limit=4, clock=clock) as emu:
+        async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
+            for _ in range(20):
+                assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+                clock.now += 15
+            clock.now -= 15 + 14  # 14 s after the last one, the next is the fifth in its window
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 429
+
+
+async def test_latency_is_added_to_every_request_and_requests_wait_it_out_together() -> None:
+    async with LumaEmulator(latency=0.2) as emu:
+        async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
+            started = time.perf_counter()
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+            one = time.perf_counter() - started
+            started = time.perf_counter()
+            answers = await asyncio.gather(*(call(client, "GET", "/v1/users/get-self") for _ in range(8)))
+            eight = time.perf_counter() - started
+            emu.inject("/v1/users/get-self", status=503)
+            started = time.perf_counter()
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 503
+            faulted = time.perf_counter() - started
+            emu.latency = 0.0
+            started = time.perf_counter()
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+            local = time.perf_counter() - started
+    assert 0.2 <= one < 0.35
+    assert all(status == 200 for status, _ in answers)
+    assert 0.2 <= eight < 0.35, "a round trip delays each request, it does not queue them"
+    assert 0.2 <= faulted < 0.35, "a faulted answer travels as far as a real one"
+    assert local < 0.1
+
+
+async def test_latency_jitter_adds_up_to_its_amount() -> None:
+    async with LumaEmulator(latency=0.05, latency_jitter=0.1) as emu:
+        async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
+            times = []
+            for _ in range(6):
+                started = time.perf_counter()
+                assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+                times.append(time.perf_counter() - started)
+    assert all(0.05 <= seconds < 0.25 for seconds in times)
+    assert max(times) - min(times) > 0.005, "each request draws its own jitter"
+
+
 async def test_rate_limit_headers_can_be_disabled() -> None:
     async with LumaEmulator(rate_limit=1, rate_limit_headers=False) as emu:
         async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:

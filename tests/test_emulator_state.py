@@ -118,3 +118,9 @@ def test_the_command_line_resumes_a_state_file_without_seeding_it_again(tmp_path
     assert [e["id"] for e in again.events()] == [e["id"] for e in first.events()]
     assert again.event(event_id) == first.event(event_id)
     assert cli.build(cli.parse_args([])).state_file is None
+
+
+def test_the_command_line_sets_a_round_trip() -> None:
+    emu = cli.build(cli.parse_args(["--latency", "0.15", "--latency-jitter", "0.05"]))
+    assert (emu.latency, emu.latency_jitter) == (0.15, 0.05)
+    assert cli.build(cli.parse_args([])).latency == 0.0
