@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -445,6 +445,12 @@ class RateLimiter:
             wait = max(wait, oldest + RATE_WINDOW_SECONDS - now)
         return wait
 
+    def free(self, now: float) -> int:
+        """Requests the window lets through now without waiting (none while Luma's lockout or reset lasts)."""
+        if self.wait_needed(now) > 0:
+            return 0
+        return max(0, self.limit - len(self.slots))
+
     def reserve(self, now: float) -> list[float]:
         slot = [now]
         self.slots.append(slot)
@@ -522,6 +528,12 @@ class LumaClient:
 
     def can_wait(self, seconds: float) -> bool:
         return seconds < self.time_left() - 1.0
+
+    def concurrency(self, wanted: int) -> int:
+        """How many independent requests to have in flight together: `wanted`, but no more than the key's window
+        lets through right now (and at least one, which waits its turn in the pacer). The pacer alone already
+        keeps every request inside the window; this keeps work not yet begun from being committed to a wait."""
+        return max(1, min(wanted, self.limiter.free(_now())))
 
     # -- reads
 
@@ -660,8 +672,12 @@ class LumaClient:
             has_more = bool(data.get("has_more")) and next_cursor is not None
             page = Page([e for e in entries if isinstance(e, dict)], has_more, next_cursor if has_more else None)
             fetched += len(page.entries)
+            # Nothing of this page stays referenced here while the next one is read: a caller that keeps only
+            # what it needs of each page holds one raw page at a time.
+            data = entries = None
             yield page
-            if not page.has_more:
+            page = None
+            if not has_more:
                 return
             if next_cursor in seen or next_cursor == cursor:
                 raise LumaResponseError(
@@ -677,10 +693,13 @@ class LumaClient:
         *,
         limit: int | None = None,
         cursor: str | None = None,
+        shape: Callable[[dict[str, Any]], Any] | None = None,
     ) -> dict[str, Any]:
         """All entries up to `limit`. When the time budget runs low, or a later page fails, it returns what it
-        has with `has_more` and the cursor to continue from, rather than losing the pages already read."""
-        entries: list[dict[str, Any]] = []
+        has with `has_more` and the cursor to continue from, rather than losing the pages already read.
+        `shape`, when given, is applied to each entry as its page arrives and only its result is kept, so the raw
+        page is dropped before the next one is read: the memory of a long list follows its page, not its length."""
+        entries: list[Any] = []
         has_more, next_cursor = False, cursor
         pages = self.pages(path, params, cursor=cursor, limit=limit)
         while True:
@@ -692,8 +711,9 @@ class LumaClient:
                 if not entries:
                     raise
                 return {"entries": entries, "has_more": True, "next_cursor": next_cursor}
-            entries.extend(page.entries)
+            entries.extend(page.entries if shape is None else map(shape, page.entries))
             has_more, next_cursor = page.has_more, page.next_cursor
+            page = None
             if not has_more:
                 break
             if (limit is not None and len(entries) >= limit) or self.time_left() < REQUEST_TIMEOUT_SECONDS / 2:

@@ -4,7 +4,7 @@ from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult
 
-from actions.shape import listing
+from actions.shape import listed, pick
 from helpers import LumaClient
 from luma import luma
 from operations import people
@@ -23,5 +23,6 @@ class ListPeopleAction(ActionHandler):
             sort_direction=inputs.get("sort_direction"),
             limit=inputs.get("limit"),
             cursor=inputs.get("cursor"),
+            shape=pick(inputs.get("detail"), people.person_summary),
         )
-        return listing("people", found, inputs.get("detail"), people.person_summary)
+        return listed("people", found)

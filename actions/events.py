@@ -4,7 +4,7 @@ from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult
 
-from actions.shape import listing
+from actions.shape import listed, pick
 from helpers import InputError, LumaClient
 from luma import luma
 from operations import events
@@ -34,8 +34,8 @@ class GetEventsAction(ActionHandler):
                     "or remove the filters."
                 )
             return ActionResult(data={"event": await events.get_event(client, event_api_id)})
-        found = await events.list_events(client, **filters)
-        return listing("events", found, inputs.get("detail"), events.event_summary)
+        found = await events.list_events(client, **filters, shape=pick(inputs.get("detail"), events.event_summary))
+        return listed("events", found)
 
 
 @luma.action("create_event")

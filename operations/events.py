@@ -1,5 +1,6 @@
 """Events: read, list, create and update, with Luma's time rules and a safe check after a lost answer."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -53,8 +54,9 @@ async def list_events(
     platforms: list[str] | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    shape: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
-    """The calendar's events: {entries, has_more, next_cursor}."""
+    """The calendar's events: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
     start = parse_datetime(after, "after") if after is not None else None
     end = parse_datetime(before, "before") if before is not None else None
     if start is not None and end is not None and start >= end:
@@ -68,7 +70,7 @@ async def list_events(
         "sort_column": "start_at" if sort_direction else None,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, limit=limit, cursor=cursor)
+    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
 
 
 def later(start: datetime, length: timedelta) -> datetime:

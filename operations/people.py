@@ -1,5 +1,6 @@
 """The calendar's people (Luma calls them contacts)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import routes
@@ -38,7 +39,9 @@ async def list_people(
     sort_direction: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    shape: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
+    """The calendar's people: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
     params = {
         "query": query,
         # Luma reads tags as repeated query keys (?tags=a&tags=b) and matches contacts with ANY of them.
@@ -48,4 +51,4 @@ async def list_people(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CONTACTS_LIST, params, limit=limit, cursor=cursor)
+    return await client.collect(routes.CONTACTS_LIST, params, limit=limit, cursor=cursor, shape=shape)

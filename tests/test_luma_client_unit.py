@@ -400,6 +400,30 @@ class TestPagination:
         limits = [dict(query_of(c))["pagination_limit"] for c in mock_context.fetch.call_args_list]
         assert limits == ["100", "30"]
 
+    async def test_shape_is_applied_page_by_page_and_only_its_result_is_kept(self, mock_context):
+        # Streaming: each page is shaped as it arrives, before the next one is asked for, so a long list never
+        # holds more than one raw page.
+        pages = [self.ids_page([1, 2], "c1"), self.ids_page([3, 4], "c2"), self.ids_page([5])]
+        events = []
+
+        async def fetch(*args, **kwargs):
+            events.append("fetch")
+            return pages.pop(0)
+
+        def shape(entry):
+            events.append(entry["id"])
+            return {"n": entry["id"] * 10}
+
+        mock_context.fetch.side_effect = fetch
+        result = await LumaClient(mock_context).collect("/v1/events/guests/list", shape=shape)
+        assert events == ["fetch", 1, 2, "fetch", 3, 4, "fetch", 5]
+        assert result == {"entries": [{"n": n} for n in (10, 20, 30, 40, 50)], "has_more": False, "next_cursor": None}
+
+    async def test_a_shaped_list_that_stops_early_keeps_its_shaped_items_and_cursor(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [self.ids_page([1], "c1")] + [TimeoutError()] * helpers.GET_ATTEMPTS
+        result = await LumaClient(mock_context).collect("/v1/events/guests/list", shape=lambda e: e["id"])
+        assert result == {"entries": [1], "has_more": True, "next_cursor": "c1"}
+
     async def test_starts_from_a_given_cursor(self, mock_context):
         mock_context.fetch.side_effect = [self.ids_page([9])]
         await LumaClient(mock_context).collect("/v1/events/guests/list", cursor="abc/+=")
