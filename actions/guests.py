@@ -4,7 +4,7 @@ from typing import Any
 
 from autohive_integrations_sdk import ActionHandler, ActionResult
 
-from actions.shape import listing
+from actions.shape import listed, pick
 from helpers import InputError, LumaClient
 from luma import luma
 from operations import guest_tickets, guests
@@ -27,8 +27,9 @@ class GetGuestsAction(ActionHandler):
             sort_direction=inputs.get("sort_direction"),
             limit=inputs.get("limit"),
             cursor=inputs.get("cursor"),
+            shape=pick(inputs.get("detail"), guests.guest_summary, guests.guest_full),
         )
-        return listing("guests", found, inputs.get("detail"), guests.guest_summary, guests.guest_full)
+        return listed("guests", found)
 
 
 @luma.action("add_guests")

@@ -3,16 +3,19 @@
 import asyncio
 import math
 import re
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import routes
 from helpers import (
+    LUMA_MAX_PAGE_SIZE,
     REQUEST_TIMEOUT_SECONDS,
     InputError,
     LumaAuthError,
     LumaClient,
+    LumaConnectError,
     LumaError,
     LumaInvalidRequestError,
     LumaNotFoundError,
@@ -25,15 +28,20 @@ from helpers import (
 from validation import luma_instant, normalize_email
 from writes import Partial, PerEmail, ReadBack
 
-# About 20 batches: what one run can send and report on inside the time budget and the Lambda's response size.
+# What one run can send and report on inside the time budget and the Lambda's response size.
 MAX_GUESTS_PER_CALL = 1000
-# Luma documents no maximum for guests[] in add / send-invites; 50 keeps each request well inside the timeout,
-# and a rejected or unconfirmed batch touches few emails.
-BATCH_SIZE = 50
-# Parallel guest look-ups; keeps a 50-email check within a few seconds and far inside the rate limit.
-LOOKUP_CONCURRENCY = 5
-# Up to this many emails are looked up one by one; more are checked with one paged read of the guest list when
-# that takes fewer requests (Luma has no lookup by many emails).
+# Luma documents no maximum for guests[] in add / send-invites. 100 is the largest page Luma serves and the top of
+# what its clients send ("50-100 per call"): a tenth of the requests of one per call, each well inside the timeout,
+# and a rejected batch is isolated in at most 14 extra requests.
+BATCH_SIZE = 100
+# Batches of one call in flight together: all of them (1000 / 100), since each is independent of the others.
+# The pacer keeps every request inside the key's window, so this never trips Luma's rate limit; a batch that
+# would have to wait past the run's budget is reported not_processed instead.
+BATCHES_IN_FLIGHT = MAX_GUESTS_PER_CALL // BATCH_SIZE
+# Parallel guest look-ups: the up-to-10 emails worth looking up one by one go out at once.
+LOOKUP_CONCURRENCY = 10
+# Up to this many emails missing from the guest list's first page are looked up one by one; more are sought by
+# reading the list on when that takes fewer requests (Luma has no lookup by many emails).
 LOOKUP_MAX_EMAILS = 10
 # A batch is only started when a request plus a check still fit in the run.
 MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
@@ -163,7 +171,7 @@ def first_error(group: BaseExceptionGroup) -> BaseException:
 
 
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
-    limit = asyncio.Semaphore(LOOKUP_CONCURRENCY)
+    limit = asyncio.Semaphore(client.concurrency(LOOKUP_CONCURRENCY))
 
     async def one(email: str) -> dict[str, Any] | None:
         async with limit:
@@ -187,6 +195,7 @@ async def list_guests(
     sort_direction: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    shape: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
     params = {
         "event_id": event_id,
@@ -194,7 +203,7 @@ async def list_guests(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.GUESTS_LIST, params, limit=limit, cursor=cursor)
+    return await client.collect(routes.GUESTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
 
 
 async def guest_list_size(client: LumaClient, event_id: str) -> int | None:
@@ -211,22 +220,49 @@ async def guest_list_size(client: LumaClient, event_id: str) -> int | None:
     )
 
 
+def _keep(found: dict[str, dict[str, Any]], guests: list[dict[str, Any]], wanted: set[str]) -> None:
+    for guest in guests:
+        email = str(guest.get("user_email") or "").lower()
+        if email in wanted:
+            found[email] = guest
+
+
 async def existing_guests(client: LumaClient, event_id: str, emails: list[str]) -> dict[str, dict[str, Any]]:
-    """The guest records of those emails already on the event (by lowercased email), in the fewest requests:
-    one look-up per email, or one paged read of the whole guest list when that is cheaper."""
-    if len(emails) > LOOKUP_MAX_EMAILS:
-        size = await guest_list_size(client, event_id)
-        if size is None or math.ceil(max(size, 1) / 100) < len(emails):
-            wanted = {email.lower() for email in emails}
-            found: dict[str, dict[str, Any]] = {}
-            async for page in client.pages(routes.GUESTS_LIST, {"event_id": event_id}):
-                for guest in page.entries:
-                    email = str(guest.get("user_email") or "").lower()
-                    if email in wanted:
-                        found[email] = guest
+    """The guest records of those emails already on the event (by lowercased email), in the fewest requests. Luma
+    has no lookup by many emails. One email is looked up. More are sought on the guest list's first page, which is
+    the whole list for most events (one request, however many emails); when the list goes on, the emails not on
+    that page are looked up one by one, or the list is read on when its size (the event's guest_counts) makes
+    that cheaper."""
+    if len(emails) <= 1:
+        records = await find_guests(client, event_id, emails)
+        return {email.lower(): record for email, record in zip(emails, records) if record is not None}
+    wanted = {email.lower() for email in emails}
+    found: dict[str, dict[str, Any]] = {}
+    pages = client.pages(routes.GUESTS_LIST, {"event_id": event_id})
+    try:
+        first = await anext(pages)
+        _keep(found, first.entries, wanted)
+        missing = [email for email in emails if email.lower() not in found]
+        if not first.has_more or not missing:
             return found
-    records = await find_guests(client, event_id, emails)
-    return {email.lower(): record for email, record in zip(emails, records) if record is not None}
+        if len(missing) > LOOKUP_MAX_EMAILS:
+            size = await guest_list_size(client, event_id)
+            pages_left = math.ceil(max(0, (size or 0) - len(first.entries)) / LUMA_MAX_PAGE_SIZE)
+            if size is None or pages_left < len(missing):
+                async for page in pages:
+                    _keep(found, page.entries, wanted)
+                return found
+    finally:
+        await pages.aclose()
+    records = await find_guests(client, event_id, missing)
+    found.update((email.lower(), record) for email, record in zip(missing, records) if record is not None)
+    return found
+
+
+async def lookup_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
+    """Each email's guest record on the event, or None, in the fewest requests (see existing_guests)."""
+    found = await existing_guests(client, event_id, emails)
+    return [found.get(email.lower()) for email in emails]
 
 
 def _earliest(record: dict[str, Any], fields: tuple[str, ...]) -> datetime | None:
@@ -309,11 +345,15 @@ def send_limit_advice(luma_message: str | None) -> str | None:
 
 
 class GuestBatches:
-    """Sends guests to Luma in batches and records, per email, what happened.
+    """Sends guests to Luma in batches, up to BATCHES_IN_FLIGHT at once, and records, per email, what happened.
 
     Outcomes: `done` (added / invited), already_guest, failed (Luma refused it: nothing applied), unconfirmed (sent,
     but whether it landed could not be shown: never re-sent, never reported as failed, so a caller retrying
-    failures cannot add or invite anyone twice) and not_processed (never sent)."""
+    failures cannot add or invite anyone twice) and not_processed (never sent).
+
+    A batch's outcome may stop the run (a full event, a send limit, a refusal, a lost answer): batches not yet
+    started are then not sent, and batches already on their way finish, since a write cancelled in flight would
+    leave its outcome unknown."""
 
     def __init__(
         self,
@@ -338,6 +378,10 @@ class GuestBatches:
         self.absent_before: set[str] = set()
         self.sent_any = False
         self.split_requests_left = MAX_SPLIT_REQUESTS
+        # Why no further batch may start, once one has said so.
+        self.stopped: str | None = None
+        # The first refusal that came before Luma applied anything (a key, access, event or lockout problem).
+        self.refusal: LumaError | None = None
 
     def _mark(self, guests: list[dict[str, str]], status: str, message: str | None = None) -> None:
         for guest in guests:
@@ -365,7 +409,7 @@ class GuestBatches:
 
     def _confirmation(self, batch: list[dict[str, str]]) -> PerEmail:
         return PerEmail(
-            lookup=lambda emails: find_guests(self.client, self.event_id, emails),
+            lookup=lambda emails: lookup_guests(self.client, self.event_id, emails),
             emails=[guest["email"] for guest in batch],
             shows=self.shows,
             since=self.since,
@@ -375,14 +419,30 @@ class GuestBatches:
         )
 
     async def send(self, guests: list[dict[str, str]]) -> None:
+        reported_before = bool(self.outcomes)
         pending = [guest for guest in guests if guest["email"].lower() not in self.outcomes]
-        batches = [pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE)]
-        stopped: str | None = None
-        for batch in batches:
-            if stopped is not None:
-                self._mark(batch, "not_processed", stopped)
-                continue
-            stopped = await self._send_batch(batch)
+        batches = deque(pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE))
+
+        async def worker() -> None:
+            # Batches start in order, so "later batches" (not started when one stops the run) are the last ones.
+            while batches:
+                batch = batches.popleft()
+                if self.stopped is not None:
+                    self._mark(batch, "not_processed", self.stopped)
+                    continue
+                stopped = await self._send_batch(batch)
+                if stopped is not None and self.stopped is None:
+                    self.stopped = stopped
+
+        # gather, not a TaskGroup: a failing worker must not cancel another's POST in flight.
+        workers = self.client.concurrency(min(BATCHES_IN_FLIGHT, len(batches)))
+        done = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
+        errors = [error for error in done if isinstance(error, BaseException)]
+        if errors:
+            raise errors[0]
+        if self.refusal is not None and not self.sent_any and not reported_before:
+            # Nothing reached Luma and nothing else is to report: the refusal is the answer.
+            raise self.refusal
 
     async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
         """Sends one batch (halving it when Luma refuses it); returns why nothing more may be sent, or None."""
@@ -396,10 +456,10 @@ class GuestBatches:
         except LumaInvalidRequestError as error:
             self.sent_any = True
             return await self._refused(batch, error)
-        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError) as error:
-            # Refused before doing anything: this batch was not applied, and the next one would be refused too.
-            if not self.sent_any and not self.outcomes:
-                raise
+        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError, LumaConnectError) as error:
+            # Refused (or never delivered) before doing anything: this batch was not applied, and the next one
+            # would fare the same. With nothing else to report, send() raises it.
+            self.refusal = self.refusal or error
             wait = " Retry after the wait." if isinstance(error, LumaRateLimitError) else ""
             self._mark(batch, "not_processed", f"Not sent: {error.message}{wait}")
             return f"Not sent: an earlier batch was refused ({error.message})"

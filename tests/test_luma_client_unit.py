@@ -481,3 +481,20 @@ class TestGetObject:
         result = await luma.execute_action("get_self", {}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "had no id" in result.result.message
+
+
+class TestConcurrency:
+    def test_a_fresh_window_lets_everything_wanted_go_together(self, mock_context):
+        assert LumaClient(mock_context).concurrency(10) == 10
+
+    def test_no_more_than_the_window_has_left(self, mock_context):
+        client = LumaClient(mock_context)
+        client.limiter.slots = [[helpers._now()] for _ in range(client.limiter.limit - 3)]
+        assert client.limiter.free(helpers._now()) == 3
+        assert client.concurrency(10) == 3
+
+    def test_at_least_one_even_when_the_window_is_full_or_blocked(self, mock_context):
+        client = LumaClient(mock_context)
+        client.limiter.block(30, helpers._now())
+        assert client.limiter.free(helpers._now()) == 0
+        assert client.concurrency(10) == 1

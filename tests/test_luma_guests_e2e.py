@@ -4,7 +4,7 @@ ExecutionContext over HTTP against the local Luma."""
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import counts, failed, message_of, ok_data, run
+from tests.support.fakes import counts, failed, message_of, ok_data, reported_once_each, run
 from tests.support.live import apply_late, undeclared_routes
 from tests.support.samples import emails
 
@@ -19,6 +19,11 @@ LIST = "/v1/events/guests/list"
 
 def guest_emails(emulator, event_id):
     return sorted(g["user_email"].lower() for g in emulator.guests(event_id))
+
+
+def posted_emails(emulator, route):
+    """Every email of every POST to route, in order of arrival."""
+    return [g["email"].lower() for r in emulator.requests_to(route, "POST") for g in r.json["guests"]]
 
 
 def age_guests(emulator, event_id, n):
@@ -106,18 +111,42 @@ class TestAddGuests:
         assert guest_emails(luma_emulator, event_id) == wanted
         assert len(luma_emulator.requests_to(ADD, "POST")) == 1  # reconciled, never re-sent
 
-    async def test_server_error_is_never_resent_and_reported_unconfirmed(self, luma_emulator, live_context, event_id):
+    async def test_server_error_is_never_resent_and_reported_unconfirmed(
+        self, luma_emulator, live_context, event_id, one_batch_at_a_time
+    ):
         old = [g["user_email"].lower() for g in age_guests(luma_emulator, event_id, 2)]
         luma_emulator.inject(f"POST {ADD}", status=500)  # nothing applied, but the client cannot know that
-        wanted = old + emails(60)
+        wanted = old + emails(160)
         data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
-        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 50, 10)
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 100, 60)
         assert data["failed_count"] == 0
         assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "unconfirmed"]
         sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
-        assert sizes == [50]
+        assert sizes == [100]
         assert not {g["email"].lower() for g in luma_emulator.requests_to(ADD, "POST")[0].json["guests"]} & set(old)
         assert guest_emails(luma_emulator, event_id) == sorted(old)
+
+    async def test_server_error_on_one_of_the_batches_in_flight_leaves_the_others_added(
+        self, luma_emulator, live_context, event_id
+    ):
+        old = [g["user_email"].lower() for g in age_guests(luma_emulator, event_id, 2)]
+        luma_emulator.inject(f"POST {ADD}", status=500)  # whichever batch arrives first
+        wanted = old + emails(160)
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        reported_once_each(data, wanted)
+        refused, applied = luma_emulator.requests_to(ADD, "POST")
+        unconfirmed = [g["email"].lower() for g in refused.json["guests"]]
+        added = [g["email"].lower() for g in applied.json["guests"]]
+        assert sorted(len(batch) for batch in (unconfirmed, added)) == [60, 100]
+        assert [r["email"] for r in data["results"] if r["status"] == "unconfirmed"] == sorted(unconfirmed)
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (
+            len(added),
+            2,
+            len(unconfirmed),
+            0,
+        )
+        assert guest_emails(luma_emulator, event_id) == sorted(old + added)
+        assert len(posted_emails(luma_emulator, ADD)) == 160, "nobody sent twice"
 
     async def test_slow_batch_applied_after_the_timeout_is_confirmed(
         self, luma_emulator, live_context, event_id, monkeypatch
@@ -146,7 +175,9 @@ class TestAddGuests:
             )
         )
         assert data["added_count"] == 120
-        assert [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")] == [50, 50, 20]
+        assert sorted(len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")) == [20, 100]
+        # The pre-check read the (empty) guest list once; no event read, no per-email look-ups.
+        assert [r.path for r in luma_emulator.requests if r.method == "GET"] == [LIST]
         assert guest_emails(luma_emulator, event_id) == wanted
         assert {g["approval_status"] for g in luma_emulator.guests(event_id)} == {"waitlist"}
 
@@ -184,16 +215,28 @@ class TestAddGuests:
         assert counts(data, "added", "failed") == (60, 0)
         assert guest_emails(luma_emulator, event_id) == wanted
         sizes = [len(r.json["guests"]) for r in luma_emulator.requests_to(ADD, "POST")]
-        assert sizes == [50, 25, 12, 13, 25, 10]
+        assert sizes == [60, 30, 15, 15, 30]
 
-    async def test_capacity_refusal_stops_later_batches(self, luma_emulator, live_context):
-        event = luma_emulator.seed_events(1, max_capacity=80)[0]["id"]
-        wanted = emails(200)
+    async def test_capacity_refusal_stops_later_batches(self, luma_emulator, live_context, one_batch_at_a_time):
+        event = luma_emulator.seed_events(1, max_capacity=150)[0]["id"]
+        wanted = emails(300)
         data = ok_data(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
-        assert counts(data, "added", "failed", "not_processed") == (50, 50, 100)
-        assert "capacity" in data["results"][50]["message"] and "capacity" in message_of(data, data["results"][199])
+        assert counts(data, "added", "failed", "not_processed") == (100, 100, 100)
+        assert "capacity" in data["results"][100]["message"] and "capacity" in message_of(data, data["results"][299])
         assert len(luma_emulator.requests_to(ADD, "POST")) == 2
-        assert guest_emails(luma_emulator, event) == wanted[:50]
+        assert guest_emails(luma_emulator, event) == wanted[:100]
+
+    async def test_capacity_reached_by_batches_in_flight_adds_nobody_twice(self, luma_emulator, live_context):
+        # Sent together, the batches reach Luma in any order: the first fits, the others are refused whole.
+        event = luma_emulator.seed_events(1, max_capacity=150)[0]["id"]
+        wanted = emails(300)
+        data = ok_data(await run("add_guests", {"event_api_id": event, "guests": wanted}, live_context))
+        reported_once_each(data, wanted)
+        assert counts(data, "added", "failed", "not_processed") == (100, 200, 0)
+        added = [r["email"] for r in data["results"] if r["status"] == "added"]
+        assert guest_emails(luma_emulator, event) == added
+        assert all("capacity" in message_of(data, r) for r in data["results"] if r["status"] == "failed")
+        assert sorted(posted_emails(luma_emulator, ADD)) == wanted, "each email sent once"
 
     async def test_null_name_is_accepted(self, luma_emulator, live_context, event_id):
         guests = [{"email": "noname@example.org", "name": None}]
@@ -304,17 +347,32 @@ class TestSendInvites:
         assert guest_emails(luma_emulator, event_id) == wanted
         assert len(luma_emulator.requests_to(INVITE, "POST")) == 1
 
-    async def test_weekly_quota_stops_further_batches(self, luma_emulator, live_context, event_id):
-        luma_emulator.invite_quota_per_week = 60
-        wanted = emails(130)
+    async def test_weekly_quota_stops_further_batches(self, luma_emulator, live_context, event_id, one_batch_at_a_time):
+        luma_emulator.invite_quota_per_week = 150
+        wanted = emails(230)
         data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
-        assert counts(data, "invited", "failed", "not_processed") == (50, 50, 30)
-        refused = data["results"][50]
+        assert counts(data, "invited", "failed", "not_processed") == (100, 100, 30)
+        refused = data["results"][100]
         assert refused["status"] == "failed" and "Weekly invite limit" in refused["message"]
         assert "retry next week" in refused["message"]
-        assert data["results"][100]["status"] == "not_processed"
+        assert data["results"][200]["status"] == "not_processed"
         assert len(luma_emulator.requests_to(INVITE, "POST")) == 2
-        assert guest_emails(luma_emulator, event_id) == wanted[:50]
+        assert guest_emails(luma_emulator, event_id) == wanted[:100]
+
+    async def test_weekly_quota_reached_by_batches_in_flight_invites_nobody_twice(
+        self, luma_emulator, live_context, event_id
+    ):
+        luma_emulator.invite_quota_per_week = 150
+        wanted = emails(230)
+        data = ok_data(await run("send_invites", {"event_api_id": event_id, "guests": wanted}, live_context))
+        reported_once_each(data, wanted)
+        invited = [r["email"] for r in data["results"] if r["status"] == "invited"]
+        failed_emails = [r["email"] for r in data["results"] if r["status"] == "failed"]
+        # Whole batches either way: the quota lets through the first arrivals that fit in it.
+        assert len(invited) <= 150 and len(invited) + len(failed_emails) == 230
+        assert all("retry next week" in message_of(data, r) for r in data["results"] if r["status"] == "failed")
+        assert guest_emails(luma_emulator, event_id) == invited
+        assert sorted(posted_emails(luma_emulator, INVITE)) == wanted, "each email sent once"
 
     async def test_a_long_list_calls_only_the_routes_it_declares(self, luma_emulator, live_context, event_id):
         ok_data(await run("send_invites", {"event_api_id": event_id, "guests": emails(11)}, live_context))

@@ -13,7 +13,7 @@ from autohive_integrations_sdk.integration import ResultType
 import helpers
 from operations import guests as guest_actions
 from tests.support.fakes import BASE, assert_nothing_sent, counts, failed, luma_error, message_of, ok, ok_data, path_of
-from tests.support.fakes import query_of, run, sent_url
+from tests.support.fakes import query_of, reported_once_each, run, sent_url
 from tests.support.samples import emails, guest_record
 
 pytestmark = pytest.mark.unit
@@ -29,17 +29,30 @@ async def batch(action, guests, ctx):
 class FakeLuma:
     """`fetch` is a routing side_effect for context.fetch: guests/get answers from `guests`; each POST follows `script`.
 
-    Script steps: "apply" (do it, answer {}), "drop" (do it, then lose the answer), "lost" (lose the request),
-    "partial" (apply the first guest only, then lose the answer), "garbled" (do it, answer 200 with HTML),
-    "garbled_unapplied" (answer 200 with HTML, do nothing), "garbled_partial" (apply the first guest only, answer
-    200 with HTML: a list that lags behind an accepted write), or an exception instance to raise.
+    Script steps, taken by POSTs in the order they arrive: "apply" (do it, answer {}), "drop" (do it, then lose the
+    answer), "lost" (lose the request), "partial" (apply the first guest only, then lose the answer), "garbled" (do
+    it, answer 200 with HTML), "garbled_unapplied" (answer 200 with HTML, do nothing), "garbled_partial" (apply the
+    first guest only, answer 200 with HTML: a list that lags behind an accepted write), or an exception instance to
+    raise. Each POST lets the others start before it is handled, as a round trip would, so batches sent together
+    really overlap (`max_in_flight`). With `capacity`, a POST that would take the guest list past it is refused whole.
     """
 
     def __init__(
-        self, existing=(), script=(), landed_status="approved", clock=None, post_seconds=0.0, reject=(), get_error=None
+        self,
+        existing=(),
+        script=(),
+        landed_status="approved",
+        clock=None,
+        post_seconds=0.0,
+        reject=(),
+        get_error=None,
+        capacity=None,
     ):
         self.guests = {g["user_email"].lower(): g for g in existing}
         self.script = list(script)
+        self.capacity = capacity
+        self.in_flight = self.max_in_flight = 0
+        self.applied = []  # every email a POST applied, in order
         # Emails Luma refuses: any request containing one is rejected whole with a 400 naming it.
         self.reject = {email.lower() for email in reject}
         self.landed_status = landed_status
@@ -48,7 +61,8 @@ class FakeLuma:
         self.reads = []  # other GETs: events/get and guests/list pages (paths)
         self.clock = clock
         self.post_seconds = post_seconds
-        # Raised by every guests/get look-up when set.
+        # Raised by every guests/get look-up when set, and by reads of the guest list once a POST was made (the
+        # checks after a lost answer; the pre-check before any POST still reads the list).
         self.get_error = get_error
 
     def answering(self, ctx):
@@ -61,6 +75,7 @@ class FakeLuma:
             self.guests[body["guest_id"].lower()]["approval_status"] = body["status"]
             return
         for entry in body["guests"][:1] if only_first else body["guests"]:
+            self.applied.append(entry["email"].lower())
             status = body.get("approval_status") or self.landed_status
             now = datetime.now(timezone.utc).isoformat()
             self.guests[entry["email"].lower()] = guest_record(entry["email"], status, at=now)
@@ -74,6 +89,8 @@ class FakeLuma:
             return ok({"id": query["event_id"], "guest_counts": counts})
         if method == "GET" and path == "/v1/events/guests/list":
             self.reads.append(path)
+            if self.get_error is not None and self.posts:
+                raise self.get_error
             ordered = sorted(self.guests.values(), key=lambda guest: guest["user_email"])
             start = int(query.get("pagination_cursor", "0"))
             end = start + int(query["pagination_limit"])
@@ -87,12 +104,24 @@ class FakeLuma:
             if record is None:
                 raise luma_error(404, f"Guest {query['id']} not found")
             return ok(record)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0)
+            return self._post(json)
+        finally:
+            self.in_flight -= 1
+
+    def _post(self, json):
         self.posts.append(json)
         if self.clock is not None:
             self.clock.now += self.post_seconds
         for index, entry in enumerate(json.get("guests", [])):
             if entry["email"].lower() in self.reject:
                 raise luma_error(400, f"Invalid guests[{index}].email: {entry['email']}")
+        new = {entry["email"].lower() for entry in json.get("guests", [])} - set(self.guests)
+        if self.capacity is not None and len(self.guests) + len(new) > self.capacity:
+            raise luma_error(400, f"Event is at capacity ({len(self.guests)} approved guests)")
         step = self.script.pop(0) if self.script else "apply"
         if isinstance(step, Exception):
             raise step
@@ -104,6 +133,20 @@ class FakeLuma:
         if step in ("drop", "partial"):
             raise aiohttp.ServerDisconnectedError()
         return ok("<html>Bad gateway</html>" if step in ("garbled", "garbled_partial") else {})
+
+
+def path_of_url(url):
+    return urlsplit(url).path
+
+
+def long_list_page():
+    """The first page of a guest list that goes on, holding none of the emails a test uses: they are looked up."""
+    return ok({"entries": [guest_record(e) for e in emails(100, "other")], "has_more": True, "next_cursor": "c1"})
+
+
+def applied_at_most_once(fake):
+    """Nobody added (or invited) twice: no email in two POSTs that Luma applied."""
+    assert len(fake.applied) == len(set(fake.applied)), "an email was applied twice"
 
 
 # --------------------------------------------------------------------------------------------- get_guests
@@ -272,7 +315,35 @@ class TestAddGuests:
         assert counts(data, "added", "already_guest", "failed") == (1, 1, 0)
         assert data["not_processed_count"] == 0
         assert fake.posts == [{"event_id": EVENT_ID, "guests": [{"email": "new@example.com", "name": "New One"}]}]
-        assert {q["id"] for q in fake.gets} == {"old@example.com", "new@example.com"}
+        assert fake.reads == ["/v1/events/guests/list"], "the list's first page (the whole list here) checks both"
+        assert fake.gets == []
+
+    async def test_one_email_is_looked_up(self, mock_context):
+        fake = FakeLuma().answering(mock_context)
+        await batch("add_guests", ["ana@example.com"], mock_context)
+        assert [q["id"] for q in fake.gets] == ["ana@example.com"] and fake.reads == []
+
+    async def test_emails_missing_from_the_first_page_of_a_long_list_are_looked_up(self, mock_context):
+        fake = FakeLuma(existing=[guest_record(e) for e in emails(150, "old")]).answering(mock_context)
+        data = await batch("add_guests", ["old005@example.com", "new1@example.com", "new2@example.com"], mock_context)
+        assert fake.reads == ["/v1/events/guests/list"]
+        assert sorted(q["id"] for q in fake.gets) == ["new1@example.com", "new2@example.com"]
+        assert [r["status"] for r in data["results"]] == ["already_guest", "added", "added"]
+
+    async def test_many_emails_missing_from_a_long_list_are_sought_on_its_next_pages_when_cheaper(self, mock_context):
+        fake = FakeLuma(existing=[guest_record(e) for e in emails(250, "old")]).answering(mock_context)
+        wanted = emails(20, "new") + ["old200@example.com"]
+        data = await batch("add_guests", wanted, mock_context)
+        # 21 emails not on the first page; the event says 250 guests: two more pages beat 21 look-ups.
+        assert fake.reads == ["/v1/events/guests/list", "/v1/events/get"] + ["/v1/events/guests/list"] * 2
+        assert fake.gets == []
+        assert data["results"][20]["status"] == "already_guest" and data["added_count"] == 20
+
+    async def test_many_emails_missing_from_a_huge_list_are_looked_up(self, mock_context):
+        fake = FakeLuma(existing=[guest_record(e) for e in emails(2500, "old")]).answering(mock_context)
+        data = await batch("add_guests", emails(15, "new"), mock_context)
+        assert fake.reads == ["/v1/events/guests/list", "/v1/events/get"], "24 more pages would cost more than 15"
+        assert len(fake.gets) == 15 and data["added_count"] == 15
 
     async def test_request_carries_status_email_flag_and_ticket(self, mock_context):
         mock_context.fetch.side_effect = FakeLuma().fetch
@@ -322,40 +393,73 @@ class TestAddGuests:
     async def test_large_list_is_checked_with_one_read_of_the_guest_list(self, mock_context):
         fake = FakeLuma().answering(mock_context)
         result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(120)}, mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50, 50, 20]
+        assert [len(p["guests"]) for p in fake.posts] == [100, 20]
         assert fake.gets == [], "no per-email look-ups when one page of the guest list is cheaper"
-        assert fake.reads == ["/v1/events/get", "/v1/events/guests/list"]
+        assert fake.reads == ["/v1/events/guests/list"], "an empty list says so on its first page"
         assert result.result.data["added_count"] == 120
         assert [r["email"] for r in result.result.data["results"]] == emails(120)
 
+    async def test_every_batch_of_a_call_is_in_flight_at_once(self, mock_context):
+        fake = FakeLuma().answering(mock_context)
+        data = await batch("add_guests", emails(1000), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100] * 10
+        assert fake.max_in_flight == 10 == guest_actions.BATCHES_IN_FLIGHT
+        assert data["added_count"] == 1000
+        applied_at_most_once(fake)
+
+    async def test_batches_in_flight_never_exceed_what_the_rate_window_has_left(self, mock_context):
+        limiter = helpers.limiter_for(mock_context.auth["credentials"]["api_key"])
+        limiter.slots = [[helpers._now()] for _ in range(limiter.limit - 4)]  # 4 requests left in this minute
+        fake = FakeLuma().answering(mock_context)
+        data = await batch("add_guests", emails(500), mock_context)
+        # The pre-check took one of the four: three batches go together; the other two would wait a minute for the
+        # window, which does not fit in the run, so they are not sent (and say when to retry).
+        assert fake.max_in_flight == 3 and len(fake.posts) == 3
+        assert counts(data, "added", "not_processed") == (300, 200)
+        assert "Retry in" in message_of(data, data["results"][499])
+
     async def test_rejected_batch_is_resent_in_halves_and_other_batches_still_go(self, mock_context):
         fake = FakeLuma(script=["apply", luma_error(400, "Invalid guests[3].email")]).answering(mock_context)
-        data = await batch("add_guests", emails(120), mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50, 50, 25, 25, 20]
-        assert fake.posts[2]["guests"] + fake.posts[3]["guests"] == fake.posts[1]["guests"]
-        assert counts(data, "added", "failed") == (120, 0)
-        assert sorted(fake.guests) == emails(120)
+        data = await batch("add_guests", emails(250), mock_context)
+        # Three batches go together; the second is refused and its halves follow.
+        assert [len(p["guests"]) for p in fake.posts] == [100, 100, 50, 50, 50]
+        assert fake.posts[3]["guests"] + fake.posts[4]["guests"] == fake.posts[1]["guests"]
+        assert counts(data, "added", "failed") == (250, 0)
+        assert sorted(fake.guests) == emails(250)
+        applied_at_most_once(fake)
 
-    async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
+    async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock, one_batch_at_a_time):
         fake = FakeLuma(clock=clock, post_seconds=8.0).answering(mock_context)
-        data = await batch("add_guests", emails(120), mock_context)
+        data = await batch("add_guests", emails(250), mock_context)
         assert len(fake.posts) == 2
-        assert counts(data, "added", "not_processed") == (100, 20)
-        unsent = data["results"][100:]
+        assert counts(data, "added", "not_processed") == (200, 50)
+        unsent = data["results"][200:]
         assert all(r["status"] == "not_processed" and "time budget" in message_of(data, r) for r in unsent)
+
+    async def test_batches_sent_together_start_while_the_budget_lasts(self, mock_context, clock):
+        fake = FakeLuma(clock=clock, post_seconds=8.0).answering(mock_context)
+        data = await batch("add_guests", emails(250), mock_context)
+        assert len(fake.posts) == 3 and data["added_count"] == 250
 
     async def test_lost_response_is_reconciled_without_resending(self, mock_context, no_sleep):
         fake = FakeLuma(script=["drop"]).answering(mock_context)
         result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(12)}, mock_context)
         assert len(fake.posts) == 1
-        assert len(fake.gets) == 12  # one look-up per email of the uncertain batch
+        # The pre-check, then the batch's emails sought on the guest list: one read, not twelve look-ups.
+        assert fake.reads == ["/v1/events/guests/list"] * 2 and fake.gets == []
         assert result.result.data["added_count"] == 12
+
+    async def test_lost_response_on_a_long_list_looks_up_the_missing_emails(self, mock_context, no_sleep):
+        fake = FakeLuma(existing=[guest_record(e) for e in emails(150, "old")], script=["drop"]).answering(mock_context)
+        data = await batch("add_guests", emails(3), mock_context)
+        assert len(fake.posts) == 1 and data["added_count"] == 3
+        assert len(fake.gets) == 6, "the pre-check's and the check's look-ups of the three emails"
 
     async def test_lost_request_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
         fake = FakeLuma(script=["lost"]).answering(mock_context)
         data = await batch("add_guests", emails(12), mock_context)
         assert len(fake.posts) == 1
-        assert len(fake.gets) == 24, "each email looked up, and once more after the settle delay"
+        assert fake.reads == ["/v1/events/guests/list"] * 3, "the pre-check, a look, once more after the settle delay"
         assert counts(data, "unconfirmed", "added", "failed") == (12, 0, 0)
         assert "not sent again" in message_of(data, data["results"][11])
 
@@ -366,24 +470,39 @@ class TestAddGuests:
         assert counts(data, "added", "unconfirmed") == (1, 11)
         assert data["results"][0]["status"] == "added" and data["results"][1]["status"] == "unconfirmed"
 
-    async def test_server_error_after_the_precheck_reports_unconfirmed_and_stops(self, mock_context, no_sleep):
-        # Two people were on the list before; the first batch fails with a 500: it may have been applied, so its 48
+    async def test_server_error_after_the_precheck_reports_unconfirmed_and_stops(
+        self, mock_context, no_sleep, one_batch_at_a_time
+    ):
+        # Two people were on the list before; the first batch fails with a 500: it may have been applied, so its 100
         # emails are unconfirmed (never re-sent), the two old guests already_guest, and the rest is not sent.
         old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
         fake = FakeLuma(existing=old, script=[luma_error(500, "oops")]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert fake.posts[0]["guests"] == [{"email": e} for e in emails(52)[2:]]
-        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 50, 8)
+        data = await batch("add_guests", emails(210), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100]
+        assert fake.posts[0]["guests"] == [{"email": e} for e in emails(102)[2:]]
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (0, 2, 100, 108)
         assert [r["status"] for r in data["results"][:3]] == ["already_guest", "already_guest", "unconfirmed"]
         assert "approval_status: approved" in data["results"][0]["message"]
-        assert "could not be fully confirmed" in message_of(data, data["results"][59])
+        assert "could not be fully confirmed" in message_of(data, data["results"][209])
 
-    async def test_partial_then_capacity_is_never_reached_because_nothing_is_resent(self, mock_context, no_sleep):
+    async def test_server_error_never_cancels_the_batches_already_in_flight(self, mock_context, no_sleep):
+        # The same failure with the batches sent together: the other two were on their way and finish (a write
+        # cancelled in flight would leave its outcome unknown), so they are reported added, not not_processed.
+        old = [guest_record("person000@example.com"), guest_record("person001@example.com")]
+        fake = FakeLuma(existing=old, script=[luma_error(500, "oops")]).answering(mock_context)
+        data = await batch("add_guests", emails(210), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100, 100, 8]
+        assert counts(data, "added", "already_guest", "unconfirmed", "not_processed") == (108, 2, 100, 0)
+        reported_once_each(data, emails(210))
+        applied_at_most_once(fake)
+
+    async def test_partial_then_capacity_is_never_reached_because_nothing_is_resent(
+        self, mock_context, no_sleep, one_batch_at_a_time
+    ):
         fake = FakeLuma(script=["partial", "partial"]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert counts(data, "added", "unconfirmed", "not_processed") == (1, 49, 10)
+        data = await batch("add_guests", emails(160), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100]
+        assert counts(data, "added", "unconfirmed", "not_processed") == (1, 99, 60)
 
     async def test_guest_seen_absent_by_the_precheck_is_added_whatever_its_timestamp(
         self, mock_context, no_sleep, monkeypatch
@@ -421,25 +540,25 @@ class TestAddGuests:
 
     async def test_unreadable_2xx_confirmed_by_lookup_is_a_success(self, mock_context, no_sleep):
         fake = FakeLuma(script=["garbled"]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50, 10]
-        assert counts(data, "added", "failed") == (60, 0)
+        data = await batch("add_guests", emails(160), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100, 60]
+        assert counts(data, "added", "failed") == (160, 0)
 
-    async def test_unreadable_2xx_partly_visible_is_never_resent(self, mock_context, no_sleep):
+    async def test_unreadable_2xx_partly_visible_is_never_resent(self, mock_context, no_sleep, one_batch_at_a_time):
         fake = FakeLuma(script=["garbled_partial"]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        # The 49 Luma does not show are reported unconfirmed, never emailed a second time, never called failed.
-        assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert counts(data, "added", "unconfirmed", "failed") == (1, 49, 0)
-        assert data["not_processed_count"] == 10
+        data = await batch("add_guests", emails(160), mock_context)
+        # The 99 Luma does not show are reported unconfirmed, never emailed a second time, never called failed.
+        assert [len(p["guests"]) for p in fake.posts] == [100]
+        assert counts(data, "added", "unconfirmed", "failed") == (1, 99, 0)
+        assert data["not_processed_count"] == 60
         assert "was not sent again" in message_of(data, data["results"][1])
 
-    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
+    async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep, one_batch_at_a_time):
         # A 2xx HTML page is no proof Luma applied anything: what does not show is unconfirmed, not added.
         fake = FakeLuma(script=["garbled_unapplied"]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        assert [len(p["guests"]) for p in fake.posts] == [50]
-        assert counts(data, "added", "unconfirmed", "not_processed") == (0, 50, 10)
+        data = await batch("add_guests", emails(160), mock_context)
+        assert [len(p["guests"]) for p in fake.posts] == [100]
+        assert counts(data, "added", "unconfirmed", "not_processed") == (0, 100, 60)
 
     async def test_unreadable_2xx_with_one_existing_guest_adds_nobody_else(self, mock_context, no_sleep):
         old = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
@@ -449,25 +568,34 @@ class TestAddGuests:
         data = await batch("add_guests", emails(12), mock_context)
         assert counts(data, "added", "already_guest", "unconfirmed") == (0, 1, 11)
 
-    async def test_repeated_messages_are_spelled_out_once(self, mock_context):
+    async def test_repeated_messages_are_spelled_out_once(self, mock_context, one_batch_at_a_time):
         quota = luma_error(400, "Weekly email limit reached")
         FakeLuma(script=[quota]).answering(mock_context)
         data = await batch("add_guests", emails(1000), mock_context)
-        assert counts(data, "failed", "not_processed") == (50, 950)
+        assert counts(data, "failed", "not_processed") == (100, 900)
         assert "retry next week" in data["results"][0]["message"]
         assert data["results"][1]["message"] == "Same as for person000@example.com."
-        assert "retry next week" in data["results"][50]["message"]  # the stop reason, spelled out once
-        assert {r["message"] for r in data["results"][51:]} == {"Same as for person050@example.com."}
+        assert "retry next week" in data["results"][100]["message"]  # the stop reason, spelled out once
+        assert {r["message"] for r in data["results"][101:]} == {"Same as for person100@example.com."}
         assert len(json.dumps(data)) < 150_000  # about 110 bytes per email
 
-    async def test_unconfirmed_batch_fails_and_stops_the_rest(self, mock_context, no_sleep):
+    async def test_repeated_messages_of_batches_refused_together_are_spelled_out_once(self, mock_context):
+        quota = luma_error(400, "Weekly email limit reached")
+        FakeLuma(script=[quota] * 10).answering(mock_context)
+        data = await batch("add_guests", emails(1000), mock_context)
+        assert counts(data, "failed", "not_processed") == (1000, 0)
+        assert "retry next week" in data["results"][0]["message"]
+        assert {r["message"] for r in data["results"][1:]} == {"Same as for person000@example.com."}
+        assert len(json.dumps(data)) < 150_000
+
+    async def test_unconfirmed_batch_fails_and_stops_the_rest(self, mock_context, no_sleep, one_batch_at_a_time):
         fake = FakeLuma(script=["lost"], get_error=luma_error(503, "down")).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
+        data = await batch("add_guests", emails(160), mock_context)
         assert len(fake.posts) == 1
-        assert counts(data, "unconfirmed", "not_processed", "added") == (50, 10, 0)
+        assert counts(data, "unconfirmed", "not_processed", "added") == (100, 60, 0)
         assert data["failed_count"] == 0, "a retry of failures must never add anyone twice"
         assert "not sent again" in message_of(data, data["results"][0])
-        assert "lost" in message_of(data, data["results"][59])
+        assert "lost" in message_of(data, data["results"][159])
 
     async def test_unknown_event_on_first_batch_is_an_error(self, mock_context):
         mock_context.fetch.side_effect = luma_error(404, "Event evt-x not found")
@@ -475,32 +603,54 @@ class TestAddGuests:
         assert result.type == ResultType.ACTION_ERROR
         assert "404" in result.result.message and "Event evt-x not found" in result.result.message
 
-    async def test_rate_limit_mid_run_marks_rest_not_processed(self, mock_context, no_sleep):
+    async def test_rate_limit_mid_run_marks_rest_not_processed(self, mock_context, no_sleep, one_batch_at_a_time):
         fake = FakeLuma(script=["apply", RateLimitError(60, 429, "Rate limit exceeded", "")]).answering(mock_context)
-        data = await batch("add_guests", emails(120), mock_context)
+        data = await batch("add_guests", emails(250), mock_context)
         assert len(fake.posts) == 2
-        assert counts(data, "added", "not_processed") == (50, 70)
-        assert "Retry in" in message_of(data, data["results"][60])
+        assert counts(data, "added", "not_processed") == (100, 150)
+        assert "Retry in" in message_of(data, data["results"][160])
+
+    async def test_a_refusal_before_anything_was_applied_is_an_error_even_with_batches_in_flight(self, mock_context):
+        fake = FakeLuma(script=[luma_error(403, "No access to this event")] * 3).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(300)}, mock_context)
+        assert len(fake.posts) == 3 and fake.guests == {}
+        failed(result, "403", "No access to this event")
+
+    async def test_a_refusal_is_reported_per_email_when_the_precheck_found_someone(self, mock_context):
+        old = [guest_record("person000@example.com")]
+        fake = FakeLuma(existing=old, script=[luma_error(401, "Key revoked")] * 3).answering(mock_context)
+        data = await batch("add_guests", emails(201), mock_context)
+        assert len(fake.posts) == 2
+        assert counts(data, "already_guest", "not_processed", "added") == (1, 200, 0)
+        assert "Key revoked" in message_of(data, data["results"][1])
+
+    async def test_an_unexpected_failure_lets_the_other_batches_in_flight_finish(self, mock_context):
+        fake = FakeLuma(script=[RuntimeError("bug")]).answering(mock_context)
+        result = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails(300)}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR and "unexpected" in result.result.message
+        assert sorted(fake.guests) == emails(300)[100:], "the two other POSTs were applied, not cancelled"
 
     async def test_one_rejected_email_fails_alone(self, mock_context):
         fake = FakeLuma(reject=["person007@example.com"]).answering(mock_context)
-        data = await batch("add_guests", emails(60), mock_context)
-        assert counts(data, "added", "failed", "not_processed") == (59, 1, 0)
+        data = await batch("add_guests", emails(160), mock_context)
+        assert counts(data, "added", "failed", "not_processed") == (159, 1, 0)
         refused = [r for r in data["results"] if r["status"] == "failed"]
         assert [r["email"] for r in refused] == ["person007@example.com"]
         assert "Invalid guests[" in refused[0]["message"] and "person007@example.com" in refused[0]["message"]
-        assert sorted(fake.guests) == sorted(e for e in emails(60) if e != "person007@example.com")
-        # 50 → 25 → 12 → 6 → 3 → 2 → 1: two requests per halving, plus the first batch and the second batch.
-        assert len(fake.posts) == 14
+        assert sorted(fake.guests) == sorted(e for e in emails(160) if e != "person007@example.com")
+        # 100 → 50 → 25 → 12 → 6 → 3 → 2 → 1: two requests per halving, plus the first batch and the second batch.
+        assert len(fake.posts) == 16
         assert [{"email": "person007@example.com"}] in [post["guests"] for post in fake.posts]
+        applied_at_most_once(fake)
 
     async def test_rejection_of_every_email_splits_a_bounded_number_of_times(self, mock_context):
         fake = FakeLuma(script=[luma_error(400, "Invalid event_ticket_type_id: ttype-x")] * 500).answering(mock_context)
-        data = await batch("add_guests", emails(100), mock_context)
-        assert data["failed_count"] == 100 and fake.guests == {}
+        data = await batch("add_guests", emails(200), mock_context)
+        assert data["failed_count"] == 200 and fake.guests == {}
         assert all("ttype-x" in message_of(data, r) for r in data["results"])
+        # Two batches in flight share the run's cap on extra requests.
         assert len(fake.posts) == 2 + guest_actions.MAX_SPLIT_REQUESTS
-        assert "not split further" in message_of(data, data["results"][99])
+        assert "not split further" in message_of(data, data["results"][199])
 
     async def test_splitting_respects_the_time_budget(self, mock_context, clock):
         fake = FakeLuma(reject=["person019@example.com"], clock=clock, post_seconds=5.0).answering(mock_context)
@@ -511,22 +661,37 @@ class TestAddGuests:
         assert all("time budget" in message_of(data, r) for r in data["results"][10:])
         assert sorted(fake.guests) == emails(20)[:10]
 
-    async def test_capacity_refusal_stops_later_batches(self, mock_context):
+    async def test_capacity_refusal_stops_later_batches(self, mock_context, one_batch_at_a_time):
         full = luma_error(400, "Event is at capacity (80 approved guests)")
         fake = FakeLuma(script=["apply", full]).answering(mock_context)
-        data = await batch("add_guests", emails(200), mock_context)
+        data = await batch("add_guests", emails(300), mock_context)
         assert len(fake.posts) == 2
-        assert counts(data, "added", "failed", "not_processed") == (50, 50, 100)
-        assert "raise its capacity" in message_of(data, data["results"][50])
-        assert data["results"][199]["status"] == "not_processed"
-        assert "Event is at capacity" in message_of(data, data["results"][199])
+        assert counts(data, "added", "failed", "not_processed") == (100, 100, 100)
+        assert "raise its capacity" in message_of(data, data["results"][100])
+        assert data["results"][299]["status"] == "not_processed"
+        assert "Event is at capacity" in message_of(data, data["results"][299])
 
-    async def test_send_limit_refusal_stops_later_batches(self, mock_context):
+    async def test_capacity_reached_by_batches_in_flight_adds_nobody_twice_and_reports_everyone(self, mock_context):
+        # Which of the batches sent together Luma refuses depends on which arrives first; whatever the order, each
+        # email is reported once, the refused ones failed with what to do, and nobody is added twice.
+        fake = FakeLuma(existing=[guest_record(e, "approved") for e in emails(20, "old")], capacity=250)
+        fake.answering(mock_context)
+        wanted = emails(20, "old")[:5] + emails(395)
+        data = await batch("add_guests", wanted, mock_context)
+        reported_once_each(data, wanted)
+        applied_at_most_once(fake)
+        added = [r["email"] for r in data["results"] if r["status"] == "added"]
+        assert counts(data, "already_guest", "unconfirmed", "not_processed") == (5, 0, 0)
+        assert len(added) == 200 and data["failed_count"] == 195
+        assert sorted(fake.guests) == sorted(emails(20, "old") + added)
+        assert all("raise its capacity" in message_of(data, r) for r in data["results"] if r["status"] == "failed")
+
+    async def test_send_limit_refusal_stops_later_batches(self, mock_context, one_batch_at_a_time):
         fake = FakeLuma(script=[luma_error(400, "Weekly email limit reached")]).answering(mock_context)
-        data = await batch("add_guests", emails(120), mock_context)
+        data = await batch("add_guests", emails(250), mock_context)
         assert len(fake.posts) == 1
-        assert counts(data, "failed", "not_processed") == (50, 70)
-        assert "retry next week" in message_of(data, data["results"][119])
+        assert counts(data, "failed", "not_processed") == (100, 150)
+        assert "retry next week" in message_of(data, data["results"][249])
 
     async def test_null_name_is_accepted_and_not_sent(self, mock_context):
         fake = FakeLuma().answering(mock_context)
@@ -542,6 +707,8 @@ class TestAddGuests:
         started, cancelled = [], []
 
         async def fetch(url, method="GET", **kwargs):
+            if path_of_url(url) == "/v1/events/guests/list":
+                return long_list_page()
             email = dict(parse_qsl(urlsplit(url).query))["id"]
             started.append(email)
             if email == "bad@example.com":
@@ -779,22 +946,31 @@ class TestSendInvites:
             "message": "Come along!",
         }
 
-    async def test_quota_error_fails_batch_and_stops(self, mock_context):
+    async def test_quota_error_fails_batch_and_stops(self, mock_context, one_batch_at_a_time):
         quota = luma_error(400, "Weekly invite limit reached: 15 invites per week")
         fake = FakeLuma(script=["apply", quota], landed_status="invited").answering(mock_context)
-        data = await batch("send_invites", emails(130), mock_context)
+        data = await batch("send_invites", emails(230), mock_context)
         assert len(fake.posts) == 2
-        assert counts(data, "invited", "failed", "not_processed") == (50, 50, 30)
-        refused = data["results"][50]
+        assert counts(data, "invited", "failed", "not_processed") == (100, 100, 30)
+        refused = data["results"][100]
         assert refused["status"] == "failed"
         assert "Weekly invite limit reached" in refused["message"] and "retry next week" in refused["message"]
-        assert "weekly invite limit" in message_of(data, data["results"][129])
+        assert "weekly invite limit" in message_of(data, data["results"][229])
 
-    async def test_capacity_error_fails_batch_and_stops(self, mock_context):
+    async def test_quota_reached_by_batches_in_flight_invites_nobody_twice(self, mock_context):
+        quota = luma_error(400, "Weekly invite limit reached: 15 invites per week")
+        fake = FakeLuma(script=["apply", quota, quota], landed_status="invited").answering(mock_context)
+        data = await batch("send_invites", emails(230), mock_context)
+        reported_once_each(data, emails(230))
+        applied_at_most_once(fake)
+        assert counts(data, "invited", "failed", "not_processed") == (100, 130, 0)
+        assert all("retry next week" in message_of(data, r) for r in data["results"] if r["status"] == "failed")
+
+    async def test_capacity_error_fails_batch_and_stops(self, mock_context, one_batch_at_a_time):
         fake = FakeLuma(script=[luma_error(400, "Event is at capacity (40 approved guests)")]).answering(mock_context)
-        data = await batch("send_invites", emails(60), mock_context)
+        data = await batch("send_invites", emails(160), mock_context)
         assert len(fake.posts) == 1
-        assert counts(data, "failed", "not_processed") == (50, 10)
+        assert counts(data, "failed", "not_processed") == (100, 60)
         assert "raise its capacity" in message_of(data, data["results"][0])
 
     async def test_rejected_emails_fail_alone_and_later_batches_still_go(self, mock_context):
@@ -828,7 +1004,9 @@ class TestSendInvites:
         fake = FakeLuma(landed_status="invited").answering(mock_context)
         result = await run("send_invites", {"event_api_id": EVENT_ID, "guests": emails(1000)}, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data["invited_count"] == 1000 and len(fake.posts) == 20
+        assert result.result.data["invited_count"] == 1000 and len(fake.posts) == 10
+        assert fake.max_in_flight == 10, "ten batches of 100, all on their way together"
+        assert fake.reads == ["/v1/events/guests/list"] and fake.gets == []
 
     async def test_lost_answer_reports_an_earlier_guest_as_already_there(self, mock_context, no_sleep):
         old = [guest_record("person003@example.com", status="invited")]
@@ -891,6 +1069,8 @@ class TestFirstError:
         failed_lookups = []
 
         async def fetch(url, method="GET", **kwargs):
+            if path_of_url(url) == "/v1/events/guests/list":
+                return long_list_page()
             email = dict(parse_qsl(urlsplit(url).query))["id"]
             await asyncio.sleep(0)
             if email == "a@example.com":

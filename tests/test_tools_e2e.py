@@ -76,4 +76,4 @@ async def test_bench_ratios_of_requests(monkeypatch):
     naive, ours = rows[f"list {bench.GUESTS} guests: requests"]
     assert (naive, ours) == (20, 10), "largest pages: half the requests of the server's default page size"
     naive, ours = rows[f"add {bench.INVITEES} guests: requests"]
-    assert (naive, ours) == (300, 8), "batches of 50, plus the pre-check: the event and one page of its guests"
+    assert (naive, ours) == (300, 4), "batches of 100, plus the pre-check: one page of the (empty) guest list"

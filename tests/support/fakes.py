@@ -167,6 +167,13 @@ def counts(data: dict, *statuses: str) -> tuple[int, ...]:
     return tuple(data[f"{status}_count"] for status in statuses)
 
 
+def reported_once_each(data: dict, wanted: list[str]) -> None:
+    """add_guests / send_invites: every email reported exactly once, in input order, and the counts add up."""
+    assert [r["email"] for r in data["results"]] == wanted
+    statuses = ("added", "invited", "already_guest", "failed", "unconfirmed", "not_processed")
+    assert sum(data.get(f"{status}_count", 0) for status in statuses) == len(wanted)
+
+
 def message_of(data: dict, entry: dict) -> str:
     """An entry's message, following a shortened repeat ("Same as for x@y.") to the entry that spells it out."""
     message = entry["message"]
