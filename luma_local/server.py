@@ -68,9 +68,11 @@ class LumaEmulator:
         owner and calendar options then come from it), written after every successful write request over
         HTTP and at ``stop()``; seeding and ``call()`` are saved at the next of those or by ``save_state()``.
 
-        ``latency``: the network round trip, in seconds, added to every request over HTTP (Luma is 100-400 ms
-        away from a Lambda; 0 is a local call). Half of it passes before the request arrives (so the rate limit
-        counts it then, as Luma counts arrivals) and half before the answer reaches the client.
+        ``latency``: the round trip, in seconds, of every request over HTTP as a client sees it (Luma answers a
+        Lambda in 100-400 ms; 0 is a local call). Half of it passes before the request arrives (so the rate limit
+        counts it then, as Luma counts arrivals) and half before the answer reaches the client; the emulator's
+        own time on the request is part of the round trip (it comes off the way back, up to half of it), as
+        Luma's work is part of the times measured from a Lambda.
         ``latency_jitter``: up to this many seconds more, drawn uniformly per request. Both may be changed on
         a running emulator; faults' own ``latency`` comes on top."""
         self.api_key = api_key
@@ -366,6 +368,8 @@ class LumaEmulator:
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
         one_way = self._one_way()
+        loop = asyncio.get_running_loop()
+        arrives = loop.time() + one_way
         if one_way:
             await asyncio.sleep(one_way)
         parsed: Any = None
@@ -394,13 +398,17 @@ class LumaEmulator:
                     if one_way:
                         await asyncio.sleep(one_way)
                 return answer
+            arrives = loop.time()  # a fault's delay is on top of the round trip, not Luma's work within it
 
         response = self._process(request, raw)
         if fault is not None and fault.drop_after_work:
             return drop(request)
         record.status = response.status
         if one_way:
-            await asyncio.sleep(one_way)
+            # The round trip is what a client sees, Luma's work included: the time spent handling this request here
+            # (and waiting for this one thread, which Luma's many servers would not make it do) comes off the way
+            # back, as far as the way back goes.
+            await asyncio.sleep(max(0.0, one_way - (loop.time() - arrives)))
         return response
 
     def _process(self, request: web.Request, raw: bytes) -> web.Response:

@@ -168,6 +168,29 @@ async def test_latency_is_added_to_every_request_and_requests_wait_it_out_togeth
     assert local < 0.1
 
 
+async def test_the_emulators_own_work_is_part_of_the_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A round trip measured from a Lambda includes Luma's work: the emulator's time on a request (here a slow
+    # 50 ms of it) comes off the way back instead of adding to the latency.
+    async with LumaEmulator(latency=0.2) as emu:
+        handle = emu._process
+
+        def slow(request: Any, raw: bytes) -> Any:
+            time.sleep(0.05)
+            return handle(request, raw)
+
+        monkeypatch.setattr(emu, "_process", slow)
+        async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
+            started = time.perf_counter()
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+            seconds = time.perf_counter() - started
+            emu.latency = 0.06  # work longer than the way back (30 ms) shows beyond it
+            started = time.perf_counter()
+            assert (await call(client, "GET", "/v1/users/get-self"))[0] == 200
+            longer = time.perf_counter() - started
+    assert 0.2 <= seconds < 0.24
+    assert 0.08 <= longer < 0.12
+
+
 async def test_latency_jitter_adds_up_to_its_amount() -> None:
     async with LumaEmulator(latency=0.05, latency_jitter=0.1) as emu:
         async with aiohttp.ClientSession(emu.base_url, headers={"x-luma-api-key": KEY}) as client:
