@@ -25,10 +25,22 @@ SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
 # "$event_api_id": a placeholder; "$5 off" is text.
 PLACEHOLDER = re.compile(r"^\$[a-z][a-z0-9_]*$")
 
+def submitted_event(emulator: LumaEmulator) -> str:
+    """The evt- id of a Luma event managed by another calendar of the organization, submitted to this calendar and
+    waiting for its approval."""
+    partner = emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})
+    body = {"name": "Partner Night", "start_at": "2026-12-01T06:00:00.000Z", "timezone": "Pacific/Auckland"}
+    event = emulator.call("POST", "/v1/events/create", body=body, calendar_id=partner["id"])
+    emulator.submit_calendar_event(event_id=event["id"])
+    return event["id"]
+
+
 PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
+    "$event_slug": lambda emulator, seeded: seeded["event"]["url"].rsplit("/", 1)[-1],
+    "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
 }
 
 
