@@ -1,9 +1,12 @@
-"""The calendar's people (Luma calls them contacts)."""
+"""The calendar's people (Luma calls them contacts) and their tags."""
 
 from typing import Any
 
 import routes
-from helpers import LumaClient, lean
+from helpers import InputError, LumaClient, lean
+
+# Tags named in an error, at most: a calendar may have hundreds.
+SHOWN_TAGS = 50
 
 
 def person_summary(person: dict[str, Any]) -> dict[str, Any]:
@@ -27,6 +30,58 @@ def person_summary(person: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# ---- tags of people -----------------------------------------------------------------------------------------
+
+
+async def person_tags(client: LumaClient) -> list[dict[str, Any]]:
+    # contact-tags/list answers has_more but takes no cursor: one answer is all Luma gives.
+    return await client.get_entries(routes.CONTACT_TAGS_LIST)
+
+
+def _tags_text(known: list[dict[str, Any]]) -> str:
+    if not known:
+        return "The calendar has no tags yet (create one in Luma, or with the tag actions)."
+    shown = ", ".join(f"'{tag.get('name')}' ({tag.get('id')})" for tag in known[:SHOWN_TAGS])
+    more = f" and {len(known) - SHOWN_TAGS} more" if len(known) > SHOWN_TAGS else ""
+    return f"The calendar's tags are: {shown}{more}."
+
+
+def match_tags(wanted: list[str], known: list[dict[str, Any]], field: str = "tags") -> list[dict[str, Any]]:
+    """The calendar's tags that `wanted` names, each by id or by name (a name in any case), in order and once each.
+    A name or id the calendar lacks is an error that lists the calendar's tags."""
+    by_id = {tag.get("id"): tag for tag in known}
+    found: list[dict[str, Any]] = []
+    unknown: list[str] = []
+    for ref in wanted:
+        text = ref.strip()
+        tag = by_id.get(text)
+        if tag is None:
+            exact = [t for t in known if t.get("name") == text]
+            folded = [t for t in known if str(t.get("name", "")).lower() == text.lower()]
+            if len(exact) == 1 or len(folded) == 1:
+                tag = (exact or folded)[0]
+            elif len(folded) > 1:
+                ids = ", ".join(f"'{t.get('name')}' ({t.get('id')})" for t in folded)
+                raise InputError(f"{field}: '{ref}' names more than one tag in other cases ({ids}); give the id.")
+        if tag is None:
+            unknown.append(ref)
+        elif tag not in found:
+            found.append(tag)
+    if unknown:
+        names = ", ".join(f"'{ref}'" for ref in unknown)
+        raise InputError(
+            f"{field}: the calendar has no tag {names}. {_tags_text(known)} Give tags by id or by name (any case)."
+        )
+    return found
+
+
+async def resolve_tags(client: LumaClient, wanted: list[str] | None, field: str = "tags") -> list[dict[str, Any]]:
+    return match_tags(wanted, await person_tags(client), field) if wanted else []
+
+
+# ---- listing people -----------------------------------------------------------------------------------------
+
+
 async def list_people(
     client: LumaClient,
     *,
@@ -39,10 +94,13 @@ async def list_people(
     limit: int | None = None,
     cursor: str | None = None,
 ) -> dict[str, Any]:
+    # Luma answers an unknown tag with nobody rather than an error; the ids of the tags named are sent, so a name
+    # in another case finds its tag too.
+    tag_ids = [tag["id"] for tag in await resolve_tags(client, tags)] or None
     params = {
         "query": query,
         # Luma reads tags as repeated query keys (?tags=a&tags=b) and matches contacts with ANY of them.
-        "tags": tags,
+        "tags": tag_ids,
         "membership_status": membership_status,
         "calendar_membership_tier_id": calendar_membership_tier_id,
         "sort_column": sort_column,

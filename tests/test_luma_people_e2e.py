@@ -1,8 +1,8 @@
-"""The calendar's people (list_people) end to end: the SDK's real ExecutionContext over HTTP against the local Luma."""
+"""The calendar's people end to end: the SDK's real ExecutionContext over HTTP against the local Luma."""
 
 import pytest
 
-from tests.support.fakes import ok_data, run
+from tests.support.fakes import failed, ok_data, run
 
 pytestmark = pytest.mark.e2e
 
@@ -12,16 +12,24 @@ class TestListPeople:
         vips = {p["id"] for p in luma_emulator.seed_contacts(130, tags=["VIP"])}
         luma_emulator.seed_contacts(5, tags=["Sponsor"], domain="sponsor.example")
         luma_emulator.seed_contacts(3)
-        first = ok_data(await run("list_people", {"tags": ["VIP", "Sponsor"], "limit": 110}, live_context))
+        first = ok_data(await run("list_people", {"tags": ["vip", "Sponsor"], "limit": 110}, live_context))
         assert len(first["people"]) == 110 and first["has_more"] is True
         rest = ok_data(
-            await run("list_people", {"tags": ["VIP", "Sponsor"], "cursor": first["next_cursor"]}, live_context)
+            await run("list_people", {"tags": ["vip", "Sponsor"], "cursor": first["next_cursor"]}, live_context)
         )
         got = [p["id"] for p in first["people"] + rest["people"]]
         assert len(got) == len(set(got)) == 135 and vips <= set(got)
         assert rest["has_more"] is False and rest["next_cursor"] is None
+        ids = {tag["name"]: tag["id"] for tag in luma_emulator.contact_tags()}
         tags_sent = [r.query_values("tags") for r in luma_emulator.requests_to("/v1/calendars/contacts/list")]
-        assert all(t == ["VIP", "Sponsor"] for t in tags_sent)
+        assert tags_sent == [[ids["VIP"], ids["Sponsor"]]] * 3
+        assert len(luma_emulator.requests_to("/v1/calendars/contact-tags/list")) == 2
+
+    async def test_a_tag_the_calendar_lacks_is_an_error_not_an_empty_list(self, luma_emulator, live_context):
+        luma_emulator.seed_contacts(3, tags=["VIP"])
+        message = failed(await run("list_people", {"tags": ["VIPs"]}, live_context), "'VIPs'")
+        assert "'VIP' (tag-" in message
+        assert luma_emulator.requests_to("/v1/calendars/contacts/list") == []
 
     async def test_search_and_sort(self, luma_emulator, live_context):
         luma_emulator.seed_contacts(4, domain="acme.example")

@@ -1,4 +1,4 @@
-"""list_people (the calendar's contacts) with a mocked context.fetch."""
+"""The calendar's people (list_people) with a mocked context.fetch."""
 
 from urllib.parse import urlsplit
 
@@ -6,15 +6,26 @@ import pytest
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
-from tests.support.fakes import luma_error, ok, query_of, sent_url
+from tests.support.fakes import endpoints, failed, luma_error
+from tests.support.fakes import ok, ok_data, query_of, requests, run, sent_url
 from tests.support.samples import contact
 
 pytestmark = pytest.mark.unit
 
+TAGS = [
+    {"id": "tag-vip", "name": "VIP", "color": "purple"},
+    {"id": "tag-sponsor", "name": "Sponsor", "color": "yellow"},
+]
+TAGS_LIST = ("GET", "/v1/calendars/contact-tags/list")
+PEOPLE_LIST = ("GET", "/v1/calendars/contacts/list")
+
 
 class TestListPeople:
-    async def test_sends_every_filter_with_repeated_tags(self, mock_context):
-        mock_context.fetch.return_value = ok({"entries": [contact(1)], "has_more": False})
+    async def test_sends_every_filter_with_the_ids_of_the_tags_as_repeated_keys(self, mock_context):
+        mock_context.fetch.side_effect = [
+            ok({"entries": TAGS, "has_more": False}),
+            ok({"entries": [contact(1)], "has_more": False}),
+        ]
         result = await luma.execute_action(
             "list_people",
             {
@@ -28,13 +39,14 @@ class TestListPeople:
             mock_context,
         )
         assert result.type == ResultType.ACTION
+        assert endpoints(mock_context) == [TAGS_LIST, PEOPLE_LIST]
         call = mock_context.fetch.call_args
         assert call.kwargs["method"] == "GET"
         assert urlsplit(sent_url(call)).path == "/v1/calendars/contacts/list"
         assert sorted(query_of(call)) == sorted(
             [
                 ("query", "example.com"),
-                ("tags", "vip"),
+                ("tags", "tag-vip"),
                 ("tags", "tag-sponsor"),
                 ("membership_status", "approved-pending-payment"),
                 ("calendar_membership_tier_id", "tier-gold"),
@@ -43,6 +55,46 @@ class TestListPeople:
                 ("pagination_limit", "100"),
             ]
         )
+
+    @pytest.mark.parametrize("inputs", [{"query": "ana"}, {"query": "ana", "tags": []}])
+    async def test_without_tags_the_tags_are_not_read(self, mock_context, inputs):
+        mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
+        ok_data(await run("list_people", inputs, mock_context))
+        assert endpoints(mock_context) == [PEOPLE_LIST]
+        assert ("tags", "") not in requests(mock_context)[0][2]
+
+    async def test_a_tag_the_calendar_lacks_is_an_error_listing_its_tags(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": TAGS, "has_more": False})
+        message = failed(await run("list_people", {"tags": ["VIP", "speakers"]}, mock_context), "'speakers'")
+        assert "'VIP' (tag-vip)" in message and "'Sponsor' (tag-sponsor)" in message
+        assert endpoints(mock_context) == [TAGS_LIST]
+
+    async def test_a_calendar_without_tags_says_so(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [], "has_more": False})
+        failed(await run("list_people", {"tags": ["vip"]}, mock_context), "has no tags yet")
+
+    async def test_a_tag_named_twice_is_sent_once(self, mock_context):
+        mock_context.fetch.side_effect = [
+            ok({"entries": TAGS, "has_more": False}),
+            ok({"entries": [], "has_more": False}),
+        ]
+        ok_data(await run("list_people", {"tags": ["vip", "VIP", "tag-vip"]}, mock_context))
+        assert [value for key, value in requests(mock_context)[1][2] if key == "tags"] == ["tag-vip"]
+
+    async def test_names_differing_only_in_case_need_the_id(self, mock_context):
+        twins = [{"id": "tag-a", "name": "Vip", "color": "red"}, {"id": "tag-b", "name": "VIP ", "color": "red"}]
+        twins[1]["name"] = "vIP"
+        mock_context.fetch.return_value = ok({"entries": twins, "has_more": False})
+        failed(await run("list_people", {"tags": ["vip"]}, mock_context), "more than one tag", "tag-a", "tag-b")
+
+    async def test_an_exact_name_wins_over_other_cases(self, mock_context):
+        twins = [{"id": "tag-a", "name": "Vip", "color": "red"}, {"id": "tag-b", "name": "VIP", "color": "red"}]
+        mock_context.fetch.side_effect = [
+            ok({"entries": twins, "has_more": False}),
+            ok({"entries": [], "has_more": False}),
+        ]
+        ok_data(await run("list_people", {"tags": ["VIP"]}, mock_context))
+        assert ("tags", "tag-b") in requests(mock_context)[1][2]
 
     async def test_response_shape_passes_luma_objects_through(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [contact(1), contact(2)], "has_more": False})
@@ -83,6 +135,7 @@ class TestListPeople:
             {"membership_status": "member"},
             {"limit": 1001},
             {"tags": "vip"},
+            {"tags": [""]},
             {"member_status": "approved"},
         ],
     )

@@ -25,6 +25,14 @@ SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
 # "$event_api_id": a placeholder; "$5 off" is text.
 PLACEHOLDER = re.compile(r"^\$[a-z][a-z0-9_]*$")
 
+
+def person_tag(emulator: LumaEmulator, name: str = "VIP") -> str:
+    """The name of a tag of the calendar's people, made when the calendar lacks it."""
+    if not any(tag["name"].lower() == name.lower() for tag in emulator.contact_tags()):
+        emulator.call("POST", "/v1/calendars/contact-tags/create", body={"name": name})
+    return name
+
+
 def submitted_event(emulator: LumaEmulator) -> str:
     """The evt- id of a Luma event managed by another calendar of the organization, submitted to this calendar and
     waiting for its approval."""
@@ -40,6 +48,7 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
     "$event_slug": lambda emulator, seeded: seeded["event"]["url"].rsplit("/", 1)[-1],
+    "$person_tag_name": lambda emulator, seeded: person_tag(emulator),
     "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
 }
 
