@@ -8,6 +8,7 @@ from actions.shape import listing
 from helpers import LumaClient
 from luma import luma
 from operations import people
+from validation import normalize_guests
 
 
 @luma.action("list_people")
@@ -25,3 +26,14 @@ class ListPeopleAction(ActionHandler):
             cursor=inputs.get("cursor"),
         )
         return listing("people", found, inputs.get("detail"), people.person_summary)
+
+
+@luma.action("import_people")
+class ImportPeopleAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        report = await people.import_people(
+            LumaClient(context),
+            normalize_guests(inputs["people"], "people", max_count=people.MAX_PEOPLE_PER_CALL),
+            inputs.get("tags"),
+        )
+        return ActionResult(data=report)

@@ -1,12 +1,32 @@
-"""The calendar's people (Luma calls them contacts) and their tags."""
+"""The calendar's people (Luma calls them contacts) and their tags: list, and import many with a truthful report per
+email."""
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, lean
+from helpers import InputError, LumaClient, compact, lean
+from operations.batches import EmailBatches, Record, look_up_each
+from validation import luma_instant
 
+# The same cap as a guest list: what one run can send, check and report on in its time budget.
+MAX_PEOPLE_PER_CALL = 1000
+# Luma documents no maximum for contacts[] in an import. An import sends no email, so a request is light; but a
+# batch whose answer is lost is checked email by email (or with a read of the people list), twice, and 50 keeps that
+# check inside one run's time budget and Luma's 200 requests a minute (as for guests), and a batch Luma refuses for
+# one email is narrowed down to it in few halvings.
+IMPORT_BATCH_SIZE = 50
+# Up to this many emails are looked up one by one (contacts/list with query = the email); more are looked for in a
+# paged read of the people list, which is cheaper on a calendar with fewer pages of people than emails asked.
+LOOKUP_MAX_EMAILS = 10
 # Tags named in an error, at most: a calendar may have hundreds.
 SHOWN_TAGS = 50
+UNCONFIRMED_IMPORT = (
+    "Sent, but Luma's answer was lost or unreadable and the calendar's people did not show this email (with every "
+    "tag given); it was not sent again, because Luma may still have applied it. Check with list_people (query = the "
+    "email) before importing it again."
+)
 
 
 def person_summary(person: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +99,7 @@ async def resolve_tags(client: LumaClient, wanted: list[str] | None, field: str 
     return match_tags(wanted, await person_tags(client), field) if wanted else []
 
 
-# ---- listing people -----------------------------------------------------------------------------------------
+# ---- listing and finding people -----------------------------------------------------------------------------
 
 
 async def list_people(
@@ -107,3 +127,113 @@ async def list_people(
         "sort_direction": sort_direction,
     }
     return await client.collect(routes.CONTACTS_LIST, params, limit=limit, cursor=cursor)
+
+
+async def find_person(
+    client: LumaClient, *, email: str | None = None, contact_id: str | None = None
+) -> dict[str, Any] | None:
+    """The person among the calendar's people, or None. An email is searched for (one request, usually); Luma
+    has no lookup by id, so a contact_id is looked for page by page through the whole list."""
+    if email is not None:
+        async for page in client.pages(routes.CONTACTS_LIST, {"query": email}):
+            for entry in page.entries:
+                if str(entry.get("email") or "").lower() == email.lower():
+                    return entry
+        return None
+    async for page in client.pages(routes.CONTACTS_LIST):
+        for entry in page.entries:
+            if contact_id in (entry.get("id"), entry.get("user_id")):
+                return entry
+    return None
+
+
+async def existing_people(client: LumaClient, emails: list[str]) -> dict[str, dict[str, Any]]:
+    """The people of those emails already on the calendar (by lowercased email), in few requests: a search per
+    email, or a paged read of the people list. Luma gives no count of people, so the read stops once it has cost
+    as many requests as the searches for the emails still missing would, and searches for those instead (never
+    more than twice the cheaper way)."""
+    found: dict[str, dict[str, Any]] = {}
+    wanted = {email.lower() for email in emails}
+    if len(emails) > LOOKUP_MAX_EMAILS:
+        pages_read = 0
+        async for page in client.pages(routes.CONTACTS_LIST):
+            for entry in page.entries:
+                email = str(entry.get("email") or "").lower()
+                if email in wanted:
+                    found[email] = entry
+            pages_read += 1
+            if len(found) == len(wanted) or not page.has_more:
+                return found
+            if pages_read >= len(wanted) - len(found):
+                break
+    rest = [email for email in emails if email.lower() not in found]
+    records = await look_up_each(rest, lambda email: find_person(client, email=email))
+    found.update({email.lower(): record for email, record in zip(rest, records) if record is not None})
+    return found
+
+
+# ---- import -------------------------------------------------------------------------------------------------
+
+
+def has_tags(tag_ids: list[str]) -> Callable[[Record], bool]:
+    def shows(record: Record) -> bool:
+        held = {tag.get("id") for tag in record.get("tags") or [] if isinstance(tag, dict)}
+        return set(tag_ids) <= held
+
+    return shows
+
+
+def person_since(record: Record) -> datetime | None:
+    """When the person joined the calendar."""
+    return luma_instant(record.get("created_at"))
+
+
+class PeopleImport(EmailBatches):
+    """People imported to the calendar, with tags. Someone already a person of the calendar is sent again only when
+    they lack a tag given (Luma applies the tags, and keeps the name it has); they are reported already_person."""
+
+    done = "imported"
+    already = "already_person"
+    batch_size = IMPORT_BATCH_SIZE
+    unconfirmed = UNCONFIRMED_IMPORT
+    checked = "each email of the batch among the calendar's people"
+    verify = "Check each email with list_people (query = the email)"
+    listing = "the calendar's people (list_people)"
+
+    def __init__(self, client: LumaClient, tags: list[dict[str, Any]]):
+        self.tag_ids = [tag["id"] for tag in tags]
+        super().__init__(client, path=routes.CONTACTS_IMPORT, shows=has_tags(self.tag_ids), since=person_since)
+        # People of the calendar before this call (with or without the tags given).
+        self.present_before: set[str] = set()
+
+    def body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
+        return compact({"contacts": batch, "tags": self.tag_ids or None})
+
+    async def existing(self, emails: list[str]) -> dict[str, Record]:
+        found = await existing_people(self.client, emails)
+        self.present_before = set(found)
+        return found
+
+    async def lookup(self, emails: list[str]) -> list[Record | None]:
+        found = await existing_people(self.client, emails)
+        return [found.get(email.lower()) for email in emails]
+
+    def already_message(self, record: Record, note: str) -> str:
+        tags = " with every tag given" if self.tag_ids else ""
+        return f"Already a person of the calendar{tags}{note}. Luma keeps the name it has for them."
+
+    def _mark_done(self, entries: list[dict[str, str]]) -> None:
+        for entry in entries:
+            if entry["email"].lower() in self.present_before:
+                message = "Already a person of the calendar; the tags given were applied. Luma keeps their name."
+                self._mark([entry], self.already, message)
+            else:
+                self._mark([entry], self.done)
+
+
+async def import_people(
+    client: LumaClient, people: list[dict[str, str]], tags: list[str] | None = None
+) -> dict[str, Any]:
+    """Imports normalized people ({email, name?}) with the tags named (ids or names); reports each as imported,
+    already_person, failed, unconfirmed or not_processed."""
+    return await PeopleImport(client, await resolve_tags(client, tags)).run(people)
