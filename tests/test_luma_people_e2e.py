@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.support.fakes import failed, ok_data, run
+from tests.support.fakes import counts, failed, ok_data, run
+from tests.support.live import posts
 
 pytestmark = pytest.mark.e2e
 
@@ -42,3 +43,56 @@ class TestListPeople:
         names = [p["name"] for p in data["people"]]
         assert len(names) == 4 and names == sorted(names, key=str.lower)
         assert all(p["email"].endswith("@acme.example") for p in data["people"])
+
+
+def person(emulator, email):
+    """The person as contacts/list shows them, or None."""
+    return next((p for p in emulator.contacts() if p["email"].lower() == email.lower()), None)
+
+
+class TestImportPeople:
+    async def test_imports_new_people_with_tags_and_keeps_existing_names(self, luma_emulator, live_context):
+        (old,) = luma_emulator.seed_contacts(1)
+        luma_emulator.call("POST", "/v1/calendars/contact-tags/create", body={"name": "Speaker"})
+        inputs = {
+            "people": [
+                {"email": old["email"], "name": "Another Name"},
+                {"email": "ana@example.com", "name": "Ana Silva"},
+            ],
+            "tags": ["speaker"],
+        }
+        data = ok_data(await run("import_people", inputs, live_context))
+        assert [(r["email"], r["status"]) for r in data["results"]] == [
+            (old["email"], "already_person"),
+            ("ana@example.com", "imported"),
+        ]
+        assert person(luma_emulator, old["email"])["name"] == old["name"]
+        assert person(luma_emulator, "ana@example.com")["name"] == "Ana Silva"
+        assert all(
+            [t["name"] for t in person(luma_emulator, e)["tags"]] == ["Speaker"]
+            for e in (old["email"], "ana@example.com")
+        )
+        again = ok_data(await run("import_people", inputs, live_context))
+        assert counts(again, "imported", "already_person") == (0, 2)
+        assert len(posts(luma_emulator, "/v1/calendars/contacts/import")) == 1
+
+    async def test_a_large_import_in_batches_with_one_read_of_the_people(self, luma_emulator, live_context):
+        luma_emulator.seed_contacts(30)
+        new = [f"new{i:03d}@example.com" for i in range(120)]
+        data = ok_data(await run("import_people", {"people": new}, live_context))
+        assert data["imported_count"] == 120
+        assert [len(r.json["contacts"]) for r in posts(luma_emulator, "/v1/calendars/contacts/import")] == [50, 50, 20]
+        reads = luma_emulator.requests_to("/v1/calendars/contacts/list")
+        assert len(reads) == 1 and reads[0].query_values("query") == []
+        assert len(luma_emulator.contacts()) == 150
+
+    async def test_a_lost_answer_imports_exactly_once(self, luma_emulator, live_context):
+        luma_emulator.inject("POST /v1/calendars/contacts/import", drop_after_work=True)
+        data = ok_data(await run("import_people", {"people": ["ana@example.com", "ben@example.com"]}, live_context))
+        assert data["imported_count"] == 2
+        assert len(posts(luma_emulator, "/v1/calendars/contacts/import")) == 1
+        assert len(luma_emulator.contacts()) == 2
+
+    async def test_an_unknown_tag_sends_nothing(self, luma_emulator, live_context):
+        failed(await run("import_people", {"people": ["ana@example.com"], "tags": ["Nope"]}, live_context), "'Nope'")
+        assert posts(luma_emulator, "/v1/calendars/contacts/import") == []

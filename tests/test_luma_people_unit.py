@@ -1,14 +1,16 @@
-"""The calendar's people (list_people) with a mocked context.fetch."""
+"""The calendar's people (list_people, import_people) with a mocked context.fetch."""
 
-from urllib.parse import urlsplit
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlsplit
 
+import aiohttp
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
-from tests.support.fakes import endpoints, failed, luma_error
-from tests.support.fakes import ok, ok_data, query_of, requests, run, sent_url
-from tests.support.samples import contact
+from tests.support.fakes import assert_input_error, assert_schema_error, counts, endpoints, failed, luma_error
+from tests.support.fakes import message_of, ok, ok_data, query_of, requests, run, sent_url
+from tests.support.samples import contact, emails
 
 pytestmark = pytest.mark.unit
 
@@ -18,6 +20,100 @@ TAGS = [
 ]
 TAGS_LIST = ("GET", "/v1/calendars/contact-tags/list")
 PEOPLE_LIST = ("GET", "/v1/calendars/contacts/list")
+
+
+def someone(email: str, tags: tuple[str, ...] = (), at: str = "2026-01-01T00:00:00.000Z") -> dict:
+    """A person of the calendar, as contacts/list returns them, with these tag ids."""
+    local = email.split("@")[0]
+    named = {tag["id"]: tag["name"] for tag in TAGS}
+    return {
+        **contact(0),
+        "id": f"usr-{local}",
+        "user_id": f"usr-{local}",
+        "email": email,
+        "name": local.title(),
+        "created_at": at,
+        "tags": [{"id": tag_id, "name": named.get(tag_id, tag_id)} for tag_id in tags],
+    }
+
+
+class FakePeople:
+    """`fetch` answers context.fetch as Luma would for the calendar's people: contact-tags/list, contacts/list
+    (query search, pages of pagination_limit), import, block, remove, restore. Each POST follows `script`: "apply"
+    (do it, answer {}), "drop" (do it, then lose the answer), "lost" (lose the request), or an exception to raise."""
+
+    def __init__(self, people=(), script=(), off=(), reject=(), clock=None, post_seconds=0.0):
+        self.people = {p["email"].lower(): p for p in people}
+        # Removed or blocked people: known to Luma, not listed.
+        self.off = {p["email"].lower(): p for p in off}
+        self.script = list(script)
+        self.reject = {email.lower() for email in reject}
+        self.clock, self.post_seconds = clock, post_seconds
+        self.posts = []
+        self.searches = []  # query of every contacts/list search
+        self.page_reads = 0  # contacts/list reads without a query
+
+    def answering(self, ctx):
+        ctx.fetch.side_effect = self.fetch
+        return self
+
+    def _named(self, body):
+        for people in (self.people, self.off):
+            for person in people.values():
+                if body.get("email", "").lower() == person["email"].lower() or body.get("contact_id") == person["id"]:
+                    return person
+        return None
+
+    def _apply(self, path, body):
+        if path.endswith("/import"):
+            now = datetime.now(timezone.utc).isoformat()
+            for entry in body["contacts"]:
+                email = entry["email"].lower()
+                person = self.people.get(email) or self.off.pop(email, None) or someone(entry["email"], at=now)
+                held = [tag["id"] for tag in person["tags"]]
+                person["tags"] = [
+                    {"id": t, "name": t} for t in held + [t for t in body.get("tags", []) if t not in held]
+                ]
+                self.people[email] = person
+            return
+        person = self._named(body)
+        if path.endswith("/restore"):
+            self.people[person["email"].lower()] = self.off.pop(person["email"].lower(), person)
+        else:
+            self.off[person["email"].lower()] = self.people.pop(person["email"].lower(), person)
+
+    async def fetch(self, url, method="GET", json=None, **kwargs):
+        path, query = urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
+        if path == "/v1/calendars/contact-tags/list":
+            return ok({"entries": TAGS, "has_more": False})
+        if method == "GET":
+            listed = sorted(self.people.values(), key=lambda person: person["email"])
+            if "query" in query:
+                self.searches.append(query["query"])
+                listed = [p for p in listed if query["query"].lower() in p["email"].lower()]
+            else:
+                self.page_reads += 1
+            start = int(query.get("pagination_cursor", "0"))
+            end = start + int(query["pagination_limit"])
+            more = end < len(listed)
+            return ok({"entries": listed[start:end], "has_more": more, **({"next_cursor": str(end)} if more else {})})
+        self.posts.append((path, json))
+        if self.clock is not None:
+            self.clock.now += self.post_seconds
+        for index, entry in enumerate(json.get("contacts", [])):
+            if entry["email"].lower() in self.reject:
+                raise luma_error(400, f"Invalid contacts[{index}].email: {entry['email']}")
+        if not path.endswith("/import") and self._named(json) is None:
+            raise luma_error(404, f"Contact {json.get('email') or json.get('contact_id')} not found")
+        step = self.script.pop(0) if self.script else "apply"
+        if isinstance(step, Exception):
+            raise step
+        if step == "lost":
+            raise aiohttp.ServerDisconnectedError()
+        self._apply(path, json)
+        if step == "drop":
+            raise aiohttp.ServerDisconnectedError()
+        return ok({})
 
 
 class TestListPeople:
@@ -149,3 +245,143 @@ class TestListPeople:
         result = await luma.execute_action("list_people", {}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "403" in result.result.message and "You don't have access" in result.result.message
+
+
+# ---- import_people ------------------------------------------------------------------------------------------
+
+IMPORT = ("POST", "/v1/calendars/contacts/import")
+
+
+async def imported(people, ctx, **inputs):
+    """The data of a successful import_people of these people."""
+    return ok_data(await run("import_people", {"people": people, **inputs}, ctx))
+
+
+class TestImportPeople:
+    async def test_small_list_is_checked_per_email_and_only_new_people_are_sent(self, mock_context):
+        fake = FakePeople([someone("old@example.com")]).answering(mock_context)
+        data = await imported(["old@example.com", {"email": "new@example.com", "name": "New One"}], mock_context)
+        assert data["results"][0]["email"] == "old@example.com"
+        assert data["results"][0]["status"] == "already_person"
+        assert "nothing was sent" in data["results"][0]["message"] and "keeps the name" in data["results"][0]["message"]
+        assert data["results"][1] == {"email": "new@example.com", "status": "imported"}
+        assert counts(data, "imported", "already_person", "failed", "unconfirmed", "not_processed") == (1, 1, 0, 0, 0)
+        assert fake.posts == [
+            ("/v1/calendars/contacts/import", {"contacts": [{"email": "new@example.com", "name": "New One"}]})
+        ]
+        assert sorted(fake.searches) == ["new@example.com", "old@example.com"]
+
+    async def test_tags_are_sent_as_ids_and_applied_to_people_who_lack_them(self, mock_context):
+        people = [someone("tagged@example.com", ("tag-vip",)), someone("plain@example.com")]
+        fake = FakePeople(people).answering(mock_context)
+        data = await imported(
+            ["tagged@example.com", "plain@example.com", "new@example.com"], mock_context, tags=["vip"]
+        )
+        statuses = [(r["email"], r["status"]) for r in data["results"]]
+        assert statuses == [
+            ("tagged@example.com", "already_person"),
+            ("plain@example.com", "already_person"),
+            ("new@example.com", "imported"),
+        ]
+        assert "nothing was sent" in data["results"][0]["message"]
+        assert "tags given were applied" in data["results"][1]["message"]
+        body = {"contacts": [{"email": "plain@example.com"}, {"email": "new@example.com"}], "tags": ["tag-vip"]}
+        assert fake.posts == [("/v1/calendars/contacts/import", body)]
+        assert endpoints(mock_context)[0] == TAGS_LIST
+
+    async def test_an_unknown_tag_is_refused_before_anything_else(self, mock_context):
+        fake = FakePeople().answering(mock_context)
+        message = failed(await run("import_people", {"people": ["a@example.com"], "tags": ["Speakers"]}, mock_context))
+        assert "'Speakers'" in message and "'VIP' (tag-vip)" in message
+        assert endpoints(mock_context) == [TAGS_LIST] and fake.posts == []
+
+    async def test_a_large_list_is_checked_with_one_read_of_a_small_people_list(self, mock_context):
+        fake = FakePeople([someone(f"p{i}@example.org") for i in range(150)]).answering(mock_context)
+        data = await imported(emails(120), mock_context)
+        assert [len(body["contacts"]) for _, body in fake.posts] == [50, 50, 20]
+        assert fake.searches == [] and fake.page_reads == 2
+        assert data["imported_count"] == 120
+
+    async def test_a_large_people_list_is_read_only_as_far_as_searching_would_cost(self, mock_context):
+        # 12 emails on a calendar of 3000 people: one is seen on the first page, so 11 pages are read (what searching
+        # for the 11 others costs), then those 11 are searched for.
+        crowd = [someone(f"a{i:04d}@example.org") for i in range(3000)]
+        fake = FakePeople(crowd + [someone("person000@example.com")]).answering(mock_context)
+        data = await imported(["a0001@example.org", *emails(11)], mock_context)
+        assert fake.page_reads == 11
+        assert sorted(fake.searches) == emails(11)
+        assert counts(data, "imported", "already_person") == (10, 2)
+
+    async def test_repeated_emails_are_sent_once(self, mock_context):
+        fake = FakePeople().answering(mock_context)
+        data = await imported(["Ana@Example.com", "ana@example.com", {"email": "ANA@example.com"}], mock_context)
+        assert data["results"] == [{"email": "Ana@example.com", "status": "imported"}]
+        assert fake.posts[0][1]["contacts"] == [{"email": "Ana@example.com"}]
+
+    async def test_lost_answer_is_confirmed_by_looking_up_each_email(self, mock_context, no_sleep):
+        fake = FakePeople(script=["drop"]).answering(mock_context)
+        data = await imported(emails(8), mock_context, tags=["Sponsor"])
+        assert len(fake.posts) == 1 and data["imported_count"] == 8
+        assert len(fake.searches) == 16  # before sending, then once after the lost answer
+
+    async def test_lost_request_is_unconfirmed_and_never_resent(self, mock_context, no_sleep):
+        fake = FakePeople(script=["lost"]).answering(mock_context)
+        data = await imported(emails(3), mock_context)
+        assert len(fake.posts) == 1
+        assert counts(data, "unconfirmed", "imported", "failed") == (3, 0, 0)
+        assert "not sent again" in message_of(data, data["results"][2])
+        assert "list_people" in data["results"][0]["message"]
+
+    async def test_tags_not_seen_after_a_lost_answer_leave_it_unconfirmed(self, mock_context, no_sleep):
+        # Someone already listed without the tag: finding them listed proves nothing, the tag must show.
+        fake = FakePeople([someone("plain@example.com")], script=["lost"]).answering(mock_context)
+        data = await imported(["plain@example.com"], mock_context, tags=["VIP"])
+        assert data["results"][0]["status"] == "unconfirmed" and len(fake.posts) == 1
+
+    async def test_tags_seen_after_a_lost_answer_confirm_it(self, mock_context, no_sleep):
+        FakePeople([someone("plain@example.com")], script=["drop"]).answering(mock_context)
+        data = await imported(["plain@example.com"], mock_context, tags=["VIP"])
+        assert data["results"][0]["status"] == "already_person"
+        assert "tags given were applied" in data["results"][0]["message"]
+
+    async def test_rejected_email_fails_alone(self, mock_context):
+        fake = FakePeople(reject=["person003@example.com"]).answering(mock_context)
+        data = await imported(emails(8), mock_context)
+        assert counts(data, "imported", "failed") == (7, 1)
+        bad = data["results"][3]
+        assert bad["status"] == "failed" and "Invalid contacts" in bad["message"]
+        assert [len(body["contacts"]) for _, body in fake.posts] == [8, 4, 2, 2, 1, 1, 4]
+
+    async def test_time_budget_reports_unsent_emails_as_not_processed(self, mock_context, clock):
+        FakePeople(clock=clock, post_seconds=8.0).answering(mock_context)
+        data = await imported(emails(120), mock_context)
+        assert counts(data, "imported", "not_processed") == (100, 20)
+        assert "time budget" in message_of(data, data["results"][119])
+
+    async def test_a_server_error_stops_the_run_with_the_rest_not_processed(self, mock_context, no_sleep):
+        fake = FakePeople(script=[luma_error(500, "oops")]).answering(mock_context)
+        data = await imported(emails(60), mock_context)
+        assert len(fake.posts) == 1
+        assert counts(data, "unconfirmed", "not_processed") == (50, 10)
+        assert "the calendar's people" in message_of(data, data["results"][59])
+
+    async def test_malformed_email_is_refused_before_sending(self, mock_context):
+        result = await run("import_people", {"people": ["ok@example.com", "not-an-email"]}, mock_context)
+        assert_input_error(result, mock_context, "not-an-email", "people[1]")
+
+    async def test_more_than_1000_people_is_a_short_clear_error(self, mock_context):
+        result = await run("import_people", {"people": emails(1001)}, mock_context)
+        assert_input_error(result, mock_context, "people has 1001 entries", "at most 1000")
+
+    @pytest.mark.parametrize(
+        "inputs",
+        [
+            {"people": []},
+            {"people": "ana@example.com"},
+            {"people": [{"name": "No Email"}]},
+            {"people": ["a@example.com"], "tags": "VIP"},
+            {"people": ["a@example.com"], "guests": ["b@example.com"]},
+        ],
+    )
+    async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
+        assert_schema_error(await run("import_people", inputs, mock_context), mock_context)
