@@ -37,3 +37,30 @@ class ImportPeopleAction(ActionHandler):
             inputs.get("tags"),
         )
         return ActionResult(data=report)
+
+
+@luma.action("block_person")
+class BlockPersonAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        person, blocked, already_absent = await people.block_person(
+            LumaClient(context), inputs.get("email"), inputs.get("contact_id")
+        )
+        return ActionResult(data={"person": person, "blocked": blocked, "already_absent": already_absent})
+
+
+@luma.action("remove_person")
+class RemovePersonAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        person, already_absent = await people.remove_person(
+            LumaClient(context), inputs.get("email"), inputs.get("contact_id")
+        )
+        return ActionResult(data={"person": person, "already_absent": already_absent})
+
+
+@luma.action("restore_person")
+class RestorePersonAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        person, already_active = await people.restore_person(
+            LumaClient(context), inputs.get("email"), inputs.get("contact_id")
+        )
+        return ActionResult(data={"person": person, "already_active": already_active})

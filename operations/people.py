@@ -1,14 +1,18 @@
-"""The calendar's people (Luma calls them contacts) and their tags: list, and import many with a truthful report per
-email."""
+"""The calendar's people (Luma calls them contacts): list, import many with a truthful report per email, and block,
+remove or restore one person.
+
+Luma's contact object has no status: a blocked or removed person simply leaves contacts/list, so the list shows who
+is active and nothing more. Blocked and removed people cannot be told apart through the API."""
 
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, compact, lean
+from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
 from operations.batches import EmailBatches, Record, look_up_each
-from validation import luma_instant
+from validation import luma_instant, normalize_email
+from writes import Absent, ReadBack
 
 # The same cap as a guest list: what one run can send, check and report on in its time budget.
 MAX_PEOPLE_PER_CALL = 1000
@@ -237,3 +241,134 @@ async def import_people(
     """Imports normalized people ({email, name?}) with the tags named (ids or names); reports each as imported,
     already_person, failed, unconfirmed or not_processed."""
     return await PeopleImport(client, await resolve_tags(client, tags)).run(people)
+
+
+# ---- one person: block, remove, restore ---------------------------------------------------------------------
+
+
+def one_person(email: str | None, contact_id: str | None) -> tuple[str, str]:
+    """("email", the address) or ("contact_id", the id): Luma takes either, and the caller gives one."""
+    if email is not None and contact_id is not None:
+        raise InputError("Give either email or contact_id, not both: each names the person on its own.")
+    if email is not None:
+        return "email", normalize_email(email)
+    if contact_id is None:
+        raise InputError("Give the person: email, or contact_id (the id from list_people).")
+    return "contact_id", contact_id
+
+
+def _described(key: str, value: str) -> str:
+    return f"email {value}" if key == "email" else f"contact_id {value}"
+
+
+def _reference(key: str, value: str, person: dict[str, Any] | None) -> dict[str, Any]:
+    """The person as the answer shows them: their summary when the list showed them, else what was given."""
+    if person is not None:
+        return person_summary(person)
+    return {"email": value} if key == "email" else {"id": value}
+
+
+async def _find_named(client: LumaClient, key: str, value: str) -> dict[str, Any] | None:
+    return await find_person(client, **{key: value})
+
+
+def _reader(client: LumaClient, key: str, value: str, person: dict[str, Any] | None):
+    """Reads the person again: by their email once it is known (one search instead of a read of every page)."""
+    email = person.get("email") if person is not None else None
+    if isinstance(email, str) and email:
+        return lambda: find_person(client, email=email)
+    return lambda: _find_named(client, key, value)
+
+
+LIST_VERIFY = "Look for them with list_people (query = their email)"
+
+
+def _listing_check(client: LumaClient, key: str, value: str, person: dict[str, Any] | None, gone: bool) -> ReadBack:
+    """The check of a write whose effect is the person leaving (`gone`) or joining the calendar's people list."""
+    return ReadBack(
+        read=_reader(client, key, value, person),
+        matches=lambda found: True,
+        gone=gone,
+        checked=f"the calendar's people for {_described(key, value)}",
+        verify=LIST_VERIFY,
+    )
+
+
+class Unreadable:
+    """The check for a write whose effect Luma's API cannot show (blocking someone already off the people list):
+    nothing found is ever proof, so a lost answer is reported as not confirmed."""
+
+    def __init__(self, checked: str, verify: str):
+        self.checked, self.verify = checked, verify
+
+    async def check(self, client: LumaClient, sent_at: Any) -> Absent:
+        return Absent()
+
+
+async def remove_person(client: LumaClient, email: str | None, contact_id: str | None) -> tuple[dict[str, Any], bool]:
+    """Removes a person from the calendar's people; returns (the person, whether they were already absent).
+
+    Nothing is sent for someone not on the list: they are removed already, blocked (a remove could turn a block
+    into a plain removal), or were never a person of the calendar."""
+    key, value = one_person(email, contact_id)
+    person = await _find_named(client, key, value)
+    if person is None:
+        return _reference(key, value, None), True
+    confirm = _listing_check(client, key, value, person, gone=True)
+    try:
+        await client.post(routes.CONTACTS_REMOVE, {key: value}, confirm=confirm)
+    except LumaNotFoundError:
+        return _reference(key, value, person), True
+    return _reference(key, value, person), False
+
+
+async def block_person(
+    client: LumaClient, email: str | None, contact_id: str | None
+) -> tuple[dict[str, Any], bool, bool]:
+    """Blocks a person; returns (the person, whether Luma blocked them, whether they were already off the list).
+
+    Someone off the list may still be a person Luma knows (removed, or blocked already), so the block is sent
+    anyway: a removed person could otherwise come back. Luma answers 404 for someone it does not know at all."""
+    key, value = one_person(email, contact_id)
+    person = await _find_named(client, key, value)
+    if person is not None:
+        confirm: Any = _listing_check(client, key, value, person, gone=True)
+    else:
+        confirm = Unreadable(
+            checked=f"the calendar's people for {_described(key, value)}, who was not listed before (the list shows "
+            "neither blocked nor removed people, so it cannot show this block)",
+            verify="Blocking again is harmless: call block_person again",
+        )
+    try:
+        await client.post(routes.CONTACTS_BLOCK, {key: value}, confirm=confirm)
+    except LumaNotFoundError:
+        return _reference(key, value, None), False, True
+    return _reference(key, value, person), True, person is None
+
+
+async def restore_person(client: LumaClient, email: str | None, contact_id: str | None) -> tuple[dict[str, Any], bool]:
+    """Brings a blocked or removed person back to the calendar's people; returns (the person, whether they were
+    already active). Nothing is sent for someone already on the list."""
+    key, value = one_person(email, contact_id)
+    person = await _find_named(client, key, value)
+    if person is not None:
+        return person_summary(person), True
+    confirm = _listing_check(client, key, value, None, gone=False)
+    try:
+        answer = await client.post(routes.CONTACTS_RESTORE, {key: value}, confirm=confirm)
+    except LumaNotFoundError as error:
+        said = f" Luma said: {error.luma_message}." if error.luma_message else ""
+        raise LumaNotFoundError(
+            f"Luma knows no person with {_described(key, value)} on this calendar (404), so there is no one to "
+            f"restore.{said} Restore brings back someone blocked or removed; to add someone new, use import_people.",
+            status=404,
+            luma_message=error.luma_message,
+        ) from None
+    if isinstance(answer, dict) and answer.get("email"):
+        return person_summary(answer), False
+    try:
+        restored = await confirm.read()
+    except LumaError:
+        # The restore landed; a failed read must not make it look as if nothing happened.
+        restored = None
+    return _reference(key, value, restored), False

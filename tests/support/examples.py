@@ -43,12 +43,21 @@ def submitted_event(emulator: LumaEmulator) -> str:
     return event["id"]
 
 
+def removed_person(emulator: LumaEmulator) -> str:
+    """The email of someone removed from the calendar's people."""
+    email = emulator.seed_contacts(1)[0]["email"]
+    emulator.call("POST", "/v1/calendars/contacts/remove", body={"email": email})
+    return email
+
+
 PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
     "$event_ticket_type_id": lambda emulator, seeded: seeded["ticket_type"]["id"],
     "$event_slug": lambda emulator, seeded: seeded["event"]["url"].rsplit("/", 1)[-1],
     "$person_tag_name": lambda emulator, seeded: person_tag(emulator),
+    "$person_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
+    "$removed_person_email": lambda emulator, seeded: removed_person(emulator),
     "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
 }
 
