@@ -96,3 +96,53 @@ class TestImportPeople:
     async def test_an_unknown_tag_sends_nothing(self, luma_emulator, live_context):
         failed(await run("import_people", {"people": ["ana@example.com"], "tags": ["Nope"]}, live_context), "'Nope'")
         assert posts(luma_emulator, "/v1/calendars/contacts/import") == []
+
+
+class TestRemoveBlockRestore:
+    async def test_remove_then_restore(self, luma_emulator, live_context):
+        ana, ben = luma_emulator.seed_contacts(2)
+        removed = ok_data(await run("remove_person", {"contact_id": ana["id"]}, live_context))
+        assert removed == {"person": removed["person"], "already_absent": False}
+        assert removed["person"]["email"] == ana["email"]
+        assert [p["id"] for p in luma_emulator.contacts()] == [ben["id"]]
+        again = ok_data(await run("remove_person", {"email": ana["email"]}, live_context))
+        assert again["already_absent"] is True
+        assert len(posts(luma_emulator, "/v1/calendars/contacts/remove")) == 1
+        restored = ok_data(await run("restore_person", {"email": ana["email"]}, live_context))
+        assert (restored["person"]["id"], restored["already_active"]) == (ana["id"], False)
+        assert {p["id"] for p in luma_emulator.contacts()} == {ana["id"], ben["id"]}
+        active = ok_data(await run("restore_person", {"email": ana["email"]}, live_context))
+        assert active["already_active"] is True
+        assert len(posts(luma_emulator, "/v1/calendars/contacts/restore")) == 1
+
+    async def test_a_removed_person_is_not_turned_from_blocked_to_removed(self, luma_emulator, live_context, event):
+        (ana,) = luma_emulator.seed_contacts(1)
+        blocked = ok_data(await run("block_person", {"email": ana["email"]}, live_context))
+        assert (blocked["blocked"], blocked["already_absent"]) == (True, False)
+        removed = ok_data(await run("remove_person", {"email": ana["email"]}, live_context))
+        assert removed["already_absent"] is True
+        assert posts(luma_emulator, "/v1/calendars/contacts/remove") == []
+        # Still blocked: Luma refuses them as a guest of the calendar's events.
+        added = ok_data(await run("add_guests", {"event_api_id": event["id"], "guests": [ana["email"]]}, live_context))
+        assert added["results"][0]["status"] == "failed"
+
+    async def test_block_someone_removed_and_someone_unknown(self, luma_emulator, live_context):
+        (ana,) = luma_emulator.seed_contacts(1)
+        luma_emulator.call("POST", "/v1/calendars/contacts/remove", body={"email": ana["email"]})
+        blocked = ok_data(await run("block_person", {"email": ana["email"]}, live_context))
+        assert blocked == {"person": {"email": ana["email"]}, "blocked": True, "already_absent": True}
+        # A removed person comes back by joining again; a blocked one does not.
+        luma_emulator.import_contacts([{"email": ana["email"]}])
+        assert person(luma_emulator, ana["email"]) is None
+        unknown = ok_data(await run("block_person", {"email": "nobody@example.com"}, live_context))
+        assert (unknown["blocked"], unknown["already_absent"]) == (False, True)
+
+    async def test_a_lost_answer_to_a_block_is_confirmed_and_sent_once(self, luma_emulator, live_context):
+        (ana,) = luma_emulator.seed_contacts(1)
+        luma_emulator.inject("POST /v1/calendars/contacts/block", drop_after_work=True)
+        data = ok_data(await run("block_person", {"email": ana["email"]}, live_context))
+        assert data["blocked"] is True and person(luma_emulator, ana["email"]) is None
+        assert len(posts(luma_emulator, "/v1/calendars/contacts/block")) == 1
+
+    async def test_restore_of_someone_unknown_is_an_error(self, luma_emulator, live_context):
+        failed(await run("restore_person", {"email": "nobody@example.com"}, live_context), "import_people")

@@ -1,4 +1,5 @@
-"""The calendar's people (list_people, import_people) with a mocked context.fetch."""
+"""The calendar's people (list_people, import_people, block_person, remove_person, restore_person) with a mocked
+context.fetch."""
 
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlsplit
@@ -9,7 +10,7 @@ from autohive_integrations_sdk.integration import ResultType
 
 from luma import luma
 from tests.support.fakes import assert_input_error, assert_schema_error, counts, endpoints, failed, luma_error
-from tests.support.fakes import message_of, ok, ok_data, query_of, requests, run, sent_url
+from tests.support.fakes import message_of, methods, ok, ok_data, query_of, requests, run, sent_url
 from tests.support.samples import contact, emails
 
 pytestmark = pytest.mark.unit
@@ -385,3 +386,145 @@ class TestImportPeople:
     )
     async def test_schema_rejects_bad_input_before_sending(self, mock_context, inputs):
         assert_schema_error(await run("import_people", inputs, mock_context), mock_context)
+
+
+# ---- remove_person, block_person, restore_person ------------------------------------------------------------
+
+REMOVE = ("POST", "/v1/calendars/contacts/remove")
+BLOCK = ("POST", "/v1/calendars/contacts/block")
+RESTORE = ("POST", "/v1/calendars/contacts/restore")
+ANA = someone("ana@example.com", ("tag-vip",))
+
+
+def summary_of(person: dict) -> dict:
+    from operations.people import person_summary
+
+    return person_summary(person)
+
+
+@pytest.mark.parametrize("action", ["remove_person", "block_person", "restore_person"])
+class TestOnePersonInputs:
+    async def test_email_or_contact_id_not_both(self, mock_context, action):
+        inputs = {"email": "ana@example.com", "contact_id": "usr-ana"}
+        assert_input_error(await run(action, inputs, mock_context), mock_context, "either email or contact_id")
+
+    async def test_one_of_them_is_needed(self, mock_context, action):
+        assert_input_error(await run(action, {}, mock_context), mock_context, "email, or contact_id")
+
+    async def test_a_malformed_email_is_refused(self, mock_context, action):
+        result = await run(action, {"email": "ana(at)example.com"}, mock_context)
+        assert result.type in (ResultType.VALIDATION_ERROR, ResultType.ACTION_ERROR)
+        mock_context.fetch.assert_not_called()
+
+    async def test_a_blank_contact_id_is_refused(self, mock_context, action):
+        assert_schema_error(await run(action, {"contact_id": "  "}, mock_context), mock_context)
+
+
+class TestRemovePerson:
+    async def test_a_listed_person_is_removed_by_email(self, mock_context):
+        fake = FakePeople([ANA, someone("hana@example.com")]).answering(mock_context)
+        data = ok_data(await run("remove_person", {"email": "ana@EXAMPLE.com"}, mock_context))
+        assert data == {"person": summary_of(ANA), "already_absent": False}
+        assert requests(mock_context) == [
+            ("GET", "/v1/calendars/contacts/list", [("query", "ana@example.com"), ("pagination_limit", "100")], None),
+            ("POST", "/v1/calendars/contacts/remove", [], {"email": "ana@example.com"}),
+        ]
+        assert "ana@example.com" in fake.off
+
+    async def test_by_contact_id_the_list_is_read_page_by_page(self, mock_context):
+        crowd = [someone(f"a{i:03d}@example.org") for i in range(150)]
+        fake = FakePeople(crowd + [someone("zed@example.com")]).answering(mock_context)
+        data = ok_data(await run("remove_person", {"contact_id": "usr-zed"}, mock_context))
+        assert data["person"]["email"] == "zed@example.com" and data["already_absent"] is False
+        assert fake.page_reads == 2 and fake.posts == [("/v1/calendars/contacts/remove", {"contact_id": "usr-zed"})]
+
+    async def test_someone_not_listed_is_already_absent_and_nothing_is_sent(self, mock_context):
+        fake = FakePeople(off=[ANA]).answering(mock_context)
+        data = ok_data(await run("remove_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": {"email": "ana@example.com"}, "already_absent": True}
+        assert fake.posts == []
+
+    async def test_lumas_not_found_is_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"entries": [ANA], "has_more": False}), luma_error(404, "not found")]
+        data = ok_data(await run("remove_person", {"email": "ana@example.com"}, mock_context))
+        assert data["already_absent"] is True
+
+    async def test_lost_answer_is_confirmed_when_the_person_is_gone(self, mock_context, no_sleep):
+        fake = FakePeople([ANA], script=["drop"]).answering(mock_context)
+        data = ok_data(await run("remove_person", {"email": "ana@example.com"}, mock_context))
+        assert data["already_absent"] is False and len(fake.posts) == 1
+        assert endpoints(mock_context) == [PEOPLE_LIST, REMOVE, PEOPLE_LIST]
+
+    async def test_lost_request_is_not_confirmed_and_never_resent(self, mock_context, no_sleep):
+        fake = FakePeople([ANA], script=["lost"]).answering(mock_context)
+        message = failed(await run("remove_person", {"contact_id": "usr-ana"}, mock_context), "not confirmed")
+        assert "list_people" in message and len(fake.posts) == 1
+        # Found by id first, then looked for by their email: one search instead of a read of every page.
+        assert fake.page_reads == 1 and fake.searches == ["ana@example.com", "ana@example.com"]
+
+
+class TestBlockPerson:
+    async def test_a_listed_person_is_blocked(self, mock_context):
+        fake = FakePeople([ANA]).answering(mock_context)
+        data = ok_data(await run("block_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": summary_of(ANA), "blocked": True, "already_absent": False}
+        assert fake.posts == [("/v1/calendars/contacts/block", {"email": "ana@example.com"})]
+
+    async def test_someone_removed_is_still_blocked(self, mock_context):
+        fake = FakePeople(off=[ANA]).answering(mock_context)
+        data = ok_data(await run("block_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": {"email": "ana@example.com"}, "blocked": True, "already_absent": True}
+        assert len(fake.posts) == 1
+
+    async def test_someone_luma_does_not_know_is_not_blocked(self, mock_context):
+        FakePeople().answering(mock_context)
+        data = ok_data(await run("block_person", {"contact_id": "usr-nobody"}, mock_context))
+        assert data == {"person": {"id": "usr-nobody"}, "blocked": False, "already_absent": True}
+
+    async def test_lost_answer_is_confirmed_when_the_person_leaves_the_list(self, mock_context, no_sleep):
+        fake = FakePeople([ANA], script=["drop"]).answering(mock_context)
+        data = ok_data(await run("block_person", {"email": "ana@example.com"}, mock_context))
+        assert data["blocked"] is True and len(fake.posts) == 1
+        assert endpoints(mock_context) == [PEOPLE_LIST, BLOCK, PEOPLE_LIST]
+
+    async def test_lost_answer_for_someone_not_listed_cannot_be_confirmed(self, mock_context, no_sleep):
+        fake = FakePeople(off=[ANA], script=["drop"]).answering(mock_context)
+        message = failed(await run("block_person", {"email": "ana@example.com"}, mock_context), "not confirmed")
+        assert "Blocking again is harmless" in message and len(fake.posts) == 1
+
+
+class TestRestorePerson:
+    async def test_a_removed_person_is_restored_and_read_back(self, mock_context):
+        fake = FakePeople(off=[ANA]).answering(mock_context)
+        data = ok_data(await run("restore_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": summary_of(ANA), "already_active": False}
+        assert endpoints(mock_context) == [PEOPLE_LIST, RESTORE, PEOPLE_LIST]
+        assert "ana@example.com" in fake.people
+
+    async def test_someone_listed_is_already_active_and_nothing_is_sent(self, mock_context):
+        fake = FakePeople([ANA]).answering(mock_context)
+        data = ok_data(await run("restore_person", {"contact_id": "usr-ana"}, mock_context))
+        assert data == {"person": summary_of(ANA), "already_active": True}
+        assert fake.posts == []
+
+    async def test_someone_luma_does_not_know_is_an_error(self, mock_context):
+        FakePeople().answering(mock_context)
+        failed(await run("restore_person", {"email": "ana@example.com"}, mock_context), "404", "import_people")
+
+    async def test_lost_answer_is_confirmed_when_the_person_is_listed(self, mock_context, no_sleep):
+        fake = FakePeople(off=[ANA], script=["drop"]).answering(mock_context)
+        data = ok_data(await run("restore_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": summary_of(ANA), "already_active": False}
+        assert len(fake.posts) == 1 and endpoints(mock_context) == [PEOPLE_LIST, RESTORE, PEOPLE_LIST]
+
+    async def test_lost_request_is_not_confirmed_and_never_resent(self, mock_context, no_sleep):
+        fake = FakePeople(off=[ANA], script=["lost"]).answering(mock_context)
+        failed(await run("restore_person", {"email": "ana@example.com"}, mock_context), "not confirmed")
+        assert len(fake.posts) == 1
+
+    async def test_a_failed_read_after_the_restore_still_reports_it(self, mock_context, no_sleep):
+        down = luma_error(503, "down")
+        mock_context.fetch.side_effect = [ok({"entries": [], "has_more": False}), ok({}), down, down, down]
+        data = ok_data(await run("restore_person", {"email": "ana@example.com"}, mock_context))
+        assert data == {"person": {"email": "ana@example.com"}, "already_active": False}
+        assert methods(mock_context).count("POST") == 1
