@@ -27,6 +27,31 @@ SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
 # "$event_api_id": a placeholder; "$5 off" is text.
 PLACEHOLDER = re.compile(r"^\$[a-z][a-z0-9_]*$")
 
+
+def person_tag(emulator: LumaEmulator, name: str = "VIP") -> str:
+    """The name of a tag of the calendar's people, made when the calendar lacks it."""
+    if not any(tag["name"].lower() == name.lower() for tag in emulator.contact_tags()):
+        emulator.call("POST", "/v1/calendars/contact-tags/create", body={"name": name})
+    return name
+
+
+def submitted_event(emulator: LumaEmulator) -> str:
+    """The evt- id of a Luma event managed by another calendar of the organization, submitted to this calendar and
+    waiting for its approval."""
+    partner = emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})
+    body = {"name": "Partner Night", "start_at": "2026-12-01T06:00:00.000Z", "timezone": "Pacific/Auckland"}
+    event = emulator.call("POST", "/v1/events/create", body=body, calendar_id=partner["id"])
+    emulator.submit_calendar_event(event_id=event["id"])
+    return event["id"]
+
+
+def removed_person(emulator: LumaEmulator) -> str:
+    """The email of someone removed from the calendar's people."""
+    email = emulator.seed_contacts(1)[0]["email"]
+    emulator.call("POST", "/v1/calendars/contacts/remove", body={"email": email})
+    return email
+
+
 PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
     "$guest_api_id": lambda emulator, seeded: seeded["guest"]["id"],
@@ -48,6 +73,11 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$other_calendar_id": lambda emulator, seeded: emulator.call(
         "POST", "/v2/organizations/calendars/create", body={"name": "Other Calendar"}
     )["id"],
+    "$event_slug": lambda emulator, seeded: seeded["event"]["url"].rsplit("/", 1)[-1],
+    "$person_tag_name": lambda emulator, seeded: person_tag(emulator),
+    "$person_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
+    "$removed_person_email": lambda emulator, seeded: removed_person(emulator),
+    "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
 }
 _tag_serial = itertools.count(1)
 
