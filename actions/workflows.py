@@ -7,7 +7,7 @@ from autohive_integrations_sdk import ActionHandler, ActionResult
 
 from helpers import LumaClient
 from luma import luma
-from operations import event_summary
+from operations import bulk_status, event_summary
 
 
 @luma.action("get_event_summary")
@@ -15,3 +15,29 @@ class GetEventSummaryAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
         summary = await event_summary.event_summary(LumaClient(context), inputs["event_api_id"])
         return ActionResult(data={"summary": summary})
+
+
+@luma.action("update_guests_status")
+class UpdateGuestsStatusAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        report = await bulk_status.update_guests_status(
+            LumaClient(context),
+            inputs["event_api_id"],
+            bulk_status.ChangeOptions(
+                inputs["status"],
+                send_email=inputs.get("send_email"),
+                message=inputs.get("message"),
+                should_refund=inputs.get("should_refund"),
+            ),
+            identifiers=bulk_status.identifiers_from(inputs.get("guest_api_ids"), inputs.get("emails")),
+            rule=bulk_status.rule_from(
+                from_status=inputs.get("from_status"),
+                email_domains=inputs.get("email_domains"),
+                exclude_email_domains=inputs.get("exclude_email_domains"),
+                answers=inputs.get("answers"),
+                event_ticket_type_id=inputs.get("event_ticket_type_id"),
+            ),
+            dry_run=inputs.get("dry_run"),
+            continuation=inputs.get("continuation"),
+        )
+        return ActionResult(data=report)

@@ -3,11 +3,16 @@ ExecutionContext over HTTP against the local Luma, with its rate limit on."""
 
 import json
 import math
+import time
+from collections import Counter
 
 import pytest
+from autohive_integrations_sdk import ExecutionContext
 
-from tests.support.fakes import ok_data, run
-from tests.support.live import undeclared_routes
+import helpers
+from luma_local import LumaEmulator
+from tests.support.fakes import TEST_API_KEY, ok_data, production_auth, run
+from tests.support.live import posts, undeclared_routes
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +66,94 @@ class TestGetEventSummary:
         assert data["summary"]["guests_read"] == 1000 and data["summary"]["tickets_sold"] == 1000
         assert len(luma_emulator.requests) == 2 + math.ceil(1000 / 100)
         assert len(json.dumps(data)) < 700
+
+
+class TestUpdateGuestsStatus:
+    RULE = {"status": "approved", "from_status": ["pending_approval"], "send_email": False}
+
+    async def test_approves_pending_guests_of_verified_domains_in_one_call(self, luma_emulator, live_context, event_id):
+        luma_emulator.seed_guests(event_id, 20, approval_status="pending_approval", domain="acme.example")
+        luma_emulator.seed_guests(event_id, 8, approval_status="pending_approval", domain="gmail.example")
+        luma_emulator.seed_guests(event_id, 5, domain="acme.example")
+        inputs = {"event_api_id": event_id, **self.RULE, "email_domains": ["acme.example"]}
+        started = time.monotonic()
+        data = ok_data(await run("update_guests_status", inputs, live_context))
+        assert time.monotonic() - started < 5
+        assert (data["changed_count"], data["already_count"], data["continuation"]) == (20, 0, None)
+        statuses = Counter(status_of(luma_emulator, event_id).values())
+        assert statuses == {"approved": 25, "pending_approval": 8}
+        # The event, one page of pending guests, one request per change.
+        assert len(luma_emulator.requests) == 2 + 20
+        assert undeclared_routes(luma_emulator, "update_guests_status") == []
+
+    async def test_dry_run_changes_nobody(self, luma_emulator, live_context, event_id):
+        luma_emulator.seed_guests(event_id, 3, approval_status="pending_approval")
+        data = ok_data(
+            await run("update_guests_status", {"event_api_id": event_id, **self.RULE, "dry_run": True}, live_context)
+        )
+        assert data["would_change_count"] == 3 and posts(luma_emulator, UPDATE) == []
+
+    async def test_a_fault_in_the_middle_is_unconfirmed_and_the_rest_changes(
+        self, luma_emulator, live_context, event_id
+    ):
+        luma_emulator.seed_guests(event_id, 12, approval_status="pending_approval")
+        luma_emulator.inject(f"POST {UPDATE}", status=503, times=1)
+        data = ok_data(await run("update_guests_status", {"event_api_id": event_id, **self.RULE}, live_context))
+        assert (data["changed_count"], data["unconfirmed_count"], data["failed_count"]) == (11, 1, 0)
+        (unconfirmed,) = [row for row in data["results"] if row["status"] == "unconfirmed"]
+        # Luma applied nothing for it, and it was sent once: never again, and not left for a continuation.
+        assert status_of(luma_emulator, event_id)[unconfirmed["email"]] == "pending_approval"
+        assert data["continuation"] is None
+        sent = Counter(request.json["guest_id"] for request in posts(luma_emulator, UPDATE))
+        assert len(sent) == 12 and set(sent.values()) == {1}
+
+    async def test_a_lost_answer_in_the_middle_is_confirmed_without_a_second_send(
+        self, luma_emulator, live_context, event_id
+    ):
+        luma_emulator.seed_guests(event_id, 8, approval_status="pending_approval")
+        luma_emulator.inject(f"POST {UPDATE}", drop_after_work=True, times=1)
+        data = ok_data(await run("update_guests_status", {"event_api_id": event_id, **self.RULE}, live_context))
+        assert data["changed_count"] == 8
+        assert set(status_of(luma_emulator, event_id).values()) == {"approved"}
+        assert len(posts(luma_emulator, UPDATE)) == 8
+
+    async def test_rate_limit_stops_it_and_the_continuation_never_changes_a_guest_twice(self, monkeypatch):
+        async with LumaEmulator(api_key=TEST_API_KEY, rate_limit=40, validate_responses=True) as emulator:
+            monkeypatch.setenv(helpers.LUMA_API_BASE_ENV, emulator.base_url)
+            event_id = emulator.seed_events(1)[0]["id"]
+            emulator.seed_guests(event_id, 60, approval_status="pending_approval", domain="acme.example")
+            inputs = {"event_api_id": event_id, **self.RULE, "email_domains": ["acme.example"]}
+            async with ExecutionContext(auth=production_auth()) as context:
+                first = ok_data(await run("update_guests_status", inputs, context))
+                assert first["changed_count"] == 38 and first["remaining_count"] == 22
+                assert "rate limit" in first["stopped_because"] and "Retry in" in first["stopped_because"]
+                # Luma never saw more than its limit: the client held back, so the key was not locked out.
+                assert all(request.status != 429 for request in emulator.requests)
+                # A minute later, the same inputs plus the continuation finish the job.
+                emulator.reset_rate_limit()
+                helpers.reset_rate_limiters()
+                second = ok_data(
+                    await run("update_guests_status", {**inputs, "continuation": first["continuation"]}, context)
+                )
+            assert second["changed_count"] == 22 and second["continuation"] is None
+            assert {row["id"] for row in first["results"]}.isdisjoint(row["id"] for row in second["results"])
+            assert set(status_of(emulator, event_id).values()) == {"approved"}
+            sent = Counter(request.json["guest_id"] for request in posts(emulator, UPDATE))
+            assert len(sent) == 60 and set(sent.values()) == {1}
+
+    async def test_named_guests_by_email_and_id(self, luma_emulator, live_context, event_id):
+        pending = luma_emulator.seed_guests(event_id, 3, approval_status="pending_approval")
+        declined = luma_emulator.seed_guests(event_id, 1, approval_status="declined")
+        inputs = {
+            "event_api_id": event_id,
+            "status": "waitlist",
+            "emails": [pending[0]["user_email"].upper(), "nobody@example.com"],
+            "guest_api_ids": [pending[1]["id"], declined[0]["id"]],
+            "from_status": ["pending_approval"],
+            "send_email": False,
+        }
+        data = ok_data(await run("update_guests_status", inputs, live_context))
+        # guest_api_ids first, then emails.
+        assert [row["status"] for row in data["results"]] == ["changed", "skipped", "changed", "failed"]
+        statuses = status_of(luma_emulator, event_id)
+        assert [statuses[g["user_email"]] for g in pending] == ["waitlist", "waitlist", "pending_approval"]

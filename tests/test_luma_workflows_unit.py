@@ -7,9 +7,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import aiohttp
 import pytest
+from autohive_integrations_sdk import RateLimitError
 
+import helpers
+from operations import bulk_status
 from operations.event_summary import decimal_amount
-from tests.support.fakes import assert_schema_error, failed, luma_error, ok, ok_data, run
+from tests.support.fakes import assert_input_error, assert_schema_error, failed, luma_error, ok, ok_data, run
 from tests.support.samples import EVENT, TICKET_TYPE, guest_record
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -283,3 +286,306 @@ class TestGetEventSummary:
     )
     def test_decimal_amounts_are_exact(self, cents, currency, text):
         assert decimal_amount(cents, currency) == text
+
+
+# ---- update_guests_status ------------------------------------------------------------------------------------
+
+
+def statuses(data: dict) -> dict[str, str]:
+    return {row["email"] or row["id"]: row["status"] for row in data["results"]}
+
+
+class TestUpdateGuestsStatus:
+    PENDING = [
+        guest("ana@acme.com", "pending_approval"),
+        guest("ben@globex.com", "pending_approval"),
+        guest("cy@gmail.com", "pending_approval"),
+        guest("dee@acme.com", "approved"),
+        guest("eve@acme.com", "invited"),
+    ]
+
+    async def test_rule_by_status_and_domain_changes_only_matching_guests(self, mock_context):
+        fake = FakeLuma(self.PENDING).answering(mock_context)
+        inputs = {
+            "event_api_id": EVENT_ID,
+            "status": "approved",
+            "from_status": ["pending_approval"],
+            "email_domains": ["ACME.com", "@globex.com"],
+            "send_email": False,
+        }
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["results"] == [
+            {"id": "gst-ana", "email": "ana@acme.com", "status": "changed", "previous_status": "pending_approval"},
+            {"id": "gst-ben", "email": "ben@globex.com", "status": "changed", "previous_status": "pending_approval"},
+        ]
+        assert (data["changed_count"], data["remaining_count"], data["continuation"]) == (2, 0, None)
+        assert sorted(fake.posts(UPDATE), key=lambda b: b["guest_id"]) == [
+            {"event_id": EVENT_ID, "guest_id": "gst-ana", "status": "approved", "send_email": False},
+            {"event_id": EVENT_ID, "guest_id": "gst-ben", "status": "approved", "send_email": False},
+        ]
+        # One status filter: Luma lists only the pending guests.
+        assert fake.gets("/v1/events/guests/list")[0]["approval_status"] == "pending_approval"
+        assert len(fake.sent) == 4
+
+    async def test_deny_list_and_no_from_status_never_select_invited_people(self, mock_context):
+        FakeLuma(self.PENDING).answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "status": "declined", "exclude_email_domains": ["gmail.com"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert statuses(data) == {
+            "ana@acme.com": "changed",
+            "ben@globex.com": "changed",
+            "dee@acme.com": "changed",
+        }
+
+    async def test_subdomain_pattern(self, mock_context):
+        FakeLuma([guest("x@eu.acme.com", "pending_approval"), guest("y@acme.com", "pending_approval")]).answering(
+            mock_context
+        )
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "email_domains": ["*.acme.com"]}
+        assert statuses(ok_data(await run("update_guests_status", inputs, mock_context))) == {
+            "x@eu.acme.com": "changed"
+        }
+
+    async def test_answers_and_ticket_type_rules(self, mock_context):
+        def answer(label, value, kind="dropdown"):
+            return [{"label": label, "question_id": "q1", "value": value, "question_type": kind}]
+
+        people = [
+            guest("big@example.com", "pending_approval", answers=answer("Company size", "200+")),
+            guest("mid@example.com", "pending_approval", answers=answer("Company size", "50-200")),
+            guest("small@example.com", "pending_approval", answers=answer("Company size", "1-10")),
+            guest("none@example.com", "pending_approval"),
+            guest(
+                "multi@example.com", "pending_approval", answers=answer("company SIZE ", ["x", "200+"], "multi-select")
+            ),
+        ]
+        people[1]["event_tickets"] = [ticket("ttype-vip", 2500, "usd")]
+        fake = FakeLuma(people).answering(mock_context)
+        fake.events[EVENT_ID]["registration_questions"] = [{"id": "q1", "label": "Company size", "required": False}]
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "answers": {"company size": ["50-200", "200+"]}}
+        data = ok_data(await run("update_guests_status", {**inputs, "dry_run": True}, mock_context))
+        assert statuses(data) == {
+            "big@example.com": "would_change",
+            "mid@example.com": "would_change",
+            "multi@example.com": "would_change",
+        }
+        assert fake.posts(UPDATE) == []
+        typed = {**inputs, "event_ticket_type_id": "ttype-vip"}
+        assert statuses(ok_data(await run("update_guests_status", typed, mock_context))) == {
+            "mid@example.com": "changed"
+        }
+
+    async def test_unknown_question_label_names_the_questions(self, mock_context):
+        fake = FakeLuma(self.PENDING).answering(mock_context)
+        fake.events[EVENT_ID]["registration_questions"] = [{"id": "q1", "label": "Company size", "required": False}]
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "answers": {"Team size": ["5"]}}
+        failed(await run("update_guests_status", inputs, mock_context), "'Team size'", "'Company size'")
+        assert fake.posts(UPDATE) == []
+
+    async def test_named_guests_report_already_skipped_and_not_found(self, mock_context):
+        fake = FakeLuma(self.PENDING).answering(mock_context)
+        inputs = {
+            "event_api_id": EVENT_ID,
+            "status": "approved",
+            "emails": ["Ana@ACME.com", "dee@acme.com", "cy@gmail.com", "ghost@example.com"],
+            "guest_api_ids": ["gst-ana"],
+            "exclude_email_domains": ["gmail.com"],
+        }
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["results"] == [
+            {"id": "gst-ana", "email": "ana@acme.com", "status": "changed", "previous_status": "pending_approval"},
+            {"id": "gst-dee", "email": "dee@acme.com", "status": "already"},
+            {
+                "id": "gst-cy",
+                "email": "cy@gmail.com",
+                "status": "skipped",
+                "message": "Not changed: their email domain gmail.com is in exclude_email_domains.",
+            },
+            {
+                "id": None,
+                "email": "ghost@example.com",
+                "status": "failed",
+                "message": "No guest with email ghost@example.com is on this event.",
+            },
+        ]
+        assert [body["guest_id"] for body in fake.posts(UPDATE)] == ["gst-ana"]
+
+    async def test_many_named_guests_are_found_with_one_read_of_the_list(self, mock_context):
+        people = [guest(f"p{n:03d}@example.com", "pending_approval") for n in range(30)]
+        fake = FakeLuma(people).answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "emails": [g["user_email"] for g in people[:20]]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["changed_count"] == 20
+        assert fake.gets("/v1/events/guests/get") == [] and len(fake.gets("/v1/events/guests/list")) == 1
+        assert [row["email"] for row in data["results"]] == inputs["emails"]
+
+    async def test_options_are_sent_with_every_change(self, mock_context):
+        fake = FakeLuma(self.PENDING[:1]).answering(mock_context)
+        inputs = {
+            "event_api_id": EVENT_ID,
+            "status": "declined",
+            "guest_api_ids": ["gst-ana"],
+            "should_refund": True,
+            "message": "Sorry, we are full.",
+        }
+        ok_data(await run("update_guests_status", inputs, mock_context))
+        assert fake.posts(UPDATE) == [
+            {
+                "event_id": EVENT_ID,
+                "guest_id": "gst-ana",
+                "status": "declined",
+                "should_refund": True,
+                "message": "Sorry, we are full.",
+            }
+        ]
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({}, ["Say which guests"]),
+            ({"guest_api_ids": ["gst-1"], "message": "x", "send_email": False}, ["send_email false"]),
+            ({"email_domains": ["not a domain"]}, ["'not a domain'", "email_domains"]),
+            ({"exclude_email_domains": ["example"]}, ["'example'"]),
+            ({"emails": ["a@@example.com"]}, ["not a valid email"]),
+            ({"answers": {" ": ["x"]}}, ["empty question label"]),
+            ({"guest_api_ids": ["gst-1"], "continuation": "garbage"}, ["continuation is not one"]),
+        ],
+    )
+    async def test_input_rules_refuse_before_sending(self, mock_context, extra, words):
+        result = await run(
+            "update_guests_status", {"event_api_id": EVENT_ID, "status": "approved", **extra}, mock_context
+        )
+        assert_input_error(result, mock_context, *words)
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"status": "invited", "from_status": ["approved"]},
+            {"from_status": []},
+            {"from_status": ["session"]},
+            {"answers": {}},
+            {"answers": {"Size": []}},
+            {"emails": []},
+            {"guest_api_ids": ["gst-1"] * 1001},
+            {"message": "x" * 201, "from_status": ["approved"]},
+        ],
+    )
+    async def test_schema_rejects(self, mock_context, extra):
+        result = await run(
+            "update_guests_status", {"event_api_id": EVENT_ID, "status": "approved", **extra}, mock_context
+        )
+        assert_schema_error(result, mock_context)
+
+    async def test_lost_answer_is_read_back_and_never_resent(self, mock_context, no_sleep):
+        fake = FakeLuma(self.PENDING[:2]).answering(mock_context)
+        fake.script[("POST", UPDATE)] = ["drop", "lost"]
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert sorted(statuses(data).values()) == ["changed", "unconfirmed"]
+        assert len(fake.posts(UPDATE)) == 2
+        unconfirmed = next(row for row in data["results"] if row["status"] == "unconfirmed")
+        assert "not sent again" in unconfirmed["message"] and data["continuation"] is None
+
+    async def test_refusal_is_failed_with_lumas_words_and_capacity_stops_the_rest(self, mock_context):
+        people = [guest(f"p{n}@example.com", "pending_approval") for n in range(10)]
+        fake = FakeLuma(people).answering(mock_context)
+        fake.script[("POST", UPDATE)] = [luma_error(400, "Event is at capacity (5 approved guests)")] * 10
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["failed_count"] >= 1 and data["changed_count"] == 0
+        assert data["failed_count"] + data["remaining_count"] == 10
+        assert "Event is at capacity" in data["results"][0]["message"]
+        assert "capacity" in data["stopped_because"] and data["continuation"]
+
+    async def test_rate_limit_stops_with_a_continuation_that_finishes_the_rest(self, mock_context, no_sleep):
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(12)]
+        fake = FakeLuma(people).answering(mock_context)
+        fake.script[("POST", UPDATE)] = ["apply"] * 4 + [RateLimitError(60, 429, "Too many requests", "")] * 20
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        first = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert first["changed_count"] == 4 and first["remaining_count"] == 8
+        assert "Retry in" in first["stopped_because"] and first["continuation"]
+        assert [row["status"] for row in first["results"]] == ["changed"] * 4
+        fake.script.clear()
+        helpers.reset_rate_limiters()  # a minute later
+        changed_first = {row["id"] for row in first["results"]}
+        sent_before = len(fake.posts(UPDATE))
+        second = ok_data(
+            await run(
+                "update_guests_status",
+                {"event_api_id": EVENT_ID, "status": "approved", "continuation": first["continuation"]},
+                mock_context,
+            )
+        )
+        assert second["changed_count"] == 8 and second["continuation"] is None
+        assert not changed_first & {row["id"] for row in second["results"]}
+        resent = [body["guest_id"] for body in fake.posts(UPDATE)[sent_before:]]
+        assert not changed_first & set(resent) and len(resent) == 8
+
+    async def test_continuation_skips_guests_that_no_longer_match(self, mock_context):
+        people = [guest(f"p{n}@example.com", "pending_approval") for n in range(3)]
+        fake = FakeLuma(people).answering(mock_context)
+        rule = bulk_status.rule_from(from_status=["pending_approval"])
+        options = bulk_status.ChangeOptions("approved")
+        token = bulk_status.encode_continuation(EVENT_ID, options, rule, "", ["gst-p0", "gst-p1", "gst-gone"])
+        fake.guests[EVENT_ID][1]["approval_status"] = "declined"
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "continuation": token}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert statuses(data) == {"p0@example.com": "changed", "p1@example.com": "skipped", "gst-gone": "failed"}
+        assert [body["guest_id"] for body in fake.posts(UPDATE)] == ["gst-p0"]
+
+    @pytest.mark.parametrize(
+        ("inputs", "words"),
+        [
+            ({"event_api_id": "evt-other"}, ["belongs to event"]),
+            ({"status": "declined"}, ["pass status approved"]),
+            ({"from_status": ["waitlist"]}, ["other inputs"]),
+            ({"send_email": True}, ["other inputs"]),
+            ({"emails": ["someone@example.com"]}, ["other inputs"]),
+        ],
+    )
+    async def test_continuation_with_other_inputs_is_refused(self, mock_context, inputs, words):
+        rule = bulk_status.rule_from(from_status=["pending_approval"])
+        token = bulk_status.encode_continuation(EVENT_ID, bulk_status.ChangeOptions("approved"), rule, "", ["gst-x"])
+        given = {"event_api_id": EVENT_ID, "status": "approved", "continuation": token, **inputs}
+        assert_input_error(await run("update_guests_status", given, mock_context), mock_context, *words)
+
+    async def test_continuation_accepts_the_first_calls_inputs_again(self, mock_context):
+        FakeLuma([guest("p0@example.com", "pending_approval")]).answering(mock_context)
+        first = {
+            "event_api_id": EVENT_ID,
+            "status": "approved",
+            "from_status": ["pending_approval"],
+            "send_email": False,
+        }
+        rule = bulk_status.rule_from(from_status=["pending_approval"])
+        token = bulk_status.encode_continuation(
+            EVENT_ID,
+            bulk_status.ChangeOptions("approved", send_email=False),
+            rule,
+            bulk_status._fingerprint([]),
+            ["gst-p0"],
+        )
+        data = ok_data(await run("update_guests_status", {**first, "continuation": token}, mock_context))
+        assert data["changed_count"] == 1
+
+    async def test_auth_error_before_any_change_is_an_error(self, mock_context):
+        fake = FakeLuma(self.PENDING[:2]).answering(mock_context)
+        fake.script[("POST", UPDATE)] = [luma_error(403, "No access")] * 2
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        failed(await run("update_guests_status", inputs, mock_context), "403")
+
+    async def test_time_budget_leaves_the_rest_for_the_continuation(self, mock_context, clock):
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(20)]
+        fake = FakeLuma(people).answering(mock_context)
+        apply = fake.write
+
+        def slow(path, body):
+            clock.now += 2.0
+            return apply(path, body)
+
+        fake.write = slow
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert 0 < data["changed_count"] < 20 and data["changed_count"] + data["remaining_count"] == 20
+        assert "time budget" in data["stopped_because"]
