@@ -7,7 +7,7 @@ from autohive_integrations_sdk import ActionHandler, ActionResult
 
 from helpers import LumaClient
 from luma import luma
-from operations import bulk_status, event_summary
+from operations import bulk_status, event_summary, upsert_guest
 
 
 @luma.action("get_event_summary")
@@ -41,3 +41,18 @@ class UpdateGuestsStatusAction(ActionHandler):
             continuation=inputs.get("continuation"),
         )
         return ActionResult(data=report)
+
+
+@luma.action("upsert_guest")
+class UpsertGuestAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        result = await upsert_guest.upsert_guest(
+            LumaClient(context),
+            inputs["event_api_id"],
+            inputs["email"],
+            name=inputs.get("name"),
+            approval_status=inputs.get("approval_status"),
+            event_ticket_type_id=inputs.get("event_ticket_type_id"),
+            send_email=inputs.get("send_email"),
+        )
+        return ActionResult(data=result)

@@ -11,7 +11,7 @@ from autohive_integrations_sdk import ExecutionContext
 
 import helpers
 from luma_local import LumaEmulator
-from tests.support.fakes import TEST_API_KEY, ok_data, production_auth, run
+from tests.support.fakes import TEST_API_KEY, failed, ok_data, production_auth, run
 from tests.support.live import posts, undeclared_routes
 
 pytestmark = pytest.mark.e2e
@@ -157,3 +157,46 @@ class TestUpdateGuestsStatus:
         assert [row["status"] for row in data["results"]] == ["changed", "skipped", "changed", "failed"]
         statuses = status_of(luma_emulator, event_id)
         assert [statuses[g["user_email"]] for g in pending] == ["waitlist", "waitlist", "pending_approval"]
+
+
+class TestUpsertGuest:
+    async def test_twice_leaves_the_same_state(self, luma_emulator, live_context, event_id):
+        inputs = {"event_api_id": event_id, "email": "Dana@Example.com", "name": "Dana", "send_email": False}
+        first = ok_data(await run("upsert_guest", inputs, live_context))
+        state = luma_emulator.guests(event_id)
+        second = ok_data(await run("upsert_guest", inputs, live_context))
+        assert (first["outcome"], second["outcome"]) == ("added", "unchanged")
+        assert luma_emulator.guests(event_id) == state and len(state) == 1
+        assert first["guest"]["id"] == second["guest"]["id"] == state[0]["id"]
+        assert len(posts(luma_emulator, ADD)) == 1
+
+    async def test_changes_status_then_nothing(self, luma_emulator, live_context, event_id):
+        (guest,) = luma_emulator.seed_guests(event_id, 1, approval_status="declined")
+        inputs = {"event_api_id": event_id, "email": guest["user_email"], "approval_status": "pending_approval"}
+        assert ok_data(await run("upsert_guest", inputs, live_context))["outcome"] == "status_changed"
+        assert ok_data(await run("upsert_guest", inputs, live_context))["outcome"] == "unchanged"
+        assert luma_emulator.guest(event_id, guest["id"])["approval_status"] == "pending_approval"
+        assert len(posts(luma_emulator, UPDATE)) == 1 and posts(luma_emulator, ADD) == []
+
+    async def test_an_invited_person_is_added_with_the_ticket_type_asked(self, luma_emulator, live_context, event_id):
+        (invited,) = luma_emulator.seed_guests(event_id, 1, approval_status="invited")
+        vip = paid_type(luma_emulator, event_id)
+        inputs = {"event_api_id": event_id, "email": invited["user_email"], "event_ticket_type_id": vip["id"]}
+        data = ok_data(await run("upsert_guest", inputs, live_context))
+        assert (data["outcome"], data["previous_status"], data["guest"]["ticket_types"]) == (
+            "added",
+            "invited",
+            ["VIP"],
+        )
+        assert luma_emulator.guest(event_id, invited["id"])["approval_status"] == "approved"
+
+    async def test_lost_answer_adds_exactly_one(self, luma_emulator, live_context, event_id):
+        luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
+        data = ok_data(await run("upsert_guest", {"event_api_id": event_id, "email": "eli@example.com"}, live_context))
+        assert data["outcome"] == "added" and len(luma_emulator.guests(event_id)) == 1
+
+    async def test_a_full_event_is_a_clear_error(self, luma_emulator, live_context):
+        event_id = luma_emulator.seed_events(1, max_capacity=1)[0]["id"]
+        luma_emulator.seed_guests(event_id, 1)
+        result = await run("upsert_guest", {"event_api_id": event_id, "email": "late@example.com"}, live_context)
+        failed(result, "at capacity")

@@ -589,3 +589,70 @@ class TestUpdateGuestsStatus:
         data = ok_data(await run("update_guests_status", inputs, mock_context))
         assert 0 < data["changed_count"] < 20 and data["changed_count"] + data["remaining_count"] == 20
         assert "time budget" in data["stopped_because"]
+
+
+# ---- upsert_guest --------------------------------------------------------------------------------------------
+
+
+class TestUpsertGuest:
+    BASE = {"event_api_id": EVENT_ID, "email": "ana@example.com"}
+
+    async def test_adds_an_absent_person(self, mock_context):
+        fake = FakeLuma().answering(mock_context)
+        inputs = {**self.BASE, "name": "Ana", "event_ticket_type_id": "ttype-ga", "send_email": False}
+        data = ok_data(await run("upsert_guest", inputs, mock_context))
+        assert (data["outcome"], data["previous_status"]) == ("added", None)
+        assert data["guest"]["email"] == "ana@example.com" and data["guest"]["approval_status"] == "approved"
+        assert fake.posts("/v1/events/guests/add") == [
+            {
+                "event_id": EVENT_ID,
+                "guests": [{"email": "ana@example.com", "name": "Ana"}],
+                "approval_status": "approved",
+                "send_email": False,
+                "ticket": {"event_ticket_type_id": "ttype-ga"},
+            }
+        ]
+
+    async def test_changes_the_status_of_a_present_guest_once_then_nothing(self, mock_context):
+        fake = FakeLuma([guest("ana@example.com", "pending_approval")]).answering(mock_context)
+        first = ok_data(await run("upsert_guest", self.BASE, mock_context))
+        assert (first["outcome"], first["previous_status"]) == ("status_changed", "pending_approval")
+        assert first["guest"]["approval_status"] == "approved"
+        second = ok_data(await run("upsert_guest", self.BASE, mock_context))
+        assert (second["outcome"], second["previous_status"]) == ("unchanged", "approved")
+        assert fake.posts(UPDATE) == [{"event_id": EVENT_ID, "guest_id": "gst-ana", "status": "approved"}]
+        assert fake.posts("/v1/events/guests/add") == []
+
+    async def test_an_invited_person_is_added(self, mock_context):
+        fake = FakeLuma([guest("ana@example.com", "invited")]).answering(mock_context)
+        data = ok_data(await run("upsert_guest", {**self.BASE, "approval_status": "waitlist"}, mock_context))
+        assert (data["outcome"], data["previous_status"]) == ("added", "invited")
+        assert len(fake.posts("/v1/events/guests/add")) == 1 and fake.posts(UPDATE) == []
+
+    async def test_lost_add_is_looked_up_not_resent(self, mock_context, no_sleep):
+        fake = FakeLuma().answering(mock_context)
+        fake.script[("POST", "/v1/events/guests/add")] = ["drop"]
+        data = ok_data(await run("upsert_guest", self.BASE, mock_context))
+        assert data["outcome"] == "added" and len(fake.posts("/v1/events/guests/add")) == 1
+
+    async def test_add_not_confirmed_says_so(self, mock_context, no_sleep):
+        fake = FakeLuma().answering(mock_context)
+        fake.script[("POST", "/v1/events/guests/add")] = ["lost"]
+        failed(await run("upsert_guest", self.BASE, mock_context), "not confirmed", "get_guests")
+        assert len(fake.posts("/v1/events/guests/add")) == 1
+
+    async def test_status_change_not_confirmed_says_so(self, mock_context, no_sleep):
+        fake = FakeLuma([guest("ana@example.com", "declined")]).answering(mock_context)
+        fake.script[("POST", UPDATE)] = ["lost"]
+        failed(await run("upsert_guest", self.BASE, mock_context), "not confirmed")
+        assert len(fake.posts(UPDATE)) == 1
+
+    async def test_refused_add_carries_lumas_words(self, mock_context):
+        fake = FakeLuma().answering(mock_context)
+        fake.script[("POST", "/v1/events/guests/add")] = [luma_error(400, "Event is at capacity")]
+        failed(await run("upsert_guest", self.BASE, mock_context), "Event is at capacity")
+
+    async def test_input_rules(self, mock_context):
+        assert_input_error(await run("upsert_guest", {**self.BASE, "email": "a@@b.co"}, mock_context), mock_context)
+        for extra in ({"approval_status": "declined"}, {"email": ""}, {"name": "x" * 201}):
+            assert_schema_error(await run("upsert_guest", {**self.BASE, **extra}, mock_context), mock_context)
