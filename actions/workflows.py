@@ -7,7 +7,7 @@ from autohive_integrations_sdk import ActionHandler, ActionResult
 
 from helpers import LumaClient
 from luma import luma
-from operations import bulk_status, event_summary, upsert_guest
+from operations import bulk_status, clone_event, event_summary, upsert_guest
 
 
 @luma.action("get_event_summary")
@@ -56,3 +56,19 @@ class UpsertGuestAction(ActionHandler):
             send_email=inputs.get("send_email"),
         )
         return ActionResult(data=result)
+
+
+@luma.action("clone_event")
+class CloneEventAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        clone = await clone_event.clone_event(
+            LumaClient(context),
+            inputs["event_api_id"],
+            inputs["start_at"],
+            timezone=inputs.get("timezone"),
+            name=inputs.get("name"),
+            include_ticket_types=inputs.get("include_ticket_types"),
+            include_coupons=inputs.get("include_coupons"),
+            target_id=inputs.get("target_event_api_id"),
+        )
+        return ActionResult(data=clone)

@@ -5,14 +5,17 @@ import json
 import math
 import time
 from collections import Counter
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from autohive_integrations_sdk import ExecutionContext
 
 import helpers
 from luma_local import LumaEmulator
+from tests.support.examples import event_to_clone
 from tests.support.fakes import TEST_API_KEY, failed, ok_data, production_auth, run
-from tests.support.live import posts, undeclared_routes
+from tests.support.live import census, posts, undeclared_routes
 
 pytestmark = pytest.mark.e2e
 
@@ -200,3 +203,89 @@ class TestUpsertGuest:
         luma_emulator.seed_guests(event_id, 1)
         result = await run("upsert_guest", {"event_api_id": event_id, "email": "late@example.com"}, live_context)
         failed(result, "at capacity")
+
+
+class TestCloneEvent:
+    async def test_a_faithful_copy(self, luma_emulator, live_context):
+        source = event_to_clone(luma_emulator)
+        questions = [
+            {
+                "id": "q1",
+                "label": "Company size",
+                "required": True,
+                "question_type": "dropdown",
+                "options": ["1-10", "11+"],
+            }
+        ]
+        luma_emulator.call(
+            "POST",
+            "/v1/events/update",
+            body={"event_id": source["id"], "registration_questions": questions, "visibility": "private"},
+        )
+        luma_emulator.seed_guests(source["id"], 3)
+        (early,) = [t for t in luma_emulator.ticket_types(source["id"]) if t["name"] == "Early Bird"]
+        luma_emulator.call(
+            "POST",
+            "/v1/events/ticket-types/update",
+            body={"event_ticket_type_id": early["id"], "valid_end_at": "2031-01-10"},
+        )
+        inputs = {"event_api_id": source["id"], "start_at": "2031-02-01T18:30", "timezone": "Europe/London"}
+        data = ok_data(await run("clone_event", inputs, live_context))
+        assert data["complete"] is True and data["stopped_because"] is None
+        clone = luma_emulator.event(data["event"]["id"])
+        source = luma_emulator.event(source["id"])
+        for key in ("name", "description_md", "geo_address_json", "visibility", "registration_questions", "cover_url"):
+            assert clone[key] == source[key], key
+        assert (clone["start_at"], clone["timezone"], clone["duration_interval"]) == (
+            "2031-02-01T18:30:00.000Z",
+            "Europe/London",
+            source["duration_interval"],
+        )
+        assert luma_emulator.state.events[clone["id"]]["_max_capacity"] == 50
+        shown = ("name", "type", "cents", "currency", "is_hidden")
+        assert [{k: t[k] for k in shown} for t in luma_emulator.ticket_types(clone["id"])] == [
+            {"name": "Early Bird", "type": "paid", "cents": 1500, "currency": "usd", "is_hidden": False},
+            {"name": "Crew", "type": "free", "cents": None, "currency": None, "is_hidden": True},
+        ]
+        (early_clone, crew_clone) = luma_emulator.ticket_types(clone["id"])
+        # The sale end moves by the days the event's local date moves.
+        source_day = datetime.fromisoformat(source["start_at"]).astimezone(ZoneInfo(source["timezone"])).date()
+        moved = date(2031, 1, 10) + (date(2031, 2, 1) - source_day)
+        assert early_clone["valid_end_at"] == moved.isoformat()
+        coupons = {c["code"]: c for c in luma_emulator.coupons(clone["id"])}
+        assert set(coupons) == {"EARLY10", "CREW"} and coupons["CREW"]["event_ticket_type_id"] == crew_clone["id"]
+        assert undeclared_routes(luma_emulator, "clone_event") == []
+
+    async def test_interrupted_clone_is_finished_by_a_second_run_creating_nothing_twice(
+        self, luma_emulator, live_context
+    ):
+        source = event_to_clone(luma_emulator)
+        before = census(luma_emulator)
+        # Luma locks the key out in the middle of the clone, longer than the run can wait.
+        luma_emulator.inject("POST /v1/events/coupons/create", status=429, retry_after=120, times=1)
+        inputs = {"event_api_id": source["id"], "start_at": "2031-02-01T18:30"}
+        first = ok_data(await run("clone_event", inputs, live_context))
+        assert first["complete"] is False and "Retry in 120 seconds" in first["stopped_because"]
+        assert [t["status"] for t in first["ticket_types"]] == ["updated_default", "created"]
+        assert [c["status"] for c in first["coupons"]] == ["not_done", "not_done"]
+        helpers.reset_rate_limiters()
+        again = {**inputs, "target_event_api_id": first["event"]["id"]}
+        second = ok_data(await run("clone_event", again, live_context))
+        assert second["complete"] is True
+        assert [t["status"] for t in second["ticket_types"]] == ["unchanged", "unchanged"]
+        assert [c["status"] for c in second["coupons"]] == ["created", "created"]
+        grown = census(luma_emulator) - before
+        assert grown == Counter(events=1, ticket_types=2, event_coupons=2)
+
+    async def test_lost_answers_create_exactly_one_of_each(self, luma_emulator, live_context):
+        source = event_to_clone(luma_emulator)
+        before = census(luma_emulator)
+        for route in ("/v1/events/create", "/v1/events/ticket-types/create", "/v1/events/ticket-types/update"):
+            luma_emulator.inject(f"POST {route}", drop_after_work=True)
+        luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
+        data = ok_data(
+            await run("clone_event", {"event_api_id": source["id"], "start_at": "2031-02-01T18:30"}, live_context)
+        )
+        assert data["complete"] is True
+        assert census(luma_emulator) - before == Counter(events=1, ticket_types=2, event_coupons=2)
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1

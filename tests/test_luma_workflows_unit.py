@@ -13,7 +13,7 @@ import helpers
 from operations import bulk_status
 from operations.event_summary import decimal_amount
 from tests.support.fakes import assert_input_error, assert_schema_error, failed, luma_error, ok, ok_data, run
-from tests.support.samples import EVENT, TICKET_TYPE, guest_record
+from tests.support.samples import COUPON, EVENT, TICKET_TYPE, guest_record
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
@@ -656,3 +656,195 @@ class TestUpsertGuest:
         assert_input_error(await run("upsert_guest", {**self.BASE, "email": "a@@b.co"}, mock_context), mock_context)
         for extra in ({"approval_status": "declined"}, {"email": ""}, {"name": "x" * 201}):
             assert_schema_error(await run("upsert_guest", {**self.BASE, **extra}, mock_context), mock_context)
+
+
+# ---- clone_event ---------------------------------------------------------------------------------------------
+
+
+def source_event(**extra):
+    return {
+        **EVENT,
+        "timezone": "Pacific/Auckland",
+        "start_at": "2026-03-01T06:00:00.000Z",
+        "end_at": "2026-03-01T08:30:00.000Z",
+        "description_md": "Talks and **pizza**.",
+        "geo_address_json": {"address": "1 Queen St", "full_address": "1 Queen St, Auckland", "city": "Auckland"},
+        "coordinate": {"latitude": -36.8, "longitude": 174.7},
+        "visibility": "private",
+        "waitlist_status": "enabled",
+        "location_visibility": "guests-only",
+        "feedback_email": {"enabled": True, "delay": "PT2H"},
+        "cover_url": "https://images.lumacdn.com/cover.png",
+        "spots_remaining": 45,
+        **extra,
+    }
+
+
+class TestCloneEvent:
+    EARLY = {**TICKET_TYPE, "id": "ttype-early", "name": "Early Bird", "valid_end_at": "2026-02-27"}
+    CREW = {**GA, "id": "ttype-crew", "name": "Crew", "is_hidden": True}
+    CODES = [
+        {**COUPON, "code": "HALF", "valid_end_at": "2026-02-28T11:00:00.000Z", "remaining_count": 7},
+        {**COUPON, "id": "ecp-crew", "code": "CREW", "percent_off": 100, "event_ticket_type_id": "ttype-crew"},
+    ]
+
+    def fake(self, **kwargs) -> FakeLuma:
+        types = kwargs.pop("types", [self.CREW, self.EARLY])
+        fake = FakeLuma(
+            [guest(f"g{n}@example.com") for n in range(5)], types=types, coupons=self.CODES, event=source_event()
+        )
+        fake.events[EVENT_ID]["registration_questions"] = [
+            {"id": "q1", "label": "Company", "required": True, "question_type": "company"}
+        ]
+        return fake
+
+    async def test_copies_settings_length_types_and_coupons(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "name": "Meetup (April)"}
+        data = ok_data(await run("clone_event", inputs, mock_context))
+        (created,) = fake.posts("/v1/events/create")
+        assert created == {
+            "name": "Meetup (April)",
+            "start_at": "2026-04-05T06:00:00.000Z",
+            "end_at": "2026-04-05T08:30:00.000Z",
+            "timezone": "Pacific/Auckland",
+            "geo_address_json": {"type": "manual", "address": "1 Queen St, Auckland"},
+            "max_capacity": 50,
+            "description_md": "Talks and **pizza**.",
+            "cover_url": "https://images.lumacdn.com/cover.png",
+            "coordinate": {"latitude": -36.8, "longitude": 174.7},
+            "visibility": "private",
+            "location_visibility": "guests-only",
+            "waitlist_status": "enabled",
+            "feedback_email": {"enabled": True, "delay": "PT2H"},
+            "registration_questions": [{"id": "q1", "label": "Company", "required": True, "question_type": "company"}],
+        }
+        clone_id = data["event"]["id"]
+        assert data["complete"] is True and data["stopped_because"] is None
+        # Luma's default free type became the first visible source type; the hidden one was created first.
+        assert [(t["name"], t["status"]) for t in data["ticket_types"]] == [
+            ("Crew", "created"),
+            ("Early Bird", "updated_default"),
+        ]
+        assert [t["name"] for t in fake.types[clone_id]] == ["Early Bird", "Crew"]
+        (update,) = fake.posts("/v1/events/ticket-types/update")
+        assert update["event_ticket_type_id"] == f"ttype-default-{clone_id}"
+        assert (update["type"], update["cents"], update["currency"], update["valid_end_at"]) == (
+            "paid",
+            2500,
+            "usd",
+            "2026-04-03",
+        )
+        crew_clone = fake.types[clone_id][1]["id"]
+        coupons = {c["code"]: c for c in fake.coupons[clone_id]}
+        assert coupons["HALF"]["valid_end_at"] == "2026-04-04T11:00:00.000Z" and coupons["HALF"]["remaining_count"] == 7
+        assert coupons["CREW"]["event_ticket_type_id"] == crew_clone
+        assert [(c["code"], c["status"]) for c in data["coupons"]] == [("HALF", "created"), ("CREW", "created")]
+        assert "slug" in data["not_copied"] and "max_capacity" not in data["not_copied"]
+
+    async def test_google_place_and_another_time_zone(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        place = {"address": "Sky Tower", "google_maps_place_id": "ChIJ123", "description": "Sky Tower"}
+        fake.events[EVENT_ID]["geo_address_json"] = place
+        inputs = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "timezone": "america/new_york"}
+        ok_data(await run("clone_event", {**inputs, "include_coupons": False}, mock_context))
+        (created,) = fake.posts("/v1/events/create")
+        assert created["geo_address_json"] == {"type": "google", "place_id": "ChIJ123", "description": "Sky Tower"}
+        assert (created["timezone"], created["start_at"]) == ("America/New_York", "2026-04-05T22:00:00.000Z")
+        assert fake.gets("/v1/events/coupons/list") == []
+
+    async def test_without_ticket_types_keeps_the_default_and_skips_tied_coupons(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "include_ticket_types": False}
+        data = ok_data(await run("clone_event", inputs, mock_context))
+        assert data["ticket_types"] == [] and data["complete"] is True
+        assert [(c["code"], c["status"]) for c in data["coupons"]] == [("HALF", "created"), ("CREW", "skipped")]
+        assert fake.posts("/v1/events/ticket-types/update") == [] and fake.posts("/v1/events/ticket-types/create") == []
+
+    async def test_a_source_with_the_default_type_leaves_it_unchanged(self, mock_context):
+        fake = self.fake(types=[GA]).answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "include_coupons": False}
+        data = ok_data(await run("clone_event", inputs, mock_context))
+        assert [(t["name"], t["status"]) for t in data["ticket_types"]] == [("General Admission", "unchanged")]
+        assert fake.posts("/v1/events/ticket-types/update") == []
+
+    async def test_capacity_that_cannot_be_worked_out_is_reported(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        fake.guests[EVENT_ID][0]["event_tickets"].append(ticket("ttype-ga"))  # 5 guests, 6 tickets
+        inputs = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "include_coupons": False}
+        data = ok_data(await run("clone_event", inputs, mock_context))
+        assert "max_capacity" in data["not_copied"]
+        assert "max_capacity" not in fake.posts("/v1/events/create")[0]
+
+    async def test_refused_item_fails_alone_and_the_clone_says_incomplete(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        fake.script[("POST", "/v1/events/ticket-types/create")] = [luma_error(400, "Invalid name")]
+        data = ok_data(
+            await run("clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00"}, mock_context)
+        )
+        assert data["complete"] is False
+        assert [(t["name"], t["status"]) for t in data["ticket_types"]] == [
+            ("Crew", "failed"),
+            ("Early Bird", "updated_default"),
+        ]
+        assert "Invalid name" in data["ticket_types"][0]["message"]
+        assert [(c["code"], c["status"]) for c in data["coupons"]] == [("HALF", "created"), ("CREW", "not_done")]
+
+    async def test_rate_limit_mid_clone_answers_with_what_was_made(self, mock_context, no_sleep):
+        fake = self.fake().answering(mock_context)
+        fake.script[("POST", "/v1/events/ticket-types/update")] = [RateLimitError(60, 429, "Too many requests", "")]
+        data = ok_data(
+            await run("clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00"}, mock_context)
+        )
+        assert data["complete"] is False and "Retry in" in data["stopped_because"]
+        assert [t["status"] for t in data["ticket_types"]] == ["created", "not_done"]
+        assert [c["status"] for c in data["coupons"]] == ["not_done", "not_done"]
+        # A second run with the clone as target finishes it, creating nothing twice.
+        helpers.reset_rate_limiters()  # a minute later
+        clone_id = data["event"]["id"]
+        again = {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", "target_event_api_id": clone_id}
+        done = ok_data(await run("clone_event", again, mock_context))
+        assert done["complete"] is True and done["event"]["id"] == clone_id
+        assert [t["status"] for t in done["ticket_types"]] == ["unchanged", "updated_default"]
+        assert len(fake.posts("/v1/events/create")) == 1 and len(fake.posts("/v1/events/ticket-types/create")) == 1
+        assert sorted(c["code"] for c in fake.coupons[clone_id]) == ["CREW", "HALF"]
+
+    async def test_lost_answers_are_confirmed_and_never_resent(self, mock_context, no_sleep):
+        fake = self.fake().answering(mock_context)
+        for path in ("create", "ticket-types/create", "ticket-types/update", "coupons/create"):
+            fake.script[("POST", f"/v1/events/{path}")] = ["drop"]
+        data = ok_data(
+            await run("clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00"}, mock_context)
+        )
+        assert data["complete"] is True
+        posted = [path for method, path, _, _ in fake.sent if method == "POST"]
+        assert len(posted) == len(set(posted)) + 1  # two coupons, one each of the rest
+
+    async def test_event_create_not_confirmed_is_an_error(self, mock_context, no_sleep):
+        fake = self.fake().answering(mock_context)
+        fake.script[("POST", "/v1/events/create")] = ["lost"]
+        failed(
+            await run("clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00"}, mock_context),
+            "not confirmed",
+        )
+        assert len(fake.posts("/v1/events/create")) == 1 and fake.posts("/v1/events/ticket-types/update") == []
+
+    @pytest.mark.parametrize(
+        ("extra", "words"),
+        [
+            ({"start_at": "2026-04-05"}, ["no time of day"]),
+            ({"timezone": "Mars/Base"}, ["not an IANA time zone"]),
+            ({"target_event_api_id": EVENT_ID}, ["is the event being cloned"]),
+        ],
+    )
+    async def test_input_rules(self, mock_context, extra, words):
+        fake = self.fake().answering(mock_context)
+        result = await run(
+            "clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00", **extra}, mock_context
+        )
+        failed(result, *words)
+        assert [method for method, *_ in fake.sent if method == "POST"] == []
+
+    async def test_schema(self, mock_context):
+        for inputs in ({"event_api_id": EVENT_ID}, {"event_api_id": EVENT_ID, "start_at": "x", "name": " "}):
+            assert_schema_error(await run("clone_event", inputs, mock_context), mock_context)
