@@ -27,8 +27,10 @@ async def test_demo_walks_the_five_workflows(capsys):
     ):
         assert heading in out
     assert "first sync: 4 added" in out and "second sync (nothing new): 4 already_guest" in out
+    assert "update_guests_status (one call): 2 approved, 0 failed" in out
     assert "approved ana.ruiz@acme.example -> approved" in out
     assert "left for manual review: kim.lee@gmail.example" in out
+    assert "6 'Early Bird' tickets issued (0 paid, 6 complimentary)" in out
     assert "Milestone reached: created code THANKS5" in out
     assert "HTTP error encountered" not in out, "the SDK's stdout chatter stays out of the summary"
 

@@ -78,6 +78,7 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$person_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
     "$removed_person_email": lambda emulator, seeded: removed_person(emulator),
     "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
+    "$event_to_clone_api_id": lambda emulator, seeded: event_to_clone(emulator)["id"],
 }
 _tag_serial = itertools.count(1)
 
@@ -138,6 +139,24 @@ def seed(emulator: LumaEmulator) -> dict[str, Any]:
     # Pending, so that approving it (update_guest_status's example) is a change Luma's state can show.
     guest = emulator.seed_guests(event["id"], 1, approval_status="pending_approval")[0]
     return {"event": event, "guest": guest, "ticket_type": emulator.ticket_types(event["id"])[0]}
+
+
+def event_to_clone(emulator: LumaEmulator) -> dict[str, Any]:
+    """An event whose copy exercises every step of clone_event: a paid type and no free one (so Luma's default type
+    of the clone is turned into it), a hidden type, a coupon for all and one limited to the hidden type."""
+    event = emulator.seed_events(1, max_capacity=50)[0]
+    (default,) = emulator.ticket_types(event["id"])
+    paid = {"name": "Early Bird", "type": "paid", "cents": 1500, "currency": "usd"}
+    emulator.call("POST", "/v1/events/ticket-types/create", body={"event_id": event["id"], **paid})
+    crew = {"event_id": event["id"], "name": "Crew", "type": "free", "is_hidden": True}
+    crew_id = emulator.call("POST", "/v1/events/ticket-types/create", body=crew)["id"]
+    emulator.call("POST", "/v1/events/ticket-types/delete", body={"event_ticket_type_id": default["id"]})
+    for code, tied in (("EARLY10", None), ("CREW", crew_id)):
+        coupon = {"event_id": event["id"], "code": code, "discount": {"discount_type": "percent", "percent_off": 10}}
+        emulator.call(
+            "POST", "/v1/events/coupons/create", body={**coupon, **({"event_ticket_type_id": tied} if tied else {})}
+        )
+    return emulator.event(event["id"])
 
 
 def source_of(action: str) -> dict[str, Any]:
