@@ -3,7 +3,6 @@ for approval, each as records the polling triggers return."""
 
 import hashlib
 import json
-from datetime import datetime
 from typing import Any
 
 import routes
@@ -16,13 +15,12 @@ from operations.changes import (
     in_order,
     location_of,
     newer_than,
-    poll_since,
+    poll_window,
     record,
     stamp_of,
     upcoming_events,
     utc_text,
 )
-from validation import luma_instant
 
 # The fields whose change fires event_updated. Luma shows no capacity, only the spots remaining, which move with
 # every registration: whether the event has a limit and is full stands in for it.
@@ -39,11 +37,6 @@ WATCHED_FIELDS = (
     "status",
 )
 FINGERPRINT_LENGTH = 16
-
-
-def _after(value: Any, since: datetime) -> bool:
-    moment = luma_instant(value)
-    return moment is not None and moment > since
 
 
 def _tag_names(entry: dict[str, Any]) -> list[str]:
@@ -69,8 +62,8 @@ def event_fields(event: dict[str, Any]) -> dict[str, Any]:
 async def new_events(client: LumaClient, last_poll_ts: str | None) -> list[Record]:
     """One record per event the calendar manages that was created since the last poll and starts later than a
     day ago. Luma lists events by start time only, so every upcoming event is read (one request per 100)."""
-    since = poll_since(last_poll_ts)
-    created = [event for event in await upcoming_events(client) if _after(event.get("created_at"), since)]
+    window = poll_window(last_poll_ts)
+    created = [event for event in await upcoming_events(client) if window.holds(event.get("created_at"))]
     found = [
         record(
             event["id"],
@@ -113,7 +106,7 @@ async def event_updates(client: LumaClient, last_poll_ts: str | None, *, event_i
     when one of those fields does, so the platform's de-duplication reports each change once. Luma keeps no time
     of a change, so `last_poll_ts` cannot narrow this. Luma deletes a cancelled event: one watched by id is then
     reported cancelled; calendar-wide, a cancelled event just leaves the list."""
-    poll_since(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
+    poll_window(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
     if event_id is None:
         return [_state_record(event_state(event)) for event in await upcoming_events(client)]
     try:
@@ -145,10 +138,14 @@ def person(contact: dict[str, Any]) -> dict[str, Any]:
 async def new_people(client: LumaClient, last_poll_ts: str | None, *, tags: list[str] | None) -> list[Record]:
     """One record per person added to the calendar since the last poll (subscribed, imported, or joined through
     an event), optionally only those with any of `tags`; read newest first, back to the last poll."""
-    since = poll_since(last_poll_ts)
+    window = poll_window(last_poll_ts)
     params = {"sort_column": "created_at", "sort_direction": "desc nulls last", "tags": tags}
-    people = await newer_than(client, routes.CONTACTS_LIST, params, since, stamp_of("created_at"))
-    found = [record(f"{contact['id']}:{contact['created_at']}", person(contact)) for contact in people]
+    people = await newer_than(client, routes.CONTACTS_LIST, params, window.since, stamp_of("created_at"))
+    found = [
+        record(f"{contact['id']}:{contact['created_at']}", person(contact))
+        for contact in people
+        if window.holds(contact.get("created_at"))
+    ]
     return in_order(found, lambda data: data["created_at"])
 
 
@@ -173,12 +170,12 @@ async def submissions(client: LumaClient, last_poll_ts: str | None) -> list[Reco
     so its created_at says when it was submitted and only those since the last poll are reported. A Luma event
     managed elsewhere carries its own creation time, not its submission's: it is reported on every poll while it
     waits, under the same record id, and the platform's de-duplication reports it once."""
-    since = poll_since(last_poll_ts)
+    window = poll_window(last_poll_ts)
     params = {"status": "pending", "platforms": ["luma", "external"], "access": ["manage", "view"]}
     waiting = [
         entry
         for entry in await every_entry(client, routes.CALENDAR_EVENTS_LIST, params)
         if isinstance(entry.get("id"), str)
-        and (entry.get("platform") != "external" or _after(entry.get("created_at"), since))
+        and (entry.get("platform") != "external" or window.holds(entry.get("created_at")))
     ]
     return in_order([record(entry["id"], submission(entry)) for entry in waiting], lambda data: data["created_at"])

@@ -9,6 +9,7 @@ changes that carry a time are also filtered by `last_poll_ts`, so those stay rig
 import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -59,17 +60,31 @@ def now() -> datetime:
     return helpers._utc_now()
 
 
-def poll_since(last_poll_ts: str | None) -> datetime:
-    """Where this poll starts: the last poll's time, or for a first poll the start of the recent window."""
+@dataclass(frozen=True)
+class Window:
+    """The changes one poll reports: after `since` (the last poll's time), up to and including `until` (this
+    poll's start)."""
+
+    since: datetime
+    until: datetime
+
+    def holds(self, value: Any) -> bool:
+        moment = luma_instant(value) if not isinstance(value, datetime) else value
+        return moment is not None and self.since < moment <= self.until
+
+
+def poll_window(last_poll_ts: str | None) -> Window:
+    """From the last poll's time, or for a first poll from FIRST_POLL_WINDOW ago, to now."""
+    until = now()
     if last_poll_ts is None:
-        return now() - FIRST_POLL_WINDOW
+        return Window(until - FIRST_POLL_WINDOW, until)
     since = luma_instant(last_poll_ts)
     if since is None:
         raise InputError(
             f"last_poll_ts '{last_poll_ts}' is not an ISO 8601 date-time (e.g. 2026-11-01T09:00:00Z); give the time "
             "of the last poll, or none for a first poll."
         )
-    return since
+    return Window(since, until)
 
 
 # Failures that pass: the next poll, from the same point, may well succeed.
@@ -120,7 +135,8 @@ async def newer_than(
 ) -> list[dict[str, Any]]:
     """The entries of a list Luma sorts newest first (by `stamp`, empty stamps last) that are newer than since. It
     reads until the first entry that is not, so in steady state one small page. An entry that new ones pushed
-    onto the next page while this read is listed twice; callers key records by id."""
+    onto the next page during the read is listed twice; callers key records by id. Entries made since this poll
+    started are among them: callers keep those their window holds."""
     found: list[dict[str, Any]] = []
     async for page in _newest_first_pages(client, path, params):
         for entry in page.entries:

@@ -1,7 +1,8 @@
 """What changed on the guest lists of watched events since the last poll: registrations, tickets, approval
 statuses and check-ins, each as records the polling triggers return.
 
-Registrations and check-ins carry their time, so they are read newest first and only back to the last poll. A
+Registrations and check-ins carry their time, so they are read newest first and only back to the last poll, and
+each is reported by the poll whose window holds it. A
 status change carries none (Luma keeps no time of it), so those are found by reading the whole guest list and
 naming each record after the guest and the status it now has: the platform's de-duplication on the record id
 makes each change fire once.
@@ -21,7 +22,8 @@ from operations.changes import (
     money,
     named,
     newer_than,
-    poll_since,
+    Window,
+    poll_window,
     record,
     stamp_of,
     watched_events,
@@ -79,9 +81,10 @@ def _latest_check_in(guest: dict[str, Any]) -> datetime | None:
     return max((stamp for stamp in stamps if stamp is not None), default=None)
 
 
-async def _registered_since(client: LumaClient, event: dict[str, Any], since: datetime) -> list[dict[str, Any]]:
+async def _registered_in(client: LumaClient, event: dict[str, Any], window: Window) -> list[dict[str, Any]]:
     params = {"event_id": event["id"], "sort_column": "registered_at", "sort_direction": NEWEST_FIRST}
-    return await newer_than(client, routes.GUESTS_LIST, params, since, stamp_of("registered_at"))
+    guests = await newer_than(client, routes.GUESTS_LIST, params, window.since, stamp_of("registered_at"))
+    return [guest for guest in guests if window.holds(guest.get("registered_at"))]
 
 
 @all_or_error
@@ -90,13 +93,13 @@ async def new_guests(
 ) -> list[Record]:
     """One record per registration since the last poll (a re-registration after declining is a new one), for the
     guests whose status is one of `statuses` when the poll runs."""
-    since = poll_since(last_poll_ts)
+    window = poll_window(last_poll_ts)
     watched = await watched_events(client, event_id)
 
     async def read(event: dict[str, Any]) -> list[Record]:
         guests = [
             guest
-            for guest in await _registered_since(client, event, since)
+            for guest in await _registered_in(client, event, window)
             if statuses is None or guest.get("approval_status") in statuses
         ]
         if not guests:
@@ -149,13 +152,13 @@ async def new_tickets(
 ) -> list[Record]:
     """One record per ticket of the registrations since the last poll, paid or free, optionally of one ticket type
     (by id or by name) or paid only. Luma stamps a ticket with its guest's registration time only."""
-    since = poll_since(last_poll_ts)
+    window = poll_window(last_poll_ts)
     watched = await watched_events(client, event_id)
 
     async def read(event: dict[str, Any]) -> list[Record]:
         held = [
             (guest, item)
-            for guest in await _registered_since(client, event, since)
+            for guest in await _registered_in(client, event, window)
             for item in _tickets(guest)
             if isinstance(item.get("id"), str) and _ticket_wanted(item, ticket_type_id, ticket_type_name, paid_only)
         ]
@@ -171,15 +174,15 @@ async def new_tickets(
 @all_or_error
 async def check_ins(client: LumaClient, last_poll_ts: str | None, *, event_id: str | None) -> list[Record]:
     """One record per guest who checked in since the last poll (their first ticket scanned)."""
-    since = poll_since(last_poll_ts)
+    window = poll_window(last_poll_ts)
     watched = await watched_events(client, event_id)
 
     async def read(event: dict[str, Any]) -> list[Record]:
         params = {"event_id": event["id"], "sort_column": "checked_in_at", "sort_direction": NEWEST_FIRST}
         # Read until no ticket of a guest was scanned after the last poll, whichever scan Luma sorts guests by;
         # report a guest whose first scan is new (a second ticket scanned later is not a new arrival).
-        scanned = await newer_than(client, routes.GUESTS_LIST, params, since, _latest_check_in)
-        arrived = [guest for guest in scanned if _first_check_in_after(guest, since)]
+        scanned = await newer_than(client, routes.GUESTS_LIST, params, window.since, _latest_check_in)
+        arrived = [guest for guest in scanned if window.holds(checked_in_at(guest))]
         if not arrived:
             return []
         event = await named(client, event)
@@ -187,11 +190,6 @@ async def check_ins(client: LumaClient, last_poll_ts: str | None, *, event_id: s
 
     found = await each_event(watched, read, one_asked=event_id is not None)
     return in_order(found, lambda data: data["checked_in_at"])
-
-
-def _first_check_in_after(guest: dict[str, Any], since: datetime) -> bool:
-    first = luma_instant(checked_in_at(guest))
-    return first is not None and first > since
 
 
 def arrival(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +210,7 @@ async def status_changes(
     guest and that status: a guest keeps the same record id until their status changes, so the platform's
     de-duplication reports each change once. Luma keeps no time of a status change, so `last_poll_ts` cannot
     narrow this: every poll reads the whole guest lists."""
-    poll_since(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
+    poll_window(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
     watched = await watched_events(client, event_id)
 
     async def read(event: dict[str, Any]) -> list[Record]:

@@ -119,6 +119,18 @@ class TestPollMachinery:
         records = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
         assert [r["data"]["guest_api_id"] for r in records] == ["gst-after"]
 
+    async def test_a_change_made_after_the_poll_started_is_left_to_the_next_poll(self, mock_context, monkeypatch):
+        # Registered while this poll ran (after NOW, when it started): the next poll, from NOW, reports it, so the
+        # two polls never both report it, with or without the platform's de-duplication.
+        late, early = guest("late", at(5.5)), guest("early", at(4))
+        mock_context.fetch.side_effect = [page([late, early]), ok(event(1))]
+        first = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
+        monkeypatch.setattr(helpers, "_utc_now", lambda: NOW + timedelta(minutes=5))
+        mock_context.fetch.side_effect = [page([late, early]), ok(event(1))]
+        second = await poll("new_guest", {"event_api_id": "evt-1"}, to_luma_datetime(NOW), mock_context)
+        assert [r["data"]["guest_api_id"] for r in first] == ["gst-early"]
+        assert [r["data"]["guest_api_id"] for r in second] == ["gst-late"]
+
     async def test_a_last_poll_without_offset_is_utc(self, mock_context):
         mock_context.fetch.side_effect = [page([guest("new", at(1)), guest("old", at(-1))]), ok(event(1))]
         records = await poll("new_guest", {"event_api_id": "evt-1"}, "2026-02-01T11:55:00", mock_context)
@@ -133,7 +145,7 @@ class TestPollMachinery:
     async def test_pages_past_a_full_first_page_and_reports_each_change_once_oldest_first(self, mock_context):
         # 30 registrations since the last poll: the first page of 25 is all new, so the next page is read with
         # Luma's largest page size. A registration arriving between the reads pushes "g24" onto page two as well.
-        newest = [guest(f"g{n:02d}", at(30 - n * 0.5)) for n in range(30)]
+        newest = [guest(f"g{n:02d}", at(5 - n * 0.1)) for n in range(30)]
         mock_context.fetch.side_effect = [
             page(newest[:25], next_cursor="c1"),
             page([newest[24], *newest[25:], guest("old", at(-1))]),
@@ -160,7 +172,7 @@ class TestPollMachinery:
     async def test_a_poll_that_runs_out_of_time_says_so_and_reports_nothing(self, mock_context, clock):
         def slow_page(url, **kwargs):
             clock.now += 9  # each page takes 9 s: the third does not fit in the 25 s budget
-            return page([guest(f"g{clock.now}", at(20 - clock.now / 1000))], next_cursor=f"c{clock.now}")
+            return page([guest(f"g{clock.now}", at(4 - clock.now / 1000))], next_cursor=f"c{clock.now}")
 
         mock_context.fetch.side_effect = slow_page
         with pytest.raises(TriggerError) as raised:
@@ -332,8 +344,8 @@ class TestNewGuest:
     async def test_a_registration_again_after_declining_is_a_new_record(self, mock_context):
         mock_context.fetch.side_effect = [page([guest("ana", at(1))]), ok(event(1))]
         first = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
-        mock_context.fetch.side_effect = [page([guest("ana", at(9))]), ok(event(1))]
-        again = await poll("new_guest", {"event_api_id": "evt-1"}, at(5), mock_context)
+        mock_context.fetch.side_effect = [page([guest("ana", at(4))]), ok(event(1))]
+        again = await poll("new_guest", {"event_api_id": "evt-1"}, at(2), mock_context)
         assert first[0]["id"] != again[0]["id"] and first[0]["data"]["guest_api_id"] == again[0]["data"]["guest_api_id"]
 
     async def test_statuses_filter_the_status_at_the_time_of_the_poll(self, mock_context):
@@ -641,4 +653,7 @@ class TestParts:
         assert [item["id"] for item in changes.in_order(items, lambda data: data["t"])] == ["c", "b", "a"]
 
     def test_the_first_poll_window_ends_now(self):
-        assert changes.poll_since(None) == NOW - changes.FIRST_POLL_WINDOW
+        assert changes.poll_window(None) == changes.Window(NOW - changes.FIRST_POLL_WINDOW, NOW)
+        window = changes.poll_window("2026-02-01T11:55:00+01:00")
+        assert window.holds("2026-02-01T10:55:00.001Z") and not window.holds("2026-02-01T10:55:00Z")
+        assert window.holds(NOW) and not window.holds("2026-02-01T12:00:00.001Z") and not window.holds(None)
