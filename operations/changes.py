@@ -101,7 +101,7 @@ def all_or_error(poll: Callable[..., Awaitable[list[Record]]]) -> Callable[..., 
             return await poll(client, *args, **kwargs)
         except PASSING_FAILURES as error:
             if isinstance(error, LumaTimeoutError) and client.time_left() < 1.0:
-                said = f"it ran out of its time budget ({ACTION_BUDGET_SECONDS:.0f} s) before it had read every change."
+                said = f"its time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out."
             else:
                 said = error.message
             raise PollIncomplete(

@@ -177,7 +177,7 @@ class TestPollMachinery:
         mock_context.fetch.side_effect = slow_page
         with pytest.raises(TriggerError) as raised:
             await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
-        assert "ran out of its time budget (25 s) before it had read every change" in str(raised.value)
+        assert "before it had read every change: its time budget (25 s) ran out." in str(raised.value)
         assert "none is lost" in str(raised.value)
 
     async def test_a_lockout_longer_than_the_poll_says_when_to_retry(self, mock_context):
