@@ -216,6 +216,27 @@ async def each_event(
     return [item for task in tasks for item in task.result()]
 
 
+async def per_event(
+    client: LumaClient,
+    event_id: str | None,
+    find: Callable[[dict[str, Any]], Awaitable[list[Any]]],
+    shape: Callable[[dict[str, Any], Any], Record],
+    when: str,
+) -> list[Record]:
+    """What `find` finds in each watched event, shaped into records with the event's name, oldest first by `when`."""
+    watched = await watched_events(client, event_id)
+
+    async def read(event: dict[str, Any]) -> list[Record]:
+        found = await find(event)
+        if not found:
+            return []
+        event = await named(client, event)
+        return [shape(event, item) for item in found]
+
+    found = await each_event(watched, read, one_asked=event_id is not None)
+    return in_order(found, lambda data: data[when])
+
+
 async def named(client: LumaClient, event: dict[str, Any]) -> dict[str, Any]:
     """The event with its name: a watched event given by id alone is read once, and only when it has changes."""
     if "name" in event:

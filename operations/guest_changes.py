@@ -15,18 +15,15 @@ import routes
 from helpers import LumaClient
 from operations.changes import (
     Record,
-    all_or_error,
-    each_event,
-    every_entry,
-    in_order,
-    money,
-    named,
-    newer_than,
     Window,
+    all_or_error,
+    every_entry,
+    money,
+    newer_than,
+    per_event,
     poll_window,
     record,
     stamp_of,
-    watched_events,
 )
 from operations.guests import answers_by_label, checked_in_at
 from validation import luma_instant
@@ -94,23 +91,15 @@ async def new_guests(
     """One record per registration since the last poll (a re-registration after declining is a new one), for the
     guests whose status is one of `statuses` when the poll runs."""
     window = poll_window(last_poll_ts)
-    watched = await watched_events(client, event_id)
 
-    async def read(event: dict[str, Any]) -> list[Record]:
-        guests = [
-            guest
-            for guest in await _registered_in(client, event, window)
-            if statuses is None or guest.get("approval_status") in statuses
-        ]
-        if not guests:
-            return []
-        event = await named(client, event)
-        return [
-            record(f"{guest['id']}:registered:{guest['registered_at']}", registration(event, guest)) for guest in guests
-        ]
+    async def find(event: dict[str, Any]) -> list[dict[str, Any]]:
+        guests = await _registered_in(client, event, window)
+        return [guest for guest in guests if statuses is None or guest.get("approval_status") in statuses]
 
-    found = await each_event(watched, read, one_asked=event_id is not None)
-    return in_order(found, lambda data: data["registered_at"])
+    def shape(event: dict[str, Any], guest: dict[str, Any]) -> Record:
+        return record(f"{guest['id']}:registered:{guest['registered_at']}", registration(event, guest))
+
+    return await per_event(client, event_id, find, shape, "registered_at")
 
 
 def ticket(event: dict[str, Any], guest: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
@@ -153,43 +142,38 @@ async def new_tickets(
     """One record per ticket of the registrations since the last poll, paid or free, optionally of one ticket type
     (by id or by name) or paid only. Luma stamps a ticket with its guest's registration time only."""
     window = poll_window(last_poll_ts)
-    watched = await watched_events(client, event_id)
 
-    async def read(event: dict[str, Any]) -> list[Record]:
-        held = [
+    async def find(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [
             (guest, item)
             for guest in await _registered_in(client, event, window)
             for item in _tickets(guest)
             if isinstance(item.get("id"), str) and _ticket_wanted(item, ticket_type_id, ticket_type_name, paid_only)
         ]
-        if not held:
-            return []
-        event = await named(client, event)
-        return [record(item["id"], ticket(event, guest, item)) for guest, item in held]
 
-    found = await each_event(watched, read, one_asked=event_id is not None)
-    return in_order(found, lambda data: data["registered_at"])
+    def shape(event: dict[str, Any], held: tuple[dict[str, Any], dict[str, Any]]) -> Record:
+        guest, item = held
+        return record(item["id"], ticket(event, guest, item))
+
+    return await per_event(client, event_id, find, shape, "registered_at")
 
 
 @all_or_error
 async def check_ins(client: LumaClient, last_poll_ts: str | None, *, event_id: str | None) -> list[Record]:
     """One record per guest who checked in since the last poll (their first ticket scanned)."""
     window = poll_window(last_poll_ts)
-    watched = await watched_events(client, event_id)
 
-    async def read(event: dict[str, Any]) -> list[Record]:
+    async def find(event: dict[str, Any]) -> list[dict[str, Any]]:
         params = {"event_id": event["id"], "sort_column": "checked_in_at", "sort_direction": NEWEST_FIRST}
         # Read until no ticket of a guest was scanned after the last poll, whichever scan Luma sorts guests by;
         # report a guest whose first scan is new (a second ticket scanned later is not a new arrival).
         scanned = await newer_than(client, routes.GUESTS_LIST, params, window.since, _latest_check_in)
-        arrived = [guest for guest in scanned if window.holds(checked_in_at(guest))]
-        if not arrived:
-            return []
-        event = await named(client, event)
-        return [record(f"{guest['id']}:checked_in:{checked_in_at(guest)}", arrival(event, guest)) for guest in arrived]
+        return [guest for guest in scanned if window.holds(checked_in_at(guest))]
 
-    found = await each_event(watched, read, one_asked=event_id is not None)
-    return in_order(found, lambda data: data["checked_in_at"])
+    def shape(event: dict[str, Any], guest: dict[str, Any]) -> Record:
+        return record(f"{guest['id']}:checked_in:{checked_in_at(guest)}", arrival(event, guest))
+
+    return await per_event(client, event_id, find, shape, "checked_in_at")
 
 
 def arrival(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
@@ -211,23 +195,20 @@ async def status_changes(
     de-duplication reports each change once. Luma keeps no time of a status change, so `last_poll_ts` cannot
     narrow this: every poll reads the whole guest lists."""
     poll_window(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
-    watched = await watched_events(client, event_id)
 
-    async def read(event: dict[str, Any]) -> list[Record]:
+    async def find(event: dict[str, Any]) -> list[dict[str, Any]]:
         # Oldest first: new registrations join the end, so a status changing during the read moves no one
         # between pages (a guest filtered out by status would; then the next poll reports what this one missed).
         params = {"event_id": event["id"], "sort_column": "created_at", "sort_direction": "asc"}
         if len(statuses) == 1:
             params["approval_status"] = statuses[0]
-        guests = [
+        return [
             guest
             for guest in await every_entry(client, routes.GUESTS_LIST, params)
             if guest.get("approval_status") in statuses and isinstance(guest.get("id"), str)
         ]
-        if not guests:
-            return []
-        event = await named(client, event)
-        return [record(f"{guest['id']}:{guest['approval_status']}", guest_fields(event, guest)) for guest in guests]
 
-    found = await each_event(watched, read, one_asked=event_id is not None)
-    return in_order(found, lambda data: data["registered_at"])
+    def shape(event: dict[str, Any], guest: dict[str, Any]) -> Record:
+        return record(f"{guest['id']}:{guest['approval_status']}", guest_fields(event, guest))
+
+    return await per_event(client, event_id, find, shape, "registered_at")

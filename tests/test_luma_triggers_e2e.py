@@ -96,6 +96,18 @@ def during_the_poll(monkeypatch, context, path: str, after: int, happen: Callabl
     return done
 
 
+async def polled_then_registered(emulator, context, event_id: str, n: int, every: float, prefix: str) -> Platform:
+    """A new_guest platform without de-duplication that has polled once; then n people registered, `every` seconds
+    apart, the last a minute ago."""
+    platform = Platform("new_guest", {"event_api_id": event_id}, context, emulator, dedup=False)
+    await platform.poll()
+    for k in range(n):
+        emulator.clock.advance(seconds=every)
+        register(emulator, event_id, f"{prefix}{k:03d}")
+    emulator.clock.advance(minutes=1)
+    return platform
+
+
 # ---- registrations ------------------------------------------------------------------------------------------
 
 
@@ -130,12 +142,7 @@ class TestNewGuest:
         # 40 registrations since the last poll: more than the first page holds, so the poll reads two pages. Two
         # people register between those reads: they push two guests of page one onto page two (read twice, reported
         # once), and belong to the next poll, which reports them and nothing else. No de-duplication needed.
-        platform = Platform("new_guest", {"event_api_id": watched["id"]}, live_context, luma_emulator, dedup=False)
-        await platform.poll()
-        for n in range(40):
-            clock.advance(seconds=7)
-            register(luma_emulator, watched["id"], f"early{n:02d}")
-        clock.advance(minutes=1)
+        platform = await polled_then_registered(luma_emulator, live_context, watched["id"], 40, 7, "early")
 
         def two_more():
             clock.advance(seconds=3)
@@ -147,7 +154,7 @@ class TestNewGuest:
         assert happened, "the two registrations came while the poll ran"
         clock.advance(minutes=5)
         second = await platform.poll()
-        assert [r["data"]["guest_email"] for r in first] == [f"early{n:02d}@example.com" for n in range(40)]
+        assert [r["data"]["guest_email"] for r in first] == [f"early{n:03d}@example.com" for n in range(40)]
         assert sorted(r["data"]["guest_email"] for r in second) == ["late1@example.com", "late2@example.com"]
         assert set(platform.times_fired().values()) == {1}
         pages = [dict(r.query) for r in luma_emulator.requests_to(GUESTS)]
@@ -492,12 +499,7 @@ async def test_a_later_page_that_fails_fails_the_poll_and_the_next_reports_every
     luma_emulator, live_context, clock, watched, monkeypatch
 ):
     monkeypatch.setattr(helpers, "BACKOFF_BASE_SECONDS", 0.01)
-    platform = Platform("new_guest", {"event_api_id": watched["id"]}, live_context, luma_emulator, dedup=False)
-    await platform.poll()
-    for n in range(30):
-        clock.advance(seconds=5)
-        register(luma_emulator, watched["id"], f"g{n:02d}")
-    clock.advance(minutes=1)
+    platform = await polled_then_registered(luma_emulator, live_context, watched["id"], 30, 5, "g")
     luma_emulator.inject(f"GET {GUESTS}", times=1)  # the first page passes...
     luma_emulator.inject(f"GET {GUESTS}", status=502, times=None)  # ...every later one fails
     with pytest.raises(TriggerError, match="server error \\(502\\)"):
@@ -514,12 +516,7 @@ async def test_a_poll_that_cannot_finish_in_time_reports_nothing(
 ):
     # A 4 s budget instead of 25 s, and Luma answering each page in 1.2 s: the third page does not fit.
     monkeypatch.setattr(luma_integration, "run_scope", lambda auth: helpers.run_scope(auth, 4.0))
-    platform = Platform("new_guest", {"event_api_id": watched["id"]}, live_context, luma_emulator, dedup=False)
-    await platform.poll()
-    for n in range(130):
-        clock.advance(seconds=1)
-        register(luma_emulator, watched["id"], f"g{n:03d}")
-    clock.advance(minutes=1)
+    platform = await polled_then_registered(luma_emulator, live_context, watched["id"], 130, 1, "g")
     luma_emulator.inject(f"GET {GUESTS}", latency=1.2, times=None)
     with pytest.raises(TriggerError, match="its time budget \\(25 s\\) ran out"):
         await platform.poll()
