@@ -175,7 +175,6 @@ async def submissions(client: LumaClient, last_poll_ts: str | None) -> list[Reco
     waiting = [
         entry
         for entry in await every_entry(client, routes.CALENDAR_EVENTS_LIST, params)
-        if isinstance(entry.get("id"), str)
-        and (entry.get("platform") != "external" or window.holds(entry.get("created_at")))
+        if entry.get("platform") != "external" or window.holds(entry.get("created_at"))
     ]
     return in_order([record(entry["id"], submission(entry)) for entry in waiting], lambda data: data["created_at"])

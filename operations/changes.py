@@ -27,6 +27,7 @@ from helpers import (
     LumaResponseError,
     LumaTimeoutError,
     Page,
+    has_id,
 )
 from operations import events
 from operations.guests import first_error
@@ -57,6 +58,7 @@ def record(record_id: str, data: dict[str, Any]) -> Record:
 
 
 def now() -> datetime:
+    # The client's wall clock, read through helpers so that tests pin or move one clock for the whole run.
     return helpers._utc_now()
 
 
@@ -143,13 +145,14 @@ async def newer_than(
             moment = stamp(entry)
             if moment is None or moment <= since:
                 return found
-            found.append(entry)
+            if has_id(entry):
+                found.append(entry)
     return found
 
 
 async def every_entry(client: LumaClient, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every entry of a paginated list, or an error: unlike `collect`, never a part of it."""
-    return [entry async for page in client.pages(path, params) for entry in page.entries]
+    """Every entry of a paginated list that has an id, or an error: unlike `collect`, never a part of it."""
+    return [entry async for page in client.pages(path, params) for entry in page.entries if has_id(entry)]
 
 
 def stamp_of(field: str) -> Stamp:
@@ -181,13 +184,13 @@ async def watched_events(client: LumaClient, event_id: str | None) -> list[dict[
         sort_direction="asc",
         limit=WATCHED_EVENTS,
     )
-    return [event for event in found["entries"] if isinstance(event.get("id"), str)]
+    return [event for event in found["entries"] if has_id(event)]
 
 
 async def upcoming_events(client: LumaClient) -> list[dict[str, Any]]:
     """Every event of the calendar that starts later than STARTED_WITHIN ago, all pages."""
     params = {"after": to_luma_datetime(now() - STARTED_WITHIN), "sort_column": "start_at", "sort_direction": "asc"}
-    return [event for event in await every_entry(client, routes.CALENDAR_EVENTS_LIST, params) if event.get("id")]
+    return await every_entry(client, routes.CALENDAR_EVENTS_LIST, params)
 
 
 async def each_event(

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import LumaClient
+from helpers import LumaClient, has_id
 from operations.changes import (
     Record,
     Window,
@@ -148,7 +148,7 @@ async def new_tickets(
             (guest, item)
             for guest in await _registered_in(client, event, window)
             for item in _tickets(guest)
-            if isinstance(item.get("id"), str) and _ticket_wanted(item, ticket_type_id, ticket_type_name, paid_only)
+            if has_id(item) and _ticket_wanted(item, ticket_type_id, ticket_type_name, paid_only)
         ]
 
     def shape(event: dict[str, Any], held: tuple[dict[str, Any], dict[str, Any]]) -> Record:
@@ -205,7 +205,7 @@ async def status_changes(
         return [
             guest
             for guest in await every_entry(client, routes.GUESTS_LIST, params)
-            if guest.get("approval_status") in statuses and isinstance(guest.get("id"), str)
+            if guest.get("approval_status") in statuses
         ]
 
     def shape(event: dict[str, Any], guest: dict[str, Any]) -> Record:

@@ -131,6 +131,11 @@ class TestPollMachinery:
         assert [r["data"]["guest_api_id"] for r in first] == ["gst-early"]
         assert [r["data"]["guest_api_id"] for r in second] == ["gst-late"]
 
+    async def test_an_entry_without_an_id_is_passed_over(self, mock_context):
+        mock_context.fetch.side_effect = [page([guest("ana", at(2)), {**guest("x", at(1)), "id": None}]), ok(event(1))]
+        records = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
+        assert [r["data"]["guest_api_id"] for r in records] == ["gst-ana"]
+
     async def test_a_last_poll_without_offset_is_utc(self, mock_context):
         mock_context.fetch.side_effect = [page([guest("new", at(1)), guest("old", at(-1))]), ok(event(1))]
         records = await poll("new_guest", {"event_api_id": "evt-1"}, "2026-02-01T11:55:00", mock_context)
