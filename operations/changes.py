@@ -93,19 +93,22 @@ def poll_window(last_poll_ts: str | None) -> Window:
 PASSING_FAILURES = (*TRANSIENT_FAILURES, LumaRateLimitError, LumaResponseError)
 
 
-def all_or_error(poll: Callable[..., Awaitable[list[Record]]]) -> Callable[..., Awaitable[list[Record]]]:
+def all_or_error(poll: Callable[..., Awaitable[list[Record]]] | None = None, *, too_much: str | None = None) -> Any:
     """A poll reports every change or fails, never some of them. A failure that passes (Luma down, slow, rate
-    limited, answering garbage) says that nothing was lost; any other (a wrong id, a revoked key) says what to fix."""
+    limited, answering garbage) says that nothing was lost; any other (a wrong id, a revoked key) says what to fix.
+    `too_much` is said when the poll ran out of time or requests: how to make it read less."""
+    if poll is None:
+        return functools.partial(all_or_error, too_much=too_much)
 
     @functools.wraps(poll)
     async def run(client: LumaClient, *args: Any, **kwargs: Any) -> list[Record]:
         try:
             return await poll(client, *args, **kwargs)
         except PASSING_FAILURES as error:
-            if isinstance(error, LumaTimeoutError) and client.time_left() < 1.0:
-                said = f"its time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out."
-            else:
-                said = error.message
+            out_of_time = isinstance(error, LumaTimeoutError) and client.time_left() < 1.0
+            said = f"its time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out." if out_of_time else error.message
+            if too_much and (out_of_time or isinstance(error, LumaRateLimitError)):
+                said = f"{said} {too_much}"
             raise PollIncomplete(
                 f"The poll stopped before it had read every change: {said} It reported nothing, so the next poll "
                 "covers the same changes again and none is lost.",

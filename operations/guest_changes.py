@@ -186,7 +186,10 @@ def arrival(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@all_or_error
+@all_or_error(
+    too_much="This trigger reads every guest of the watched events on every poll: watch one event (event_api_id), "
+    "or a single approval_status, to read fewer."
+)
 async def status_changes(
     client: LumaClient, last_poll_ts: str | None, *, event_id: str | None, statuses: list[str]
 ) -> list[Record]:
