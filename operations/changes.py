@@ -2,8 +2,10 @@
 
 A poll either reports every change since `last_poll_ts` or fails with a clear error, and the platform then polls
 again from the same point: a change is never lost to a poll that ran out of time or met an error halfway. Each
-record's `id` is stable and unique per change, because the platform de-duplicates on it (the SDK keeps no state);
-changes that carry a time are also filtered by `last_poll_ts`, so those stay right without that de-duplication.
+record's `id` is stable and unique per change, because the platform de-duplicates on it (the SDK keeps no state).
+A change that carries a time is reported by the one poll whose window holds it: after the last poll's time (taken
+to be when that poll started), up to this poll's start. A change made while a poll runs belongs to the next poll,
+so those triggers stay right without the platform's de-duplication, also when two polls overlap.
 """
 
 import asyncio
