@@ -61,6 +61,7 @@ class Demo:
         await self.bulk_invite(event)
         await self.approve_registrations(event)
         await self.track_sales(event, paid_ticket)
+        await self.registration_trigger(event, paid_ticket)
         self.say("\nAll five workflows ran through the integration's actions. Event: " + str(event.get("url")))
 
     async def create_event(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -215,6 +216,35 @@ class Demo:
         self.say(f"Milestone reached: created code {coupon['code']} ({coupon.get('percent_off')}% off, 25 uses).")
         coupons = await self.call("list_coupons", {"event_api_id": event["id"]})
         self.say("Codes on the event: " + ", ".join(c["code"] for c in coupons["coupons"]))
+
+    async def registration_trigger(self, event: dict[str, Any], paid_ticket: dict[str, Any]) -> None:
+        self.heading(6, "Trigger: a new registration, reported once")
+        if self.real_luma:
+            self.say("Real Luma: skipped (a registration through the event page cannot be made through the API).")
+            return
+        inputs = {"event_api_id": event["id"]}
+
+        async def poll(since: datetime | None) -> list[dict[str, Any]]:
+            try:
+                return await self.session.poll("new_guest", inputs, since.isoformat() if since else None)
+            except Exception as error:  # noqa: BLE001 - a failed poll stops the demo with its message
+                raise StepFailed(f"new_guest failed: {error}") from None
+
+        first_poll = datetime.now(timezone.utc)
+        recent = await poll(None)
+        self.say(f"First poll (no earlier poll: the last hour): {len(recent)} registrations, the guests added above.")
+        self.session.emulator.register_guest(
+            event["id"], "nina.patel@acme.example", "Nina Patel", ticket_type_id=paid_ticket["id"]
+        )
+        self.say(f"Nina Patel registers on the event page and buys a ticket: {paid_ticket['name']}.")
+        second_poll = datetime.now(timezone.utc)
+        found = await poll(first_poll)
+        for record in found:
+            data = record["data"]
+            paid = f"{data['amount']} {str(data['currency']).upper()}" if data["amount_cents"] else "free"
+            self.say(f"  new_guest: {data['guest_name']} <{data['guest_email']}>, {data['ticket_type']}, {paid}")
+        again = await poll(second_poll)
+        self.say(f"Polled again since then: {len(found)} record, then {len(again)}: the registration is reported once.")
 
 
 async def main() -> int:

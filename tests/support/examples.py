@@ -1,5 +1,6 @@
-"""Each action's example input (the `example` of schemas/actions/<name>.json), its ids filled in from a seeded
-local Luma, so that the contract tests can run every action without being told about it.
+"""Each action's and polling trigger's example input (the `example` of schemas/actions/<name>.json or
+schemas/triggers/<name>.json), its ids filled in from a seeded local Luma, so that the contract tests can run every
+action and trigger without being told about it.
 
 An example names the ids it needs as placeholders, such as "$event_api_id". `seed(emulator)` makes the objects
 most examples point at (an event, a pending guest on it, its ticket type) and PLACEHOLDERS says where each id comes
@@ -24,6 +25,7 @@ from luma_local import LumaEmulator
 from luma_local.routes.memberships import add_tier
 
 SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
+TRIGGER_SOURCES = SOURCES.parent / "triggers"
 # "$event_api_id": a placeholder; "$5 off" is text.
 PLACEHOLDER = re.compile(r"^\$[a-z][a-z0-9_]*$")
 
@@ -159,9 +161,17 @@ def event_to_clone(emulator: LumaEmulator) -> dict[str, Any]:
     return emulator.event(event["id"])
 
 
+def source_path(name: str) -> str:
+    """Where the source of an action or trigger lives, as the messages name it."""
+    folder = "triggers" if (TRIGGER_SOURCES / f"{name}.json").exists() else "actions"
+    return f"schemas/{folder}/{name}.json"
+
+
 def source_of(action: str) -> dict[str, Any]:
-    """The action's source, schemas/actions/<action>.json."""
+    """The action's source, schemas/actions/<action>.json (a polling trigger's: schemas/triggers/<name>.json)."""
     source = SOURCES / f"{action}.json"
+    if not source.exists() and (TRIGGER_SOURCES / f"{action}.json").exists():
+        source = TRIGGER_SOURCES / f"{action}.json"
     if not source.exists():
         raise ExampleError(
             f"{action} has no source schemas/actions/{action}.json: add it (display_name, description, "
@@ -181,7 +191,7 @@ def example_of(action: str) -> dict[str, Any]:
     entry = source_of(action)
     if not isinstance(entry.get("example"), dict):
         raise ExampleError(
-            f'schemas/actions/{action}.json has no "example": add one valid input object, with ids as placeholders '
+            f'{source_path(action)} has no "example": add one valid input object, with ids as placeholders '
             f"such as {sorted(PLACEHOLDERS)[0]!r}; the contract tests run it against the local Luma."
         )
     return entry["example"]
