@@ -1,4 +1,4 @@
-"""The main job: five everyday Luma workflows, run through the integration's actions as Autohive runs them.
+"""The main job: five everyday Luma workflows and a trigger, run through the integration as Autohive runs them.
 
 Against the embedded local Luma by default; against real Luma when LUMA_API_KEY is set (then it creates one
 private event named "Autohive demo ..." on the key's calendar, and every address it adds or invites is under
@@ -62,7 +62,10 @@ class Demo:
         await self.approve_registrations(event)
         await self.track_sales(event, paid_ticket)
         await self.registration_trigger(event, paid_ticket)
-        self.say("\nAll five workflows ran through the integration's actions. Event: " + str(event.get("url")))
+        self.say(
+            "\nAll five workflows and the trigger ran through the integration's actions and triggers. Event: "
+            + str(event.get("url"))
+        )
 
     async def create_event(self) -> tuple[dict[str, Any], dict[str, Any]]:
         self.heading(1, "Automated event creation")
