@@ -9,3 +9,4 @@ from luma_integration import LumaIntegration
 luma = LumaIntegration.load(Path(__file__).parent / "config.json")
 
 import actions  # noqa: E402,F401  (registers the handlers on `luma`)
+import triggers  # noqa: E402,F401  (registers the polling trigger handlers on `luma`)

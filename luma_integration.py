@@ -7,7 +7,10 @@
 * a failed validation is told in one short sentence naming the input, what is wrong and the nearest valid
   choice, instead of the SDK's dump of schema paths and whole enums (the validation itself is the SDK's);
 * every handler runs inside one run scope (one time budget shared by all its steps, its key masked in any text);
-* no exception escapes a handler: it becomes an `ActionError` (or, for triggers, an error with a clear message).
+* no exception escapes a handler: it becomes an `ActionError` (or, for triggers, an error with a clear message);
+* a poll's records are checked against the trigger's output schema as the SDK checks them, with one compiled
+  validator per trigger: the SDK's check re-validates the schema itself for every record (about 4 ms each), which
+  would spend the Lambda's time on a poll of a few thousand records.
 """
 
 import difflib
@@ -19,6 +22,7 @@ from typing import Any
 from autohive_integrations_sdk import Integration
 from autohive_integrations_sdk.integration import IntegrationResult, ResultType, ValidationError, __version__
 from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
 
 from helpers import LumaError, action_error, error_message, run_scope
 
@@ -85,7 +89,34 @@ class LumaIntegration(Integration):
             problem = explain_validation(inputs, schema) if _invalid(inputs, schema) else None
         if problem is not None:
             raise ValidationError(problem, source="input")
-        return await super().execute_polling_trigger(name, inputs, last_poll_ts, context)
+        if name not in self._polling_handlers:
+            return await super().execute_polling_trigger(name, inputs, last_poll_ts, context)
+        # What the SDK's execute_polling_trigger does after validating the inputs (done above), with the records
+        # checked by a validator compiled once.
+        self._validate_auth(context)
+        records = await self._polling_handlers[name]().poll(inputs, last_poll_ts, context)
+        check_records(name, records, self._record_validator(name, trigger.output_schema or {}))
+        return records
+
+    def _record_validator(self, name: str, schema: dict[str, Any]) -> Draft7Validator:
+        validators = self.__dict__.setdefault("_record_validators", {})
+        if name not in validators:
+            validators[name] = Draft7Validator(schema)
+        return validators[name]
+
+
+def check_records(name: str, records: Any, validator: Draft7Validator) -> None:
+    """Every record has an id and data, and its data matches the trigger's output schema (the SDK's rules)."""
+    if not isinstance(records, list):
+        raise ValidationError(f"Polling trigger '{name}' returned {type(records).__name__}, not a list of records")
+    for record in records:
+        if not isinstance(record, dict) or "id" not in record:
+            raise ValidationError(f"Polling trigger '{name}' returned record without required 'id' field")
+        if "data" not in record:
+            raise ValidationError(f"Polling trigger '{name}' returned record without required 'data' field")
+        error = best_match(validator.iter_errors(record["data"]))
+        if error is not None:
+            raise ValidationError(error.message, error.schema, error.instance, source="output")
 
 
 def _guarded_execute(execute):

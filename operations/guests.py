@@ -1,32 +1,17 @@
 """Guests of an event: look up, list, change status, and add or invite many with a truthful report per email."""
 
-import asyncio
 import math
 import re
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import (
-    LUMA_MAX_PAGE_SIZE,
-    REQUEST_TIMEOUT_SECONDS,
-    InputError,
-    LumaAuthError,
-    LumaClient,
-    LumaConnectError,
-    LumaError,
-    LumaInvalidRequestError,
-    LumaNotFoundError,
-    LumaPermissionError,
-    LumaRateLimitError,
-    LumaUnconfirmedWriteError,
-    compact,
-    lean,
-)
+from helpers import LUMA_MAX_PAGE_SIZE, InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
+from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
+from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
 from validation import luma_instant, normalize_email
-from writes import Partial, PerEmail, ReadBack
+from writes import ReadBack
 
 # What one run can send and report on inside the time budget and the Lambda's response size.
 MAX_GUESTS_PER_CALL = 1000
@@ -38,18 +23,9 @@ BATCH_SIZE = 100
 # The pacer keeps every request inside the key's window, so this never trips Luma's rate limit; a batch that
 # would have to wait past the run's budget is reported not_processed instead.
 BATCHES_IN_FLIGHT = MAX_GUESTS_PER_CALL // BATCH_SIZE
-# Parallel guest look-ups: the up-to-10 emails worth looking up one by one go out at once.
-LOOKUP_CONCURRENCY = 10
 # Up to this many emails missing from the guest list's first page are looked up one by one; more are sought by
 # reading the list on when that takes fewer requests (Luma has no lookup by many emails).
 LOOKUP_MAX_EMAILS = 10
-# A batch is only started when a request plus a check still fit in the run.
-MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
-# Luma refuses a whole batch (400, nothing applied) for one email it rejects, so a refused batch is halved and the
-# halves are sent separately until the refused emails stand alone. A batch of n costs at most 2n - 1 requests
-# that way; this run-wide cap on the extra requests keeps a refusal of every email (a bad ticket type) from
-# costing 99 requests per batch: 30 isolates about two refused emails per batch of 50 (12 requests each).
-MAX_SPLIT_REQUESTS = 30
 
 # Luma's send limits (15 / 500 / 5k invites a week) and event capacity arrive as plain 400 messages.
 _SEND_LIMIT = re.compile(r"quota|weekly|per week|this week|(invite|send|sending|email)s? limit", re.IGNORECASE)
@@ -157,33 +133,10 @@ async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict
         return None
 
 
-def first_error(group: BaseExceptionGroup) -> BaseException:
-    """The error to report from a TaskGroup: the first LumaError if any (callers expect one)."""
-    leaves: list[BaseException] = []
-    pending: list[BaseException] = [group]
-    while pending:
-        error = pending.pop(0)
-        if isinstance(error, BaseExceptionGroup):
-            pending[:0] = error.exceptions
-        else:
-            leaves.append(error)
-    return next((error for error in leaves if isinstance(error, LumaError)), leaves[0])
-
-
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
-    limit = asyncio.Semaphore(client.concurrency(LOOKUP_CONCURRENCY))
-
-    async def one(email: str) -> dict[str, Any] | None:
-        async with limit:
-            return await find_guest(client, event_id, email)
-
-    # A TaskGroup cancels the other look-ups when one fails, so none keeps running after the action answered.
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(email)) for email in emails]
-    except BaseExceptionGroup as errors:
-        raise first_error(errors) from None
-    return [task.result() for task in tasks]
+    return await look_up_each(
+        emails, lambda email: find_guest(client, event_id, email), concurrency=client.concurrency(LOOKUP_CONCURRENCY)
+    )
 
 
 async def list_guests(
@@ -344,16 +297,16 @@ def send_limit_advice(luma_message: str | None) -> str | None:
     return None
 
 
-class GuestBatches:
-    """Sends guests to Luma in batches, up to BATCHES_IN_FLIGHT at once, and records, per email, what happened.
+class GuestBatches(EmailBatches):
+    """Guests added to or invited to one event (`done`: added or invited), every batch of a call at once."""
 
-    Outcomes: `done` (added / invited), already_guest, failed (Luma refused it: nothing applied), unconfirmed (sent,
-    but whether it landed could not be shown: never re-sent, never reported as failed, so a caller retrying
-    failures cannot add or invite anyone twice) and not_processed (never sent).
-
-    A batch's outcome may stop the run (a full event, a send limit, a refusal, a lost answer): batches not yet
-    started are then not sent, and batches already on their way finish, since a write cancelled in flight would
-    leave its outcome unknown."""
+    already = "already_guest"
+    batch_size = BATCH_SIZE
+    in_flight = BATCHES_IN_FLIGHT
+    split_budget = MAX_SPLIT_REQUESTS
+    unconfirmed = UNCONFIRMED
+    verify = "Check each email with get_guests"
+    listing = "the guest list"
 
     def __init__(
         self,
@@ -366,194 +319,29 @@ class GuestBatches:
         shows: Callable[[dict[str, Any]], bool],
         since: Callable[[dict[str, Any]], datetime | None],
     ):
-        self.client = client
-        self.path = path
+        super().__init__(client, path=path, shows=shows, since=since)
         self.event_id = event_id
         self.extra = extra
         self.done = done
-        self.shows = shows
-        self.since = since
-        self.outcomes: dict[str, dict[str, Any]] = {}
-        # Emails the pre-check found not on the list: finding them there later means this run put them there.
-        self.absent_before: set[str] = set()
-        self.sent_any = False
-        self.split_requests_left = MAX_SPLIT_REQUESTS
-        # Why no further batch may start, once one has said so.
-        self.stopped: str | None = None
-        # The first refusal that came before Luma applied anything (a key, access, event or lockout problem).
-        self.refusal: LumaError | None = None
+        self.checked = f"each email of the batch on event {event_id}'s guest list"
 
-    def _mark(self, guests: list[dict[str, str]], status: str, message: str | None = None) -> None:
-        for guest in guests:
-            outcome = {"email": guest["email"], "status": status}
-            if message:
-                outcome["message"] = message
-            self.outcomes[guest["email"].lower()] = outcome
+    def body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
+        return {"event_id": self.event_id, "guests": batch, **self.extra}
 
-    def _mark_already(self, guest: dict[str, str], record: dict[str, Any], note: str) -> None:
-        self._mark(
-            [guest],
-            "already_guest",
-            f"Already on the guest list (approval_status: {record.get('approval_status')}){note}. Use "
-            "update_guest_status to change their status.",
-        )
+    async def existing(self, emails: list[str]) -> dict[str, dict[str, Any]]:
+        return await existing_guests(self.client, self.event_id, emails)
 
-    async def precheck(self, guests: list[dict[str, str]]) -> None:
-        found = await existing_guests(self.client, self.event_id, [guest["email"] for guest in guests])
-        for guest in guests:
-            record = found.get(guest["email"].lower())
-            if record is not None and self.shows(record):
-                self._mark_already(guest, record, "; nothing was sent")
-            else:
-                self.absent_before.add(guest["email"].lower())
+    async def lookup(self, emails: list[str]) -> list[dict[str, Any] | None]:
+        return await lookup_guests(self.client, self.event_id, emails)
 
-    def _confirmation(self, batch: list[dict[str, str]]) -> PerEmail:
-        return PerEmail(
-            lookup=lambda emails: lookup_guests(self.client, self.event_id, emails),
-            emails=[guest["email"] for guest in batch],
-            shows=self.shows,
-            since=self.since,
-            known_absent=frozenset(self.absent_before),
-            checked=f"each email of the batch on event {self.event_id}'s guest list",
-            verify="Check each email with get_guests",
-        )
-
-    async def send(self, guests: list[dict[str, str]]) -> None:
-        reported_before = bool(self.outcomes)
-        pending = [guest for guest in guests if guest["email"].lower() not in self.outcomes]
-        batches = deque(pending[start : start + BATCH_SIZE] for start in range(0, len(pending), BATCH_SIZE))
-
-        async def worker() -> None:
-            # Batches start in order, so "later batches" (not started when one stops the run) are the last ones.
-            while batches:
-                batch = batches.popleft()
-                if self.stopped is not None:
-                    self._mark(batch, "not_processed", self.stopped)
-                    continue
-                stopped = await self._send_batch(batch)
-                if stopped is not None and self.stopped is None:
-                    self.stopped = stopped
-
-        # gather, not a TaskGroup: a failing worker must not cancel another's POST in flight.
-        workers = self.client.concurrency(min(BATCHES_IN_FLIGHT, len(batches)))
-        done = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
-        errors = [error for error in done if isinstance(error, BaseException)]
-        if errors:
-            raise errors[0]
-        if self.refusal is not None and not self.sent_any and not reported_before:
-            # Nothing reached Luma and nothing else is to report: the refusal is the answer.
-            raise self.refusal
-
-    async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
-        """Sends one batch (halving it when Luma refuses it); returns why nothing more may be sent, or None."""
-        if self.client.time_left() < MIN_SECONDS_FOR_BATCH:
-            stopped = "Not sent: this run's time budget ran out before these emails. Call the action again with them."
-            self._mark(batch, "not_processed", stopped)
-            return stopped
-        body = {"event_id": self.event_id, "guests": batch, **self.extra}
-        try:
-            outcome = await self.client.write(self.path, body, confirm=self._confirmation(batch))
-        except LumaInvalidRequestError as error:
-            self.sent_any = True
-            return await self._refused(batch, error)
-        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError, LumaConnectError) as error:
-            # Refused (or never delivered) before doing anything: this batch was not applied, and the next one
-            # would fare the same. With nothing else to report, send() raises it.
-            self.refusal = self.refusal or error
-            wait = " Retry after the wait." if isinstance(error, LumaRateLimitError) else ""
-            self._mark(batch, "not_processed", f"Not sent: {error.message}{wait}")
-            return f"Not sent: an earlier batch was refused ({error.message})"
-        except LumaUnconfirmedWriteError:
-            self.sent_any = True
-            self._mark(batch, "unconfirmed", UNCONFIRMED)
-            return self._stop_after_unconfirmed()
-        self.sent_any = True
-        if isinstance(outcome, Partial):
-            self._record_partial(batch, outcome)
-            return self._stop_after_unconfirmed()
-        # Landed: Luma's answer, or a lookup that showed every email (the pre-check had seen them absent).
-        self._mark(batch, self.done)
-        return None
-
-    def _record_partial(self, batch: list[dict[str, str]], outcome: Partial) -> None:
-        by_email = {guest["email"]: guest for guest in batch}
-        for email, _record in outcome.landed:
-            self._mark([by_email[email]], self.done)
-        for email, record in outcome.missing:
-            since = self.since(record) if record is not None and self.shows(record) else None
-            if since is not None:
-                # Evidence older than the request: they were on the list before it, so nothing was added for them.
-                self._mark_already(by_email[email], record, f" since {since.isoformat()}, before this call")
-            else:
-                self._mark([by_email[email]], "unconfirmed", UNCONFIRMED)
-
-    @staticmethod
-    def _stop_after_unconfirmed() -> str:
+    def already_message(self, record: dict[str, Any], note: str) -> str:
         return (
-            "Not sent: Luma's answer to an earlier batch was lost or unreadable and could not be fully confirmed, so "
-            "sending stopped. Check the guest list, then call the action again with these emails."
+            f"Already on the guest list (approval_status: {record.get('approval_status')}){note}. Use "
+            "update_guest_status to change their status."
         )
 
-    async def _refused(self, batch: list[dict[str, str]], error: LumaInvalidRequestError) -> str | None:
-        advice = send_limit_advice(error.luma_message)
-        said = error.luma_message or error.message
-        if advice:
-            # A send limit or a full event refuses every later batch too: stop instead of sending them.
-            self._mark(batch, "failed", f"Luma refused this batch: {said} {advice}")
-            return f"Not sent: an earlier batch hit Luma's limit ({said}). {advice}"
-        if error.status == 400 and len(batch) > 1 and self.split_requests_left >= 2:
-            # A 400 means Luma applied nothing, so the halves can be sent without adding anyone twice.
-            self.split_requests_left -= 2
-            half = len(batch) // 2
-            stopped = await self._send_batch(batch[:half])
-            if stopped is not None:
-                self._mark(batch[half:], "not_processed", stopped)
-                return stopped
-            return await self._send_batch(batch[half:])
-        if len(batch) == 1:
-            self._mark(batch, "failed", f"Luma rejected this email: {said}")
-        else:
-            unsplit = (
-                f" It was not split further to find the email(s) Luma refuses (at most {MAX_SPLIT_REQUESTS} "
-                "extra requests per run); send these emails again in smaller groups."
-                if error.status == 400
-                else ""
-            )
-            self._mark(batch, "failed", f"Luma rejected this batch of {len(batch)} emails: {said}{unsplit}")
-        return None
-
-    def results(self, guests: list[dict[str, str]]) -> dict[str, Any]:
-        results = []
-        first_with: dict[str, str] = {}
-        for guest in guests:
-            outcome = self.outcomes[guest["email"].lower()]
-            message = outcome.get("message")
-            if message is not None:
-                # A stop or a batch failure gives many emails the same long message: spell it out once only.
-                first = first_with.setdefault(message, outcome["email"])
-                if first != outcome["email"]:
-                    outcome = {**outcome, "message": f"Same as for {first}."}
-            results.append(outcome)
-        statuses = [self.done, "already_guest", "failed", "unconfirmed", "not_processed"]
-        counts = {f"{status}_count": sum(1 for r in results if r["status"] == status) for status in statuses}
-        return {"results": results, **counts}
-
-
-async def _run_batches(
-    client: LumaClient,
-    *,
-    path: str,
-    event_id: str,
-    guests: list[dict[str, str]],
-    extra: dict[str, Any],
-    done: str,
-    shows: Callable[[dict[str, Any]], bool],
-    since: Callable[[dict[str, Any]], datetime | None],
-) -> dict[str, Any]:
-    batches = GuestBatches(client, path=path, event_id=event_id, extra=extra, done=done, shows=shows, since=since)
-    await batches.precheck(guests)
-    await batches.send(guests)
-    return batches.results(guests)
+    def advice(self, luma_message: str | None) -> str | None:
+        return send_limit_advice(luma_message)
 
 
 async def add_guests(
@@ -574,29 +362,29 @@ async def add_guests(
             "ticket": {"event_ticket_type_id": event_ticket_type_id} if event_ticket_type_id is not None else None,
         }
     )
-    return await _run_batches(
+    batches = GuestBatches(
         client,
         path=routes.GUESTS_ADD,
         event_id=event_id,
-        guests=guests,
         extra=extra,
         done="added",
         shows=is_registered,
         since=registered_since,
     )
+    return await batches.run(guests)
 
 
 async def send_invites(
     client: LumaClient, event_id: str, guests: list[dict[str, str]], *, message: str | None = None
 ) -> dict[str, Any]:
     """Invites normalized guests; anyone already on the guest list, in any status, is reported already_guest."""
-    return await _run_batches(
+    batches = GuestBatches(
         client,
         path=routes.GUESTS_SEND_INVITES,
         event_id=event_id,
-        guests=guests,
         extra=compact({"message": message}),
         done="invited",
         shows=is_on_list,
         since=on_list_since,
     )
+    return await batches.run(guests)

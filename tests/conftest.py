@@ -60,7 +60,7 @@ def one_batch_at_a_time(monkeypatch):
     waiting for a worker (when the rate window has few slots left)."""
     from operations import guests
 
-    monkeypatch.setattr(guests, "BATCHES_IN_FLIGHT", 1)
+    monkeypatch.setattr(guests.GuestBatches, "in_flight", 1)
 
 
 @pytest.fixture

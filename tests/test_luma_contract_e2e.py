@@ -1,7 +1,10 @@
-"""Contracts every action in config.json keeps, checked from its example alone: a new action is covered without a
-test of its own. All of it runs through the SDK's real ExecutionContext over HTTP against the local Luma.
+"""Contracts every action and polling trigger in config.json keeps, checked from its example alone: a new one is
+covered without a test of its own. All of it runs through the SDK's real ExecutionContext over HTTP against the
+local Luma.
 
-* its example runs, and every request it makes is a route of Luma's contract;
+* its example runs, and every request it makes is a route of Luma's contract (a trigger's: a first poll and a poll
+  with a last poll's time, calling only the routes its source declares);
+* whatever an agent sends a trigger, it answers records, a validation error or a trigger error, never a crash;
 * whatever an agent sends, it answers: a result, an action error or a validation error, never a crash;
 * a write whose answer is lost, refused by a 5xx, or accepted but unreadable is never sent twice, never
   duplicated on Luma, and reported as done or as not confirmed, never as failed;
@@ -10,6 +13,7 @@ test of its own. All of it runs through the SDK's real ExecutionContext over HTT
 """
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,10 +22,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from autohive_integrations_sdk import ExecutionContext
-from autohive_integrations_sdk.integration import IntegrationResult, ResultType
+from autohive_integrations_sdk.integration import IntegrationResult, ResultType, ValidationError
 
 import helpers
 from luma import luma
+from luma_integration import TriggerError
 from luma_local import FaultSpec, LumaEmulator
 from luma_local.contract import CONTRACT_PATH
 from tests.support.examples import example_inputs, luma_routes_of, seed
@@ -32,6 +37,7 @@ from tests.support.live import census, work_then_answer
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 ACTIONS = sorted(luma.config.actions)
+TRIGGERS = sorted(luma.config.polling_triggers)
 CONTRACT_ROUTES = set(json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))["routes"])
 # Whole sweeps of inputs run against one emulator: pacing is tested elsewhere.
 ROOMY = {"rate_limit": 1_000_000, "invite_quota_per_week": 1_000_000}
@@ -77,6 +83,23 @@ async def test_the_example_runs_against_luma(local_luma, action):
     sent = [f"{request.method} {request.path}" for request in local_luma.requests]
     assert sent, f"{action}'s example sent nothing to Luma"
     assert set(sent) <= CONTRACT_ROUTES, f"{action} called routes Luma does not have: {set(sent) - CONTRACT_ROUTES}"
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+async def test_the_example_of_a_trigger_runs_against_luma(local_luma, trigger):
+    inputs = example_inputs(trigger, local_luma)
+    async with platform_context() as context:
+        for last_poll_ts in (None, "2020-01-01T00:00:00Z"):
+            records = await luma.execute_polling_trigger(trigger, inputs, last_poll_ts, context)
+            assert isinstance(records, list), f"{trigger} with its example {inputs!r} answered {records!r}"
+            assert all(isinstance(record["id"], str) and record["id"] for record in records), records
+            ids = [record["id"] for record in records]
+            assert len(ids) == len(set(ids)), f"{trigger} reported a change twice in one poll"
+    sent = {f"{request.method} {request.path}" for request in local_luma.requests}
+    assert sent, f"{trigger}'s example sent nothing to Luma"
+    assert sent <= CONTRACT_ROUTES, f"{trigger} called routes Luma does not have: {sent - CONTRACT_ROUTES}"
+    undeclared = sent - luma_routes_of(trigger)
+    assert not undeclared, f"{trigger} calls {sorted(undeclared)}: add them to luma_routes in its source"
 
 
 # ---- no input crashes an action -----------------------------------------------------------------------------
@@ -131,6 +154,30 @@ async def test_no_input_crashes_an_action(local_luma, action):
                 assert len(message) > 20, f"{action} {inputs!r}: unclear error {message!r}"
     assert seen[ResultType.ACTION] >= 1, f"{action}: the valid inputs should succeed"
     assert seen[ResultType.VALIDATION_ERROR] + seen[ResultType.ACTION_ERROR] >= 1 or action == "get_self"
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+async def test_no_input_crashes_a_trigger(local_luma, trigger):
+    base = example_inputs(trigger, local_luma)
+    properties = luma.config.polling_triggers[trigger].input_schema.get("properties", {})
+    variants = [dict(base), {}, {**base, "unexpected_field": "x"}]
+    variants += [{**base, name: value} for name in properties for value in ODD_VALUES]
+    answered = Counter()
+    async with platform_context() as context:
+        for inputs in variants:
+            for last_poll_ts in (None, "not a time", "2026-02-30T25:61:00Z"):
+                try:
+                    await luma.execute_polling_trigger(trigger, inputs, last_poll_ts, context)
+                    answered["records"] += 1
+                except ValidationError as error:
+                    assert error.source == "input", f"{trigger} {inputs!r}: {error}"
+                    answered["invalid"] += 1
+                except TriggerError as error:
+                    message = str(error)
+                    assert "unexpected error" not in message, f"{trigger} {inputs!r}: a bug surfaced: {message}"
+                    assert TEST_API_KEY not in message
+                    answered["error"] += 1
+    assert answered["records"] >= 1 and answered["invalid"] + answered["error"] >= 1, answered
 
 
 # ---- a write is never duplicated ----------------------------------------------------------------------------

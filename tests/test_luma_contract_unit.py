@@ -5,9 +5,9 @@ polling trigger there is, so a new one is covered without a test of its own:
   and nothing else (Autohive's config check matches handlers to schemas by these reads; a default written in code
   would contradict the schema's, which is the one place defaults live);
 * config.json and the registered handlers name the same actions and polling triggers;
-* the README's actions table lists exactly config.json's actions;
-* every route in routes.py, and every route an action's source declares (luma_routes), is a route of Luma's
-  contract (luma_local/contract.json).
+* the README's actions table lists exactly config.json's actions and polling triggers;
+* every route in routes.py, and every route an action's or trigger's source declares (luma_routes), is a route of
+  Luma's contract (luma_local/contract.json).
 """
 
 import ast
@@ -216,12 +216,12 @@ def readme_actions(text: str) -> list[str]:
     return [match.group(1) for line in section.splitlines() if (match := ACTION_ROW.match(line))]
 
 
-def test_the_readme_actions_table_lists_exactly_the_actions():
+def test_the_readme_actions_table_lists_exactly_the_actions_and_triggers():
     listed = readme_actions((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(listed) == len(set(listed)), (
         f"listed twice in README.md: {sorted({a for a in listed if listed.count(a) > 1})}"
     )
-    configured = set(luma.config.actions)
+    configured = set(luma.config.actions) | set(luma.config.polling_triggers)
     assert not configured - set(listed), f"README.md's actions table lacks {sorted(configured - set(listed))}"
     assert not set(listed) - configured, f"README.md's actions table lists unknown {sorted(set(listed) - configured)}"
 
@@ -245,11 +245,11 @@ def test_every_route_constant_is_a_route_of_lumas_contract():
     assert not unknown, f"routes.py names paths that are not in luma_local/contract.json: {unknown}"
 
 
-@pytest.mark.parametrize("action", sorted(luma.config.actions))
+@pytest.mark.parametrize("action", sorted(luma.config.actions) + sorted(luma.config.polling_triggers))
 def test_the_routes_an_action_declares_are_routes_of_lumas_contract(action):
     contract = set(json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))["routes"])
     declared = examples.luma_routes_of(action)
-    assert declared, f"schemas/actions/{action}.json declares no luma_routes"
+    assert declared, f"{examples.source_path(action)} declares no luma_routes"
     assert declared <= contract, f"{action} declares routes Luma does not have: {sorted(declared - contract)}"
 
 

@@ -9,7 +9,8 @@ from helpers import LumaClient
 from luma import luma
 from tests.support.fakes import assert_input_error, assert_schema_error, failed, lost, luma_error, methods, ok, ok_data
 from tests.support.fakes import TEST_API_KEY, page, production_auth, requests, run, unavailable
-from tests.support.samples import CALENDAR, EVENT, USER
+from tests.support.samples import EVENT, USER
+from tests.support.samples import ORGANIZATION_CALENDAR as CALENDAR
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
@@ -308,5 +309,5 @@ def test_the_connection_field_is_optional_and_explained():
     fields = luma.config.auth["fields"]
     assert "required" not in fields
     calendar_id = fields["properties"]["calendar_id"]
-    assert calendar_id["type"] == "string"
+    assert calendar_id["type"] == ["string", "null"], "an empty optional field may arrive as null"
     assert "organization" in calendar_id["help_text"] and "calendar key" in calendar_id["help_text"]

@@ -15,7 +15,7 @@ def local_luma_only(monkeypatch, tmp_path):
     monkeypatch.setenv("LUMA_LOCAL_STATE", str(tmp_path / "state.json"))
 
 
-async def test_demo_walks_the_five_workflows(capsys):
+async def test_demo_walks_the_five_workflows_and_the_trigger(capsys):
     assert await demo.main() == 0
     out = capsys.readouterr().out
     for heading in (
@@ -24,12 +24,17 @@ async def test_demo_walks_the_five_workflows(capsys):
         "3. Bulk invitations",
         "4. Registration approval",
         "5. Ticket sales tracking",
+        "6. Trigger: a new registration, reported once",
     ):
         assert heading in out
     assert "first sync: 4 added" in out and "second sync (nothing new): 4 already_guest" in out
+    assert "update_guests_status (one call): 2 approved, 0 failed" in out
     assert "approved ana.ruiz@acme.example -> approved" in out
     assert "left for manual review: kim.lee@gmail.example" in out
+    assert "6 'Early Bird' tickets issued (0 paid, 6 complimentary)" in out
     assert "Milestone reached: created code THANKS5" in out
+    assert "1 record, then 0: the registration is reported once" in out
+    assert "All five workflows and the trigger ran" in out
     assert "HTTP error encountered" not in out, "the SDK's stdout chatter stays out of the summary"
 
 

@@ -38,6 +38,12 @@ class RemoteEmulator:
             raise RemoteError("the local Luma's process did not start")
         self.base_url: str = self._conn.recv()
 
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """The emulator's own methods, run there: remote.register_guest(event_id, email, name)."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.run(call_method, name, *args, **kwargs)
+
     def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         self._conn.send((function, args, kwargs))
         succeeded, value = self._conn.recv()
@@ -92,6 +98,10 @@ async def _serve_async(conn: Connection, options: dict[str, Any]) -> None:
 # ---- functions to run there --------------------------------------------------------------------------------
 
 
+def call_method(emulator: LumaEmulator, name: str, *args: Any, **kwargs: Any) -> Any:
+    return getattr(emulator, name)(*args, **kwargs)
+
+
 def request_count(emulator: LumaEmulator) -> int:
     return len(emulator.requests)
 
@@ -107,3 +117,7 @@ def set_latency(emulator: LumaEmulator, latency: float, jitter: float = 0.0) -> 
 
 def reset_rate_limit(emulator: LumaEmulator) -> None:
     emulator.reset_rate_limit()
+
+
+def set_rate_limit(emulator: LumaEmulator, limit: int) -> None:
+    emulator.rate_limiter.limit = limit

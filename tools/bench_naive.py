@@ -21,8 +21,10 @@ API_KEY_HEADER = "x-luma-api-key"
 class NaiveLuma:
     """requests.Session with the key header; counts requests and lockouts for the bench's progress line."""
 
-    def __init__(self, base_url: str, api_key: str):
+    def __init__(self, base_url: str, api_key: str, outside: Any = None):
         self.base_url = base_url.rstrip("/")
+        # What happens outside the API (a registration through the event page), for the demo's sixth part.
+        self.outside = outside
         self.session = requests.Session()
         self.session.headers[API_KEY_HEADER] = api_key
         self.requests = 0
@@ -173,4 +175,9 @@ def demo(luma: NaiveLuma, target: dict[str, Any]) -> int:
             },
         )
         list(luma.entries("/v1/events/coupons/list", event_id=event_id))
+    # The sixth part: registrations since the last look, by reading the whole guest list each time.
+    seen = {guest["id"] for guest in luma.entries("/v1/events/guests/list", event_id=event_id)}
+    luma.outside.register_guest(event_id, "nina.patel@acme.example", "Nina Patel", ticket_type_id=paid["id"])
+    for _ in range(2):
+        seen |= {guest["id"] for guest in luma.entries("/v1/events/guests/list", event_id=event_id)}
     return 1

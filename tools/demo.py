@@ -1,4 +1,4 @@
-"""The main job: five everyday Luma workflows, run through the integration's actions as Autohive runs them.
+"""The main job: five everyday Luma workflows and a trigger, run through the integration as Autohive runs them.
 
 Against the embedded local Luma by default; against real Luma when LUMA_API_KEY is set (then it creates one
 private event named "Autohive demo ..." on the key's calendar, and every address it adds or invites is under
@@ -61,7 +61,11 @@ class Demo:
         await self.bulk_invite(event)
         await self.approve_registrations(event)
         await self.track_sales(event, paid_ticket)
-        self.say("\nAll five workflows ran through the integration's actions. Event: " + str(event.get("url")))
+        await self.registration_trigger(event, paid_ticket)
+        self.say(
+            "\nAll five workflows and the trigger ran through the integration's actions and triggers. Event: "
+            + str(event.get("url"))
+        )
 
     async def create_event(self) -> tuple[dict[str, Any], dict[str, Any]]:
         self.heading(1, "Automated event creation")
@@ -153,23 +157,29 @@ class Demo:
         self.say(
             f"{len(pending)} registrations wait for approval; verified domains: {', '.join(sorted(VERIFIED_DOMAINS))}"
         )
-        for guest in pending:
-            email = guest.get("email") or ""
-            if email.rsplit("@", 1)[-1].lower() in VERIFIED_DOMAINS:
-                updated = (
-                    await self.call(
-                        "update_guest_status",
-                        {
-                            "event_api_id": event["id"],
-                            "guest_api_id": guest["id"],
-                            "status": "approved",
-                            "send_email": False,
-                        },
-                    )
-                )["guest"]
-                self.say(f"  approved {email} -> {updated.get('approval_status')}")
+        result = await self.call(
+            "update_guests_status",
+            {
+                "event_api_id": event["id"],
+                "status": "approved",
+                "from_status": ["pending_approval"],
+                "email_domains": sorted(VERIFIED_DOMAINS),
+                "send_email": False,
+            },
+        )
+        self.say(
+            f"update_guests_status (one call): {result['changed_count']} approved, {result['failed_count']} failed, "
+            f"{result['unconfirmed_count']} unconfirmed."
+        )
+        approved = {row["email"] for row in result["results"] if row["status"] == "changed"}
+        for row in result["results"]:
+            if row["status"] == "changed":
+                self.say(f"  approved {row['email']} -> approved")
             else:
-                self.say(f"  left for manual review: {email}")
+                self.say(f"  {row['email']}: {row['status']} - {row.get('message', '')}")
+        for guest in pending:
+            if guest.get("email") not in approved:
+                self.say(f"  left for manual review: {guest.get('email')}")
 
     async def track_sales(self, event: dict[str, Any], paid_ticket: dict[str, Any]) -> None:
         self.heading(5, f"Ticket sales tracking, discount code at {SALES_MILESTONE} tickets")
@@ -182,15 +192,17 @@ class Demo:
                 "send_email": False,
             },
         )
-        guests = (await self.call("get_guests", {"event_api_id": event["id"], "limit": 1000, "detail": "full"}))[
-            "guests"
-        ]
-        sold = Counter(
-            ticket.get("event_ticket_type_id") for guest in guests for ticket in guest.get("event_tickets") or []
+        summary = (await self.call("get_event_summary", {"event_api_id": event["id"]}))["summary"]
+        sales = next(entry for entry in summary["ticket_types"] if entry["id"] == paid_ticket["id"])
+        # Guests added through the API skip payment, so Luma records their paid tickets as complimentary.
+        issued = sales["sold"] + sales.get("complimentary", 0)
+        revenue = ", ".join(f"{entry['amount']} {entry['currency'].upper()}" for entry in summary["revenue"]) or "none"
+        self.say(
+            f"{issued} {paid_ticket['name']!r} tickets issued ({sales['sold']} paid, "
+            f"{sales.get('complimentary', 0)} complimentary); {summary['tickets_sold'] + summary['complimentary']} "
+            f"tickets in all; revenue: {revenue}."
         )
-        early_birds = sold.get(paid_ticket["id"], 0)
-        self.say(f"{early_birds} {paid_ticket['name']!r} tickets issued; {sum(sold.values())} tickets in all.")
-        if early_birds < SALES_MILESTONE:
+        if issued < SALES_MILESTONE:
             self.say("Milestone not reached yet: no discount code.")
             return
         coupon = (
@@ -207,6 +219,35 @@ class Demo:
         self.say(f"Milestone reached: created code {coupon['code']} ({coupon.get('percent_off')}% off, 25 uses).")
         coupons = await self.call("list_coupons", {"event_api_id": event["id"]})
         self.say("Codes on the event: " + ", ".join(c["code"] for c in coupons["coupons"]))
+
+    async def registration_trigger(self, event: dict[str, Any], paid_ticket: dict[str, Any]) -> None:
+        self.heading(6, "Trigger: a new registration, reported once")
+        if self.real_luma:
+            self.say("Real Luma: skipped (a registration through the event page cannot be made through the API).")
+            return
+        inputs = {"event_api_id": event["id"]}
+
+        async def poll(since: datetime | None) -> list[dict[str, Any]]:
+            try:
+                return await self.session.poll("new_guest", inputs, since.isoformat() if since else None)
+            except Exception as error:  # noqa: BLE001 - a failed poll stops the demo with its message
+                raise StepFailed(f"new_guest failed: {error}") from None
+
+        first_poll = datetime.now(timezone.utc)
+        recent = await poll(None)
+        self.say(f"First poll (no earlier poll: the last hour): {len(recent)} registrations, the guests added above.")
+        self.session.emulator.register_guest(
+            event["id"], "nina.patel@acme.example", "Nina Patel", ticket_type_id=paid_ticket["id"]
+        )
+        self.say(f"Nina Patel registers on the event page and buys a ticket: {paid_ticket['name']}.")
+        second_poll = datetime.now(timezone.utc)
+        found = await poll(first_poll)
+        for record in found:
+            data = record["data"]
+            paid = f"{data['amount']} {str(data['currency']).upper()}" if data["amount_cents"] else "free"
+            self.say(f"  new_guest: {data['guest_name']} <{data['guest_email']}>, {data['ticket_type']}, {paid}")
+        again = await poll(second_poll)
+        self.say(f"Polled again since then: {len(found)} record, then {len(again)}: the registration is reported once.")
 
 
 async def main() -> int:

@@ -1,5 +1,6 @@
-"""Each action's example input (the `example` of schemas/actions/<name>.json), its ids filled in from a seeded
-local Luma, so that the contract tests can run every action without being told about it.
+"""Each action's and polling trigger's example input (the `example` of schemas/actions/<name>.json or
+schemas/triggers/<name>.json), its ids filled in from a seeded local Luma, so that the contract tests can run every
+action and trigger without being told about it.
 
 An example names the ids it needs as placeholders, such as "$event_api_id". `seed(emulator)` makes the objects
 most examples point at (an event, a pending guest on it, its ticket type) and PLACEHOLDERS says where each id comes
@@ -24,8 +25,34 @@ from luma_local import LumaEmulator
 from luma_local.routes.memberships import add_tier
 
 SOURCES = Path(__file__).resolve().parents[2] / "schemas" / "actions"
+TRIGGER_SOURCES = SOURCES.parent / "triggers"
 # "$event_api_id": a placeholder; "$5 off" is text.
 PLACEHOLDER = re.compile(r"^\$[a-z][a-z0-9_]*$")
+
+
+def person_tag(emulator: LumaEmulator, name: str = "VIP") -> str:
+    """The name of a tag of the calendar's people, made when the calendar lacks it."""
+    if not any(tag["name"].lower() == name.lower() for tag in emulator.contact_tags()):
+        emulator.call("POST", "/v1/calendars/contact-tags/create", body={"name": name})
+    return name
+
+
+def submitted_event(emulator: LumaEmulator) -> str:
+    """The evt- id of a Luma event managed by another calendar of the organization, submitted to this calendar and
+    waiting for its approval."""
+    partner = emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})
+    body = {"name": "Partner Night", "start_at": "2026-12-01T06:00:00.000Z", "timezone": "Pacific/Auckland"}
+    event = emulator.call("POST", "/v1/events/create", body=body, calendar_id=partner["id"])
+    emulator.submit_calendar_event(event_id=event["id"])
+    return event["id"]
+
+
+def removed_person(emulator: LumaEmulator) -> str:
+    """The email of someone removed from the calendar's people."""
+    email = emulator.seed_contacts(1)[0]["email"]
+    emulator.call("POST", "/v1/calendars/contacts/remove", body={"email": email})
+    return email
+
 
 PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$event_api_id": lambda emulator, seeded: seeded["event"]["id"],
@@ -48,6 +75,12 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$other_calendar_id": lambda emulator, seeded: emulator.call(
         "POST", "/v2/organizations/calendars/create", body={"name": "Other Calendar"}
     )["id"],
+    "$event_slug": lambda emulator, seeded: seeded["event"]["url"].rsplit("/", 1)[-1],
+    "$person_tag_name": lambda emulator, seeded: person_tag(emulator),
+    "$person_email": lambda emulator, seeded: emulator.seed_contacts(1)[0]["email"],
+    "$removed_person_email": lambda emulator, seeded: removed_person(emulator),
+    "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
+    "$event_to_clone_api_id": lambda emulator, seeded: event_to_clone(emulator)["id"],
 }
 _tag_serial = itertools.count(1)
 
@@ -110,9 +143,35 @@ def seed(emulator: LumaEmulator) -> dict[str, Any]:
     return {"event": event, "guest": guest, "ticket_type": emulator.ticket_types(event["id"])[0]}
 
 
+def event_to_clone(emulator: LumaEmulator) -> dict[str, Any]:
+    """An event whose copy exercises every step of clone_event: a paid type and no free one (so Luma's default type
+    of the clone is turned into it), a hidden type, a coupon for all and one limited to the hidden type."""
+    event = emulator.seed_events(1, max_capacity=50)[0]
+    (default,) = emulator.ticket_types(event["id"])
+    paid = {"name": "Early Bird", "type": "paid", "cents": 1500, "currency": "usd"}
+    emulator.call("POST", "/v1/events/ticket-types/create", body={"event_id": event["id"], **paid})
+    crew = {"event_id": event["id"], "name": "Crew", "type": "free", "is_hidden": True}
+    crew_id = emulator.call("POST", "/v1/events/ticket-types/create", body=crew)["id"]
+    emulator.call("POST", "/v1/events/ticket-types/delete", body={"event_ticket_type_id": default["id"]})
+    for code, tied in (("EARLY10", None), ("CREW", crew_id)):
+        coupon = {"event_id": event["id"], "code": code, "discount": {"discount_type": "percent", "percent_off": 10}}
+        emulator.call(
+            "POST", "/v1/events/coupons/create", body={**coupon, **({"event_ticket_type_id": tied} if tied else {})}
+        )
+    return emulator.event(event["id"])
+
+
+def source_path(name: str) -> str:
+    """Where the source of an action or trigger lives, as the messages name it."""
+    folder = "triggers" if (TRIGGER_SOURCES / f"{name}.json").exists() else "actions"
+    return f"schemas/{folder}/{name}.json"
+
+
 def source_of(action: str) -> dict[str, Any]:
-    """The action's source, schemas/actions/<action>.json."""
+    """The action's source, schemas/actions/<action>.json (a polling trigger's: schemas/triggers/<name>.json)."""
     source = SOURCES / f"{action}.json"
+    if not source.exists() and (TRIGGER_SOURCES / f"{action}.json").exists():
+        source = TRIGGER_SOURCES / f"{action}.json"
     if not source.exists():
         raise ExampleError(
             f"{action} has no source schemas/actions/{action}.json: add it (display_name, description, "
@@ -132,7 +191,7 @@ def example_of(action: str) -> dict[str, Any]:
     entry = source_of(action)
     if not isinstance(entry.get("example"), dict):
         raise ExampleError(
-            f'schemas/actions/{action}.json has no "example": add one valid input object, with ids as placeholders '
+            f'{source_path(action)} has no "example": add one valid input object, with ids as placeholders '
             f"such as {sorted(PLACEHOLDERS)[0]!r}; the contract tests run it against the local Luma."
         )
     return entry["example"]

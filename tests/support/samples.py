@@ -146,7 +146,8 @@ WEBHOOK = {
     "secret": WEBHOOK_SECRET,
     "created_at": "2026-02-01T12:00:01.000Z",
 }
-CALENDAR = {
+# A second calendar of the organization (organization keys).
+ORGANIZATION_CALENDAR = {
     "id": "cal-second",
     "name": "Second City",
     "slug": "second-city",
@@ -163,3 +164,27 @@ CALENDAR = {
     "youtube_handle": None,
     "website": None,
 }
+
+
+CALENDAR = {
+    "id": "cal-main",
+    "name": "Autohive Builders",
+    "slug": "autohive-builders",
+    "avatar_url": "https://images.lumacdn.com/avatars/cal.png",
+    "url": "https://luma.com/autohive-builders",
+    "description": "Monthly meetups.",
+    "social_image_url": None,
+    "cover_image_url": None,
+    "is_personal": False,
+    "location": None,
+    "coordinate": None,
+    "instagram_handle": None,
+    "twitter_handle": None,
+    "youtube_handle": None,
+    "website": None,
+}
+
+
+def submission(status: str = "pending", sid: str = "calev-partner") -> dict:
+    """An event's entry on the calendar, as calendars/events/lookup returns it."""
+    return {"id": sid, "status": status, "submitted_by": dict(USER)}
