@@ -48,6 +48,10 @@ LUMA_LOCKOUT_SECONDS = 60
 # Autohive kills an action's Lambda after about 30 s: every run must answer well inside that.
 ACTION_BUDGET_SECONDS = 25.0
 REQUEST_TIMEOUT_SECONDS = 10.0
+# Independent requests of one run in flight together at most (status changes, per-event reads, batches), within
+# what the key's window has left: enough for Luma's largest fan-outs (50 watched events) to go in one round trip,
+# well under the SDK session's 100 connections.
+MAX_IN_FLIGHT = 50
 # Time kept back for shaping the answer after the last request.
 BUDGET_RESERVE_SECONDS = 1.0
 GET_ATTEMPTS = 3
@@ -530,10 +534,11 @@ class LumaClient:
         return seconds < self.time_left() - 1.0
 
     def concurrency(self, wanted: int) -> int:
-        """How many independent requests to have in flight together: `wanted`, but no more than the key's window
-        lets through right now (and at least one, which waits its turn in the pacer). The pacer alone already
-        keeps every request inside the window; this keeps work not yet begun from being committed to a wait."""
-        return max(1, min(wanted, self.limiter.free(_now())))
+        """How many independent requests to have in flight together: `wanted`, but at most MAX_IN_FLIGHT and no more
+        than the key's window lets through right now (and at least one, which waits its turn in the pacer). The
+        pacer alone already keeps every request inside the window; this keeps work not yet begun from being
+        committed to a wait."""
+        return max(1, min(wanted, MAX_IN_FLIGHT, self.limiter.free(_now())))
 
     # -- reads
 

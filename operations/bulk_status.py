@@ -15,6 +15,7 @@ from typing import Any
 
 import routes
 from helpers import (
+    MAX_IN_FLIGHT,
     REQUEST_TIMEOUT_SECONDS,
     InputError,
     LumaAuthError,
@@ -31,13 +32,15 @@ from helpers import (
 )
 from operations.event_summary import guest_counts
 from operations.events import get_event
-from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, first_error, send_limit_advice
+from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
 from validation import normalize_email
 from writes import ReadBack
 
-# Status changes are independent requests: this many run at once, all through the key's pacing, so 30 changes take
-# about as long as 5 round trips. More would only queue behind Luma's 200 requests a minute.
-CHANGE_CONCURRENCY = 6
+# Status changes are independent requests: up to this many run at once, within what the key's window has left and
+# all through its pacing, so 30 changes take one round trip, and a run that meets the rate limit has used the whole
+# window by then (the continuation goes on as soon as it frees).
+CHANGE_CONCURRENCY = MAX_IN_FLIGHT
+
 # A change is only started when it, and the check after a lost answer, still fit in the run.
 MIN_SECONDS_FOR_CHANGE = REQUEST_TIMEOUT_SECONDS
 PAGE = 100
@@ -292,15 +295,41 @@ def list_size(event: dict[str, Any], status: str | None = None) -> int:
     return sum(entry["guests"] for name, entry in counts.items() if name != "checked_in")
 
 
-async def read_guest_list(client: LumaClient, event_id: str, status: str | None, expected: int) -> list[dict]:
+async def read_guest_list(client: LumaClient, event_id: str, status: str | None, expected: int | None) -> list[dict]:
     found = await client.collect(routes.GUESTS_LIST, {"event_id": event_id, "approval_status": status})
     if found["has_more"]:
+        of = f" of about {expected}" if expected is not None else ""
         raise LumaTimeoutError(
-            f"Read {len(found['entries'])} of about {expected} guests of event {event_id} before the run's time "
-            "ran out, so the selection is incomplete and nothing was changed. Narrow it: a single from_status "
-            "reads only those guests, or give guest_api_ids / emails."
+            f"Read {len(found['entries'])}{of} guests of event {event_id} before the run's time ran out, so the "
+            "selection is incomplete and nothing was changed. Narrow it: a single from_status reads only those "
+            "guests, or give guest_api_ids / emails."
         )
     return found["entries"]
+
+
+async def guests_again(
+    client: LumaClient, event_id: str, status: str, guest_ids: list[str]
+) -> list[tuple[str, dict[str, Any] | None]]:
+    """A continuation's guests as they are now, all chosen from one status: sought on that status's list page by
+    page until every one is found, and one look-up each for any not found (they left it since: the look-up says
+    where they went). The read stops once it has cost as many pages as look-ups of the guests still missing would,
+    so it never costs more than twice the cheaper way, and usually one or two pages for a hundred guests."""
+    wanted, index = set(guest_ids), {}
+    pages = client.pages(routes.GUESTS_LIST, {"event_id": event_id, "approval_status": status})
+    try:
+        read = 0
+        async for page in pages:
+            read += 1
+            index.update((str(guest.get("id")), guest) for guest in page.entries if str(guest.get("id")) in wanted)
+            missing = len(wanted) - len(index)
+            if not missing or not page.has_more or read >= missing:
+                break
+    finally:
+        await pages.aclose()
+    moved = [guest_id for guest_id in guest_ids if guest_id not in index]
+    if moved:
+        index.update(zip(moved, await find_guests(client, event_id, moved)))
+    return [(guest_id, index.get(guest_id)) for guest_id in guest_ids]
 
 
 async def guests_by_identifier(
@@ -360,12 +389,13 @@ class Changes:
     async def run(self, guests: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Changes the guests; returns those not started (for the continuation)."""
         self.queue.extend(guests)
-        try:
-            async with asyncio.TaskGroup() as group:
-                for _ in range(min(CHANGE_CONCURRENCY, len(guests))):
-                    group.create_task(self._worker())
-        except BaseExceptionGroup as errors:
-            raise first_error(errors) from None
+        workers = self.client.concurrency(min(CHANGE_CONCURRENCY, len(guests)))
+        # gather, not a TaskGroup: a worker failing unexpectedly must not cancel another's change in flight (its
+        # outcome would be lost); the others finish, then the failure is raised.
+        done = await asyncio.gather(*(self._worker() for _ in range(workers)), return_exceptions=True)
+        errors = [error for error in done if isinstance(error, BaseException)]
+        if errors:
+            raise next((error for error in errors if isinstance(error, LumaError)), errors[0])
         if self.fatal is not None and not self.sent:
             raise self.fatal  # refused before anything was changed: the key or the event is wrong
         return list(self.queue)
@@ -454,14 +484,20 @@ async def update_guests_status(
             "exclude_email_domains, answers, event_ticket_type_id). To change every pending guest, give "
             'from_status ["pending_approval"].'
         )
-    event = await get_event(client, event_id)
-    check_labels(event, rule)
-    if named:
-        pairs = await guests_by_identifier(client, event, identifiers)
+    # Luma filters its list by one status: a single from_status reads only those guests.
+    only = rule.from_status[0] if len(rule.from_status) == 1 else None
+    again = continuation is not None and only is not None
+    # The event is read only for what needs it: the questions an answers rule names, and the size of the guest
+    # list when named guests are found by look-ups or by one read of the list, whichever takes fewer requests.
+    event = await get_event(client, event_id) if rule.answers or (named and not again) else None
+    if event is not None:
+        check_labels(event, rule)
+    if again:
+        pairs = await guests_again(client, event_id, only, identifiers)  # type: ignore[arg-type]
+    elif named:
+        pairs = await guests_by_identifier(client, event, identifiers)  # type: ignore[arg-type]
     else:
-        # Luma filters its list by one status: a single from_status reads only those guests.
-        only = rule.from_status[0] if len(rule.from_status) == 1 else None
-        listed = await read_guest_list(client, event_id, only, list_size(event, only))
+        listed = await read_guest_list(client, event_id, only, list_size(event, only) if event else None)
         pairs = [(str(guest.get("id")), guest) for guest in listed]
     outcomes = Outcomes()
     to_change: dict[str, dict[str, Any]] = {}

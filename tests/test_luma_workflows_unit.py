@@ -1,6 +1,7 @@
 """Workflow actions (get_event_summary, update_guests_status, upsert_guest, clone_event) with a mocked
 context.fetch: a small routing fake of Luma answers each request, so concurrent requests need no fixed order."""
 
+import asyncio
 import copy
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -323,9 +324,10 @@ class TestUpdateGuestsStatus:
             {"event_id": EVENT_ID, "guest_id": "gst-ana", "status": "approved", "send_email": False},
             {"event_id": EVENT_ID, "guest_id": "gst-ben", "status": "approved", "send_email": False},
         ]
-        # One status filter: Luma lists only the pending guests.
+        # One status filter: Luma lists only the pending guests. A rule without answers needs nothing of the event,
+        # so it is not read: one page and one request per change.
         assert fake.gets("/v1/events/guests/list")[0]["approval_status"] == "pending_approval"
-        assert len(fake.sent) == 4
+        assert len(fake.sent) == 3
 
     async def test_deny_list_and_no_from_status_never_select_invited_people(self, mock_context):
         FakeLuma(self.PENDING).answering(mock_context)
@@ -533,6 +535,80 @@ class TestUpdateGuestsStatus:
         data = ok_data(await run("update_guests_status", inputs, mock_context))
         assert statuses(data) == {"p0@example.com": "changed", "p1@example.com": "skipped", "gst-gone": "failed"}
         assert [body["guest_id"] for body in fake.posts(UPDATE)] == ["gst-p0"]
+
+    async def test_a_continuation_of_many_guests_reads_their_status_list_again(self, mock_context):
+        # More guests than are worth looking up one by one: the pending list is read again (one page, not fourteen
+        # look-ups); the two no longer on it are looked up, to say where they went. The event is not read.
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(14)]
+        fake = FakeLuma(people).answering(mock_context)
+        rule = bulk_status.rule_from(from_status=["pending_approval"])
+        todo = [f"gst-p{n:02d}" for n in range(13)] + ["gst-gone"]
+        token = bulk_status.encode_continuation(EVENT_ID, bulk_status.ChangeOptions("approved"), rule, "", todo)
+        fake.guests[EVENT_ID][3]["approval_status"] = "declined"
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "continuation": token}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert (data["changed_count"], data["skipped_count"], data["failed_count"]) == (12, 1, 1)
+        assert [row["status"] for row in data["results"]][3] == "skipped"
+        reads = [(method, path) for method, path, _, _ in fake.sent if method == "GET"]
+        assert reads == [("GET", "/v1/events/guests/list")] + [("GET", "/v1/events/guests/get")] * 2
+        assert fake.gets("/v1/events/guests/list")[0]["approval_status"] == "pending_approval"
+        assert sorted(body["guest_id"] for body in fake.posts(UPDATE)) == sorted(set(todo[:13]) - {"gst-p03"})
+
+    async def test_a_continuation_stops_reading_a_long_list_when_look_ups_are_cheaper(self, mock_context):
+        # Three guests still to do behind 500 other pending guests: after three pages without them, three look-ups
+        # cost less than the rest of the list, so the read stops there (never more than twice the cheaper way).
+        others = [guest(f"o{n:03d}@example.com", "pending_approval") for n in range(500)]
+        mine = [guest(f"p{n}@example.com", "pending_approval") for n in range(3)]
+        fake = FakeLuma(others + mine).answering(mock_context)
+        rule = bulk_status.rule_from(from_status=["pending_approval"])
+        todo = [g["id"] for g in mine]
+        token = bulk_status.encode_continuation(EVENT_ID, bulk_status.ChangeOptions("approved"), rule, "", todo)
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "continuation": token}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["changed_count"] == 3
+        assert len(fake.gets("/v1/events/guests/list")) == 3 and len(fake.gets("/v1/events/guests/get")) == 3
+
+    async def test_changes_go_together_within_the_rate_window(self, mock_context):
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(30)]
+        fake = FakeLuma(people)
+        state = {"in_flight": 0, "most": 0}
+
+        async def fetch(url, method="GET", **kwargs):
+            if method == "POST":
+                state["in_flight"] += 1
+                state["most"] = max(state["most"], state["in_flight"])
+                await asyncio.sleep(0)
+                state["in_flight"] -= 1
+            return await fake.fetch(url, method=method, **kwargs)
+
+        mock_context.fetch.side_effect = fetch
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["changed_count"] == 30 and state["most"] == 30, "30 changes in one round trip"
+        # With 10 requests left in the key's minute (one goes to the list), nine changes go together.
+        limiter = helpers.limiter_for(mock_context.auth["credentials"]["api_key"])
+        limiter.slots = [[helpers._now()] for _ in range(limiter.limit - 10)]
+        fake.guests[EVENT_ID] = [guest(f"q{n:02d}@example.com", "pending_approval") for n in range(30)]
+        state["most"] = 0
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert state["most"] == 9 and data["changed_count"] == 9 and data["remaining_count"] == 21
+
+    async def test_an_unexpected_failure_lets_the_other_changes_in_flight_finish(self, mock_context):
+        people = [guest(f"p{n}@example.com", "pending_approval") for n in range(4)]
+        fake = FakeLuma(people)
+
+        async def fetch(url, method="GET", json=None, **kwargs):
+            if method == "POST":
+                await asyncio.sleep(0)
+                if json["guest_id"] == "gst-p0":
+                    raise RuntimeError("a bug")
+            return await fake.fetch(url, method=method, json=json, **kwargs)
+
+        mock_context.fetch.side_effect = fetch
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        failed(await run("update_guests_status", inputs, mock_context), "unexpected error")
+        changed = {g["user_email"] for g in fake.guests[EVENT_ID] if g["approval_status"] == "approved"}
+        assert changed == {"p1@example.com", "p2@example.com", "p3@example.com"}, "not cancelled in flight"
 
     @pytest.mark.parametrize(
         ("inputs", "words"),

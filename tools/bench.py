@@ -292,9 +292,9 @@ def call_minimum(action: str, inputs: dict[str, Any], data: Any) -> Bound:
         batches = math.ceil(sent / helpers.LUMA_MAX_PAGE_SIZE)
         return Bound(1 + batches, 1 + (1 if batches else 0))
     if action == "update_guests_status":
-        # The event, the from_status list's one page, then one request per guest changed.
+        # The from_status list's one page, then one request per guest changed, all at once.
         changed = data["changed_count"] + data["unconfirmed_count"] + data["failed_count"]
-        return Bound(2 + changed, 2 + (1 if changed else 0))
+        return Bound(1 + changed, 1 + (1 if changed else 0))
     if action == "get_event_summary":
         # The event and its ticket types beside the pages of the guest list.
         read = pages(data["summary"]["guests_read"])
