@@ -42,8 +42,9 @@ FIRST_POLL_WINDOW = timedelta(hours=1)
 # STARTED_WITHIN ago, because check-ins and late approvals happen during and just after an event.
 WATCHED_EVENTS = 50
 STARTED_WITHIN = timedelta(hours=24)
-# Independent events are read this many at a time; every request still waits for the key's one pacer.
-EVENT_CONCURRENCY = 5
+# Independent events are read together, every watched event at once as far as the key's window allows (every
+# request still goes through the key's one pacer): a poll of 50 events takes two round trips, not eleven.
+EVENT_CONCURRENCY = WATCHED_EVENTS
 # Between two polls a few things change: a small first page of a newest-first list usually holds them all.
 FIRST_PAGE = 25
 
@@ -199,12 +200,16 @@ async def upcoming_events(client: LumaClient) -> list[dict[str, Any]]:
 
 
 async def each_event(
-    watched: list[dict[str, Any]], read: Callable[[dict[str, Any]], Awaitable[list[Record]]], *, one_asked: bool
+    watched: list[dict[str, Any]],
+    read: Callable[[dict[str, Any]], Awaitable[list[Record]]],
+    *,
+    one_asked: bool,
+    concurrency: int = EVENT_CONCURRENCY,
 ) -> list[Record]:
-    """What `read` finds in each watched event, EVENT_CONCURRENCY events at a time. An event of the calendar that
-    is gone since it was listed (cancelled: Luma deletes it) has nothing more to report; the one event a trigger
-    was asked to watch must exist."""
-    limit = asyncio.Semaphore(EVENT_CONCURRENCY)
+    """What `read` finds in each watched event, `concurrency` events at a time. An event of the calendar that is
+    gone since it was listed (cancelled: Luma deletes it) has nothing more to report; the one event a trigger was
+    asked to watch must exist."""
+    limit = asyncio.Semaphore(concurrency)
 
     async def one(event: dict[str, Any]) -> list[Record]:
         async with limit:
@@ -241,7 +246,8 @@ async def per_event(
         event = await named(client, event)
         return [shape(event, item) for item in found]
 
-    found = await each_event(watched, read, one_asked=event_id is not None)
+    concurrency = client.concurrency(min(EVENT_CONCURRENCY, len(watched)))
+    found = await each_event(watched, read, one_asked=event_id is not None, concurrency=concurrency)
     return in_order(found, lambda data: data[when])
 
 

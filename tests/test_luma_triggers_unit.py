@@ -258,22 +258,45 @@ class TestWatchingTheCalendar:
         assert await poll("new_guest", {}, SINCE, mock_context) == []
         assert mock_context.fetch.call_count == 51, "one to list the events, one small page per event"
 
-    async def test_reads_at_most_a_few_events_at_once(self, mock_context, monkeypatch):
-        in_flight, most = 0, 0
+    @staticmethod
+    def in_flight_counter(events: int):
+        """A fetch listing `events` events whose guest reads overlap; `most` is how many were in flight at once."""
+        state = {"in_flight": 0, "most": 0}
 
         async def fetch(url, **kwargs):
-            nonlocal in_flight, most
             if urlsplit(url).path == EVENTS:
-                return page([event(n) for n in range(20)])
-            in_flight += 1
-            most = max(most, in_flight)
+                return page([event(n) for n in range(events)])
+            state["in_flight"] += 1
+            state["most"] = max(state["most"], state["in_flight"])
             await asyncio.sleep(0.01)
-            in_flight -= 1
+            state["in_flight"] -= 1
             return page([])
 
+        return fetch, state
+
+    async def test_reads_every_watched_event_at_once(self, mock_context):
+        # Two round trips for a poll of every upcoming event: the list, then every event's read together.
+        fetch, state = self.in_flight_counter(50)
         mock_context.fetch.side_effect = fetch
         await poll("guest_checked_in", {}, SINCE, mock_context)
-        assert most == changes.EVENT_CONCURRENCY
+        assert state["most"] == 50 == changes.EVENT_CONCURRENCY
+
+    async def test_reads_no_more_events_at_once_than_the_rate_window_has_left(self, mock_context):
+        limiter = helpers.limiter_for(mock_context.auth["credentials"]["api_key"])
+        limiter.slots = [[helpers._now()] for _ in range(limiter.limit - 8)]  # 8 requests left in this minute
+        fetch, state = self.in_flight_counter(5)
+        mock_context.fetch.side_effect = fetch
+        await poll("guest_checked_in", {}, SINCE, mock_context)
+        # The list took one of the eight: the five events fit, all at once.
+        assert state["most"] == 5
+        fetch, state = self.in_flight_counter(20)
+        limiter.slots = [[helpers._now()] for _ in range(limiter.limit - 8)]
+        mock_context.fetch.side_effect = fetch
+        # Twenty events with seven requests left: seven go together, the rest would wait a minute for the window,
+        # which the poll cannot, so it fails whole (and the next poll covers the same changes).
+        with pytest.raises(TriggerError, match="rate limit"):
+            await poll("guest_checked_in", {}, SINCE, mock_context)
+        assert state["most"] == 7
 
     async def test_an_event_cancelled_since_it_was_listed_is_skipped(self, mock_context):
         mock_context.fetch.side_effect = routed(
