@@ -105,6 +105,19 @@ def ticket_sales(guests: list[dict[str, Any]], ticket_types: list[dict[str, Any]
     }
 
 
+# What ticket_sales reads of a guest and of each ticket: a guest list is kept as little more than these.
+_TICKET_FIELDS = ("event_ticket_type_id", "name", "amount", "currency", "is_captured")
+
+
+def sales_fields(guest: dict[str, Any]) -> dict[str, Any]:
+    """The part of a guest the summary counts, kept page by page as the list is read (a few per cent of Luma's
+    record), so a long guest list holds one raw page at a time."""
+    return {
+        "approval_status": guest.get("approval_status"),
+        "event_tickets": [{key: ticket.get(key) for key in _TICKET_FIELDS} for ticket in _tickets(guest)],
+    }
+
+
 def guest_counts(event: dict[str, Any]) -> dict[str, dict[str, int]]:
     counts = event.get("guest_counts") if isinstance(event.get("guest_counts"), dict) else {}
     return {
@@ -120,7 +133,9 @@ async def event_summary(client: LumaClient, event_id: str) -> dict[str, Any]:
         async with asyncio.TaskGroup() as group:
             event_task = group.create_task(get_event(client, event_id))
             types_task = group.create_task(list_ticket_types(client, event_id, include_hidden=True))
-            guests_task = group.create_task(client.collect(routes.GUESTS_LIST, {"event_id": event_id}))
+            guests_task = group.create_task(
+                client.collect(routes.GUESTS_LIST, {"event_id": event_id}, shape=sales_fields)
+            )
     except BaseExceptionGroup as errors:
         raise first_error(errors) from None
     event, guests = event_task.result(), guests_task.result()
