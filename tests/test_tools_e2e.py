@@ -87,7 +87,7 @@ async def test_bench_quick_makes_exactly_the_minimum_of_requests(monkeypatch, ca
     for row in ran:
         assert row.ours.requests == row.bound.requests, f"{row.name}: not the minimum"
         assert row.ours.refused == 0, f"{row.name}: Luma refused the integration (429)"
-        assert row.baseline is not None and row.baseline.requests > row.ours.requests, row.note
+        assert row.baseline is not None and row.baseline.requests >= row.ours.requests, row.note
     sizes, by_name = bench.QUICK, {row.name: row for row in rows}
     # The naive script pages at the server's default size (the local Luma's 50) and sends one request per item.
     assert by_name[f"list {sizes.people:,} people"].baseline.requests == sizes.people // 50

@@ -38,12 +38,14 @@ import gc
 import io
 import math
 import os
+import re
 import sys
 import threading
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -53,6 +55,7 @@ from autohive_integrations_sdk.integration import ResultType
 import helpers
 from luma import luma
 from luma_local import LumaEmulator
+from luma_local.clock import iso
 from tools import bench_emulator as remote
 from tools import bench_naive as naive
 from tools.bench_emulator import RemoteEmulator
@@ -70,10 +73,31 @@ class Sizes:
     people: int
     add: int
     invite: int
+    approve: int  # pending guests a rule selects (beside OTHER_PENDING it does not)
+    summary: int  # guests of the summarised event
+    poll_events: int  # upcoming events a trigger watches
+    poll_guests: int  # guests of each
 
 
-FULL = Sizes(events=2000, guests=5000, people=10000, add=1000, invite=1000)
-QUICK = Sizes(events=250, guests=300, people=400, add=120, invite=120)
+FULL = Sizes(
+    events=2000,
+    guests=5000,
+    people=10000,
+    add=1000,
+    invite=1000,
+    approve=300,
+    summary=2000,
+    poll_events=50,
+    poll_guests=60,
+)
+QUICK = Sizes(
+    events=250, guests=300, people=400, add=120, invite=120, approve=30, summary=250, poll_events=5, poll_guests=30
+)
+# Pending guests the approval rule leaves out (another email domain); listed before the ones it selects, so reading
+# the pending list again for a continuation must read past them.
+OTHER_PENDING = 20
+# Registrations made between the trigger's last poll and this one, one in each of that many events.
+NEW_REGISTRATIONS = 5
 FULL_LATENCY, QUICK_LATENCY = 0.15, 0.05
 
 
@@ -209,6 +233,47 @@ def seed_demo(emulator: LumaEmulator, sizes: Sizes) -> dict[str, Any]:
     return {"timed": {}, "memory": {}}
 
 
+def seed_pending(emulator: LumaEmulator, sizes: Sizes) -> dict[str, Any]:
+    targets = {}
+    for run in ("timed", "memory"):
+        event_id = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
+        emulator.seed_guests(event_id, 50)  # going already: the status filter keeps them out of the read
+        emulator.seed_guests(event_id, OTHER_PENDING, approval_status="pending_approval", domain="gmail.example")
+        chosen = emulator.seed_guests(
+            event_id, sizes.approve, approval_status="pending_approval", domain="acme.example"
+        )
+        targets[run] = {"event_id": event_id, "chosen": [guest["id"] for guest in chosen]}
+    return targets
+
+
+def seed_summary(emulator: LumaEmulator, sizes: Sizes) -> dict[str, Any]:
+    event_id = emulator.seed_events(1, max_capacity=100_000)[0]["id"]
+    paid = emulator.call(
+        "POST",
+        "/v1/events/ticket-types/create",
+        body={"event_id": event_id, "name": "Supporter", "type": "paid", "cents": 2500, "currency": "usd"},
+    )
+    emulator.seed_guests(event_id, sizes.summary - sizes.summary // 5)
+    for n in range(sizes.summary // 5):  # a fifth bought the paid ticket through the event page
+        emulator.register_guest(event_id, f"supporter{n:05d}@example.com", f"Supporter {n}", ticket_type_id=paid["id"])
+    return {"timed": {"event_id": event_id}, "memory": {"event_id": event_id}}
+
+
+def seed_polled(emulator: LumaEmulator, sizes: Sizes) -> dict[str, Any]:
+    """Upcoming events with guests registered days ago; then, after the last poll a minute ago, a few
+    registrations."""
+    events = emulator.seed_events(sizes.poll_events)
+    emulator.clock.advance(days=-3)
+    for event in events:
+        emulator.seed_guests(event["id"], sizes.poll_guests)
+    emulator.clock.advance(days=3)
+    last_poll = iso(emulator.clock.now() - timedelta(minutes=1))
+    for n, event in enumerate(events[:NEW_REGISTRATIONS]):
+        emulator.register_guest(event["id"], f"newcomer{n}@example.com", f"Newcomer {n}")
+    target = {"last_poll": last_poll, "new": NEW_REGISTRATIONS}
+    return {"timed": target, "memory": target}
+
+
 # ---- the jobs: the integration's side ----------------------------------------------------------------------
 
 
@@ -243,6 +308,69 @@ def guest_writer(action: str, done: str) -> Callable[[Ours, dict[str, Any], Size
         return len(target["emails"])
 
     return write
+
+
+RETRY_IN = re.compile(r"Retry in (\d+) seconds")
+
+
+@dataclass
+class Continued:
+    """A job done in several calls: how many guests each later call still had to do."""
+
+    remaining: list[int] = field(default_factory=list)
+
+
+async def approve(ours: Ours, target: dict[str, Any], sizes: Sizes, timed: bool) -> Continued:
+    """Approves the pending guests of one email domain, calling again with the continuation (after the wait the
+    answer names) until it is done, as a workflow would."""
+    inputs = {
+        "event_api_id": target["event_id"],
+        "status": "approved",
+        "from_status": ["pending_approval"],
+        "email_domains": ["acme.example"],
+        "send_email": False,
+    }
+    done = Continued()
+    changed: list[str] = []
+    data = await ours.call("update_guests_status", inputs)
+    while True:
+        changed += [row["id"] for row in data["results"] if row["status"] == "changed"]
+        if data["continuation"] is None:
+            break
+        done.remaining.append(data["remaining_count"])
+        wait = RETRY_IN.search(data["stopped_because"] or "")
+        if wait:
+            await asyncio.sleep(int(wait.group(1)))
+        token = data["continuation"]
+        data = await ours.call(
+            "update_guests_status", {"event_api_id": target["event_id"], "status": "approved", "continuation": token}
+        )
+    if sorted(changed) != sorted(target["chosen"]):
+        raise BenchError(
+            f"update_guests_status changed {len(changed)} guests ({len(set(changed))} distinct) of "
+            f"{len(target['chosen'])}"
+        )
+    return done
+
+
+def approve_bound(sizes: Sizes, done: Continued) -> Bound:
+    # The pending list (the other domain's guests first), one change each, and for each later call a read of the
+    # pending list again up to the last guest it still has to change (the action checks each guest again).
+    reads = pages(OTHER_PENDING + sizes.approve) + sum(pages(OTHER_PENDING + left) for left in done.remaining)
+    return Bound(reads + sizes.approve, reads + 1 + len(done.remaining))
+
+
+async def summary(ours: Ours, target: dict[str, Any], sizes: Sizes, timed: bool) -> None:
+    data = (await ours.call("get_event_summary", {"event_api_id": target["event_id"]}))["summary"]
+    if data["guests_read"] != sizes.summary or not data["complete"]:
+        raise BenchError(f"get_event_summary read {data['guests_read']} of {sizes.summary} guests")
+
+
+async def poll(ours: Ours, target: dict[str, Any], sizes: Sizes, timed: bool) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        records = await luma.execute_polling_trigger("new_guest", {}, target["last_poll"], ours.context)
+    if len(records) != target["new"]:
+        raise BenchError(f"new_guest reported {len(records)} registrations, not {target['new']}")
 
 
 @dataclass
@@ -355,6 +483,35 @@ JOBS: list[Job] = [
         guest_writer("send_invites", "invited"),
         naive.send_invites,
         lambda s, _: Bound(1 + math.ceil(s.invite / PAGE), 2),
+    ),
+    Job(
+        "approve",
+        lambda s: f"approve {s.approve:,} guests by rule",
+        seed_pending,
+        approve,
+        naive.approve,
+        approve_bound,
+        needs="update_guests_status",
+    ),
+    Job(
+        "summary",
+        lambda s: f"summary of an event with {s.summary:,} guests",
+        seed_summary,
+        summary,
+        naive.summary,
+        # The event and its ticket types, beside the guest list's pages (which follow one another).
+        lambda s, _: Bound(2 + pages(s.summary), pages(s.summary)),
+        needs="get_event_summary",
+    ),
+    Job(
+        "poll",
+        lambda s: f"trigger poll over {s.poll_events} upcoming events",
+        seed_polled,
+        poll,
+        naive.poll,
+        # The upcoming events (one page), then each event's newest guests (one small page), all at once.
+        lambda s, _: Bound(1 + s.poll_events, 2),
+        needs="new_guest",
     ),
     Job(
         "demo",

@@ -101,6 +101,49 @@ def send_invites(luma: NaiveLuma, target: dict[str, Any]) -> int:
     return len(target["emails"])
 
 
+def approve(luma: NaiveLuma, target: dict[str, Any]) -> int:
+    """Approves each pending guest of the verified domain, one request per guest."""
+    pending = list(
+        luma.entries("/v1/events/guests/list", event_id=target["event_id"], approval_status="pending_approval")
+    )
+    changed = 0
+    for guest in pending:
+        if guest["user_email"].rsplit("@", 1)[-1].lower() == "acme.example":
+            luma.post(
+                "/v1/events/guests/update-status",
+                {"event_id": target["event_id"], "guest_id": guest["id"], "status": "approved", "send_email": False},
+            )
+            changed += 1
+            luma.items = changed
+    return changed
+
+
+def summary(luma: NaiveLuma, target: dict[str, Any]) -> int:
+    """The event, its ticket types and every guest, one read after another; counted by the script."""
+    event_id = target["event_id"]
+    luma.get("/v1/events/get", event_id=event_id)
+    luma.get("/v1/events/ticket-types/list", event_id=event_id)
+    sold: dict[str, int] = {}
+    for guest in luma.entries("/v1/events/guests/list", event_id=event_id):
+        for ticket in guest.get("event_tickets") or []:
+            sold[ticket["event_ticket_type_id"]] = sold.get(ticket["event_ticket_type_id"], 0) + 1
+        luma.items += 1
+    return sum(sold.values())
+
+
+def poll(luma: NaiveLuma, target: dict[str, Any]) -> int:
+    """New registrations since the last poll: every upcoming event, then every guest of each, one after another."""
+    since = target["last_poll"]
+    new = 0
+    upcoming = list(luma.entries("/v1/calendars/events/list", after=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+    for event in upcoming:
+        for guest in luma.entries("/v1/events/guests/list", event_id=event["id"]):
+            if (guest.get("registered_at") or "") > since:
+                new += 1
+        luma.items += 1
+    return new
+
+
 def demo(luma: NaiveLuma, target: dict[str, Any]) -> int:
     """bin/demo's five workflows (see tools/demo.py), the way a script does them."""
     from tools.demo import BUYERS, CRM_EXPORT, REGISTRANTS, SALES_MILESTONE, VERIFIED_DOMAINS
