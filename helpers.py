@@ -449,11 +449,14 @@ class RateLimiter:
             wait = max(wait, oldest + RATE_WINDOW_SECONDS - now)
         return wait
 
-    def free(self, now: float) -> int:
-        """Requests the window lets through now without waiting (none while Luma's lockout or reset lasts)."""
-        if self.wait_needed(now) > 0:
+    def free(self, now: float, within: float = 0.0) -> int:
+        """Requests the window lets through from now to `within` seconds later (none while Luma's lockout or reset
+        lasts beyond that)."""
+        self.wait_needed(now)  # drops the slots that have left the window
+        if self.blocked_until > now + within:
             return 0
-        return max(0, self.limit - len(self.slots))
+        held = sum(1 for slot in self.slots if slot[0] + RATE_WINDOW_SECONDS > now + within)
+        return max(0, self.limit - held)
 
     def reserve(self, now: float) -> list[float]:
         slot = [now]
@@ -535,10 +538,11 @@ class LumaClient:
 
     def concurrency(self, wanted: int) -> int:
         """How many independent requests to have in flight together: `wanted`, but at most MAX_IN_FLIGHT and no more
-        than the key's window lets through right now (and at least one, which waits its turn in the pacer). The
-        pacer alone already keeps every request inside the window; this keeps work not yet begun from being
-        committed to a wait."""
-        return max(1, min(wanted, MAX_IN_FLIGHT, self.limiter.free(_now())))
+        than the key's window lets through while this run can still wait (and at least one, which waits its turn in
+        the pacer). The pacer alone keeps every request inside the window; this keeps work from being committed to
+        a wait the run cannot make, while a run that starts just before its slots free (a continuation called when
+        the wait it was told is over) still goes at full width."""
+        return max(1, min(wanted, MAX_IN_FLIGHT, self.limiter.free(_now(), within=max(0.0, self.time_left() - 1.0))))
 
     # -- reads
 

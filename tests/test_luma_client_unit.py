@@ -493,6 +493,17 @@ class TestConcurrency:
         assert client.limiter.free(helpers._now()) == 3
         assert client.concurrency(10) == 3
 
+    def test_slots_that_free_while_the_run_can_wait_count(self, mock_context):
+        # A continuation called when the wait it was told is over: the last minute's requests leave the window
+        # within seconds, so its work goes at full width (each request waits its turn in the pacer).
+        client = LumaClient(mock_context)
+        client.limiter.slots = [[helpers._now() - 55] for _ in range(client.limiter.limit)]
+        assert client.limiter.free(helpers._now()) == 0
+        assert client.concurrency(10) == 10
+        # Slots that free only after the run's budget do not count.
+        client.limiter.slots = [[helpers._now() - 20] for _ in range(client.limiter.limit)]
+        assert client.concurrency(10) == 1
+
     def test_at_least_one_even_when_the_window_is_full_or_blocked(self, mock_context):
         client = LumaClient(mock_context)
         client.limiter.block(30, helpers._now())

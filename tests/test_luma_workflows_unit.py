@@ -603,6 +603,30 @@ class TestUpdateGuestsStatus:
         data = ok_data(await run("update_guests_status", inputs, mock_context))
         assert state["most"] == 9 and data["changed_count"] == 9 and data["remaining_count"] == 21
 
+    async def test_a_call_made_as_the_window_frees_goes_at_full_width(self, mock_context, clock):
+        # A continuation called when the wait it was told is over: the last minute's requests leave the window
+        # within a second, so its changes still go together (each waits its turn in the pacer), not one by one.
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(30)]
+        fake = FakeLuma(people)
+        state = {"in_flight": 0, "most": 0}
+
+        async def fetch(url, method="GET", **kwargs):
+            if method == "POST":
+                state["in_flight"] += 1
+                state["most"] = max(state["most"], state["in_flight"])
+                await asyncio.sleep(0)
+                state["in_flight"] -= 1
+            return await fake.fetch(url, method=method, **kwargs)
+
+        mock_context.fetch.side_effect = fetch
+        limiter = helpers.limiter_for(mock_context.auth["credentials"]["api_key"])
+        # The last minute's 200 requests leave the window one every 10 ms from half a second on.
+        limiter.slots = [[clock.now - 59.5 + n / 100] for n in range(limiter.limit)]
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert data["changed_count"] == 30 and state["most"] == 30
+        assert 0 < sum(clock.sleeps) < 1, "it waited for the window, under a second"
+
     async def test_an_unexpected_failure_lets_the_other_changes_in_flight_finish(self, mock_context):
         people = [guest(f"p{n}@example.com", "pending_approval") for n in range(4)]
         fake = FakeLuma(people)
