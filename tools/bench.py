@@ -99,6 +99,8 @@ OTHER_PENDING = 20
 # Registrations made between the trigger's last poll and this one, one in each of that many events.
 NEW_REGISTRATIONS = 5
 FULL_LATENCY, QUICK_LATENCY = 0.15, 0.05
+# How often the baseline's progress is printed while it runs (it waits out whole-minute lockouts).
+PROGRESS_SECONDS = 15.0
 
 
 class BenchError(RuntimeError):
@@ -645,8 +647,9 @@ def run_baselines(jobs: list[tuple[Job, Row]], settings: Settings) -> None:
         thread.start()
     try:
         while any(thread.is_alive() for thread in threads):
+            deadline = time.monotonic() + PROGRESS_SECONDS
             for thread in threads:
-                thread.join(10.0 / len(threads))
+                thread.join(max(0.0, deadline - time.monotonic()))
             running = [
                 f"{job.key} {client.items} items, {client.requests} req, {client.lockouts} 429s"
                 for (job, _, _, client, _), thread in zip(runs, threads)
