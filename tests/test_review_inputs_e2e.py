@@ -53,3 +53,17 @@ async def test_new_ticket_refuses_a_ticket_type_the_watched_event_does_not_have(
     with pytest.raises((TriggerError, ValidationError)) as raised:
         await luma.execute_polling_trigger("new_ticket", inputs, first, live_context)
     assert "ttype-doesnotexist" in str(raised.value)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="timezone 'EST' (and 'MST') is accepted as a fixed UTC-5 zone while 'PST', 'CST', 'EDT' are refused: an "
+    "agent's 'EST' for a New York evening in July silently makes the event an hour off",
+)
+async def test_an_abbreviation_time_zone_is_refused_like_the_others(luma_emulator, live_context):
+    inputs = {"name": "Summer Social", "start_at": "2026-07-04T18:00", "timezone": "EST", "duration_minutes": 120}
+    result = await run("create_event", inputs, live_context)
+    # 18:00 in New York on 4 July is 22:00Z (EDT); 'EST' makes it 23:00Z. Like 'PST', the abbreviation should be
+    # refused with a request for an Area/City name, not read as a fixed offset without daylight saving.
+    assert result.type == ResultType.ACTION_ERROR, result.result
+    assert "timezone" in result.result.message and luma_emulator.events() == []
