@@ -81,3 +81,18 @@ async def test_create_coupon_never_reports_an_older_coupon_as_created(luma_emula
     # The coupon found is one made before this call: reporting it as this call's new coupon is adopting another run's
     # object. The run should say the code already exists (or that the create was not confirmed).
     assert result.type.value != "action" or result.result.data["coupon"]["id"] != before["id"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="update_event's check after a lost answer confirms the update when the fields it can compare already held "
+    "the sent values (an unchanged name sent along), ignoring the slug it cannot see: a 503 reads as success",
+)
+async def test_update_event_is_not_confirmed_by_fields_that_were_already_so(luma_emulator, live_context):
+    event = luma_emulator.seed_events(1, name="Founders Breakfast", slug="founders-breakfast")[0]
+    # The agent sends the event's name as it is, with the change it was asked for: a new address (slug).
+    luma_emulator.inject("POST /v1/events/update", status=503)  # Luma did nothing
+    inputs = {"event_api_id": event["id"], "name": "Founders Breakfast", "slug": "founders-breakfast-2027"}
+    result = await run("update_event", inputs, live_context)
+    assert luma_emulator.event(event["id"])["url"] == "https://luma.com/founders-breakfast", "nothing changed"
+    failed(result, "not confirmed")
