@@ -8,9 +8,12 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 import helpers
+from luma import luma
 from tests.support.fakes import TEST_API_KEY, luma_error, ok, ok_data, run
 from tests.test_luma_guests_unit import EVENT_ID as GUESTS_EVENT
 from tests.test_luma_guests_unit import FakeLuma as GuestLuma
+from tests.test_luma_triggers_unit import SINCE, at, event
+from tests.test_luma_triggers_unit import guest as registered
 from tests.test_luma_workflows_unit import EVENT_ID, FakeLuma, guest
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -61,7 +64,7 @@ async def test_a_change_is_never_sent_without_the_time_for_it_and_its_check(mock
 async def test_add_guests_to_a_big_event_makes_progress_within_the_rate_limit(mock_context, clock):
     posted = []
 
-    async def luma(url, method="GET", json=None, **kwargs):
+    async def answer(url, method="GET", json=None, **kwargs):
         path, query = urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
         if path == "/v1/events/get":
             return ok({"id": query["event_id"], "guest_counts": {"approved": {"guests": 30_000, "tickets": 30_000}}})
@@ -72,7 +75,7 @@ async def test_add_guests_to_a_big_event_makes_progress_within_the_rate_limit(mo
             return ok({})
         raise AssertionError(f"unexpected {method} {path}")
 
-    mock_context.fetch.side_effect = luma
+    mock_context.fetch.side_effect = answer
     emails = [f"new{n:03d}@example.com" for n in range(300)]
     first = await run("add_guests", {"event_api_id": EVENT_ID, "guests": emails, "send_email": False}, mock_context)
     # Within one run's budget of requests, some emails can be checked and added; the rest come back not_processed
@@ -138,7 +141,7 @@ async def test_a_guest_batch_is_never_sent_without_the_time_for_it_and_its_check
     "event exceed the rate limit in the look-ups, and the run fails without the continuation its description promises",
 )
 async def test_update_guests_status_for_many_named_guests_on_a_big_event_answers_a_continuation(mock_context, clock):
-    async def luma(url, method="GET", json=None, **kwargs):
+    async def answer(url, method="GET", json=None, **kwargs):
         path, query = urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
         if path == "/v1/events/get":
             counts = {"approved": {"guests": 50_000, "tickets": 50_000}}
@@ -149,9 +152,38 @@ async def test_update_guests_status_for_many_named_guests_on_a_big_event_answers
             return ok({})
         raise AssertionError(f"unexpected {method} {path}")
 
-    mock_context.fetch.side_effect = luma
+    mock_context.fetch.side_effect = answer
     emails = [f"speaker{n:03d}@example.com" for n in range(300)]
     inputs = {"event_api_id": EVENT_ID, "status": "approved", "emails": emails, "send_email": False}
     # "When the rate limit or the run's time (about 25 s) stops it, the answer has continuation and stopped_because".
     data = ok_data(await run("update_guests_status", inputs, mock_context))
     assert data["continuation"] and data["changed_count"] + data["remaining_count"] == 300
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="calendar-wide guest triggers list the watched events with collect(), which returns part of the list when a "
+    "later page fails: the poll then succeeds without the unlisted events and their registrations are lost",
+)
+async def test_a_guest_trigger_never_succeeds_without_some_of_its_watched_events(mock_context, no_sleep):
+    events = [event(n) for n in range(30)]
+
+    async def answer(url, method="GET", json=None, **kwargs):
+        path, query = urlsplit(url).path, dict(parse_qsl(urlsplit(url).query))
+        if path == "/v1/calendars/events/list":
+            # Luma serves at most 20 events a page (its maximum is undocumented), and its second page fails.
+            if query.get("pagination_cursor"):
+                raise luma_error(503, "Service Unavailable")
+            return ok({"entries": events[:20], "has_more": True, "next_cursor": "page-2"})
+        if path == "/v1/events/guests/list":
+            newcomer = [registered("zoe", at(2))] if query["event_id"] == "evt-25" else []
+            return ok({"entries": newcomer, "has_more": False})
+        raise AssertionError(f"unexpected {method} {path}")
+
+    mock_context.fetch.side_effect = answer
+    try:
+        records = await luma.execute_polling_trigger("new_guest", {}, SINCE, mock_context)
+    except Exception:  # noqa: BLE001 - a poll that fails is right: the platform polls again from the same point
+        return
+    # A poll that succeeds must have read every watched event: zoe's registration on evt-25 is in this window.
+    assert [r["data"]["guest_email"] for r in records] == ["zoe@example.com"]
