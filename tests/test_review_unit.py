@@ -12,6 +12,7 @@ import pytest
 import helpers
 from luma import luma
 from tests.support.fakes import TEST_API_KEY, luma_error, ok, ok_data, run
+from tests.support.samples import guest_record
 from tests.test_luma_guests_unit import EVENT_ID as GUESTS_EVENT
 from tests.test_luma_guests_unit import FakeLuma as GuestLuma
 from tests.test_luma_triggers_unit import SINCE, at, event
@@ -215,3 +216,30 @@ async def test_add_guests_reports_the_batches_added_before_a_connection_failure(
     # The first 50 were added: the answer must say so (the rest not_processed), not "nothing was sent".
     data = ok_data(result)
     assert (data["added_count"], data["not_processed_count"]) == (50, 70)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a write's check after a lost answer gives up at once when its first look fails (Luma briefly 503): the "
+    "promised second look after the settle delay is skipped, so a write that landed is reported not confirmed",
+)
+async def test_a_failed_first_look_still_gets_the_second_look_after_the_settle_delay(mock_context, no_sleep):
+    fake = GuestLuma(existing=[guest_record("ana@example.com", "pending_approval")], script=["drop"])
+    fake.answering(mock_context)
+    answer = fake.fetch
+    looks = []
+
+    async def luma_down_for_a_moment(url, method="GET", json=None, **kwargs):
+        if method == "GET" and urlsplit(url).path == "/v1/events/guests/get" and fake.posts:
+            looks.append(url)
+            if len(looks) <= helpers.GET_ATTEMPTS:  # the first look, retries included, meets Luma's brief outage
+                raise luma_error(503, "Service Unavailable")
+        return await answer(url, method=method, json=json, **kwargs)
+
+    mock_context.fetch.side_effect = luma_down_for_a_moment
+    inputs = {"event_api_id": GUESTS_EVENT, "email": "ana@example.com", "status": "approved"}
+    result = await run("update_guest_status", inputs, mock_context)
+    assert fake.guests["ana@example.com"]["approval_status"] == "approved", "Luma applied the change"
+    assert len(fake.posts) == 1
+    # Luma is back 2 s later: the second look (after SETTLE_SECONDS) sees the change.
+    assert ok_data(result)["guest"]["approval_status"] == "approved"
