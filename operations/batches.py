@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from helpers import (
-    REQUEST_TIMEOUT_SECONDS,
+    WRITE_MIN_SECONDS,
     LumaAuthError,
     LumaClient,
     LumaError,
@@ -20,6 +20,8 @@ from helpers import (
     LumaNotFoundError,
     LumaPermissionError,
     LumaRateLimitError,
+    LumaConnectError,
+    LumaNotSentError,
     LumaUnconfirmedWriteError,
 )
 from writes import Partial, PerEmail
@@ -28,8 +30,6 @@ Record = dict[str, Any]
 
 # Parallel look-ups by email; keeps a 50-email check within a few seconds and far inside the rate limit.
 LOOKUP_CONCURRENCY = 5
-# A batch is only started when a request plus a check still fit in the run.
-MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
 # Luma refuses a whole batch (400, nothing applied) for one email it rejects, so a refused batch is halved and the
 # halves are sent separately until the refused emails stand alone. A batch of n costs at most 2n - 1 requests
 # that way; this run-wide cap on the extra requests keeps a refusal of every email (a bad ticket type) from
@@ -178,7 +178,7 @@ class EmailBatches:
 
     async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
         """Sends one batch (halving it when Luma refuses it); returns why nothing more may be sent, or None."""
-        if self.client.time_left() < MIN_SECONDS_FOR_BATCH:
+        if self.client.time_left() < WRITE_MIN_SECONDS:
             stopped = "Not sent: this run's time budget ran out before these emails. Call the action again with them."
             self._mark(batch, "not_processed", stopped)
             return stopped
@@ -187,8 +187,16 @@ class EmailBatches:
         except LumaInvalidRequestError as error:
             self.sent_any = True
             return await self._refused(batch, error)
-        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError) as error:
-            # Refused before doing anything: this batch was not applied, and the next one would be refused too.
+        except (
+            LumaAuthError,
+            LumaPermissionError,
+            LumaNotFoundError,
+            LumaRateLimitError,
+            LumaConnectError,
+            LumaNotSentError,
+        ) as error:
+            # Not applied (refused before doing anything, never reached Luma, or not sent for lack of time): the next
+            # batch would fare the same, so the rest is not_processed.
             if not self.sent_any and not self.outcomes:
                 raise
             wait = " Retry after the wait." if isinstance(error, LumaRateLimitError) else ""

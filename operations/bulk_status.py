@@ -15,7 +15,7 @@ from typing import Any
 
 import routes
 from helpers import (
-    REQUEST_TIMEOUT_SECONDS,
+    WRITE_MIN_SECONDS,
     InputError,
     LumaAuthError,
     LumaClient,
@@ -23,6 +23,7 @@ from helpers import (
     LumaError,
     LumaInvalidRequestError,
     LumaNotFoundError,
+    LumaNotSentError,
     LumaPermissionError,
     LumaRateLimitError,
     LumaTimeoutError,
@@ -38,8 +39,6 @@ from writes import ReadBack
 # Status changes are independent requests: this many run at once, all through the key's pacing, so 30 changes take
 # about as long as 5 round trips. More would only queue behind Luma's 200 requests a minute.
 CHANGE_CONCURRENCY = 6
-# A change is only started when it, and the check after a lost answer, still fit in the run.
-MIN_SECONDS_FOR_CHANGE = REQUEST_TIMEOUT_SECONDS
 PAGE = 100
 CONTINUATION_VERSION = 1
 # Without from_status, a rule leaves these out: invited people have not registered, "session" is not a guest.
@@ -376,7 +375,7 @@ class Changes:
 
     async def _worker(self) -> None:
         while self.queue and self.stopped is None:
-            if self.client.time_left() < MIN_SECONDS_FOR_CHANGE:
+            if self.client.time_left() < WRITE_MIN_SECONDS:
                 self.stopped = "This run's time budget ran out before these guests."
                 return
             guest = self.queue.popleft()
@@ -387,7 +386,7 @@ class Changes:
             except LumaUnconfirmedWriteError:
                 self.sent += 1
                 self.outcomes.record(guest, "unconfirmed", previous_status=previous, message=UNCONFIRMED)
-            except (LumaRateLimitError, LumaConnectError) as error:
+            except (LumaRateLimitError, LumaConnectError, LumaNotSentError) as error:
                 self._stop(guest, error.message)
             except (LumaAuthError, LumaPermissionError) as error:
                 self.fatal = self.fatal or error

@@ -291,7 +291,8 @@ class TestCreateCoupon:
 
     async def test_recheck_failing_leaves_an_uncertain_error(self, mock_context, no_sleep):
         failure = luma_error(503, "down")
-        mock_context.fetch.side_effect = [lost(), failure, failure, failure]
+        # Three attempts at the first look, three at the second after the settle delay: Luma stays down.
+        mock_context.fetch.side_effect = [lost()] + [failure] * 6
         result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "failed too" in result.result.message
@@ -306,7 +307,7 @@ class TestCreateCoupon:
         assert result.result.data == {"coupon": stored}
         assert endpoints(mock_context) == [("POST", "/v1/events/coupons/create"), ("GET", "/v1/events/coupons/list")]
 
-    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         mock_context.fetch.side_effect = [ok({}), *lookup]
         result = await run("create_coupon", self.HALF, mock_context)
@@ -515,7 +516,7 @@ class TestUpdateCoupon:
         assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_a_failed_read_after_the_change_answers_what_was_sent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [page([self.STORED]), ok({}), *[unavailable()] * 3]
+        mock_context.fetch.side_effect = [page([self.STORED]), ok({}), *[unavailable()] * 6]
         result = await run(
             "update_coupon", {"event_api_id": "evt-1", "code": "half", "remaining_count": 5}, mock_context
         )

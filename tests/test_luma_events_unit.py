@@ -380,7 +380,7 @@ class TestCreateEvent:
             ("GET", "/v1/events/get"),
         ]
 
-    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         mock_context.fetch.side_effect = [ok({}), *lookup]
         result = await run("create_event", self.BASIC, mock_context)

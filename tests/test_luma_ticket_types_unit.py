@@ -271,7 +271,7 @@ class TestCreateTicketType:
         assert result.result.data == {"ticket_type": created}
         assert requests(mock_context)[2] == self.LIST
 
-    @pytest.mark.parametrize("lookup", [[listed(TICKET_TYPE)] * 2, [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[listed(TICKET_TYPE)] * 2, [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         # The one listed existed before this run, so it is not the new one.
         mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok({}), *lookup]
