@@ -32,6 +32,7 @@ from helpers import (
 )
 from operations.event_summary import guest_counts
 from operations.events import get_event
+from operations.ticket_types import require_ticket_type
 from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, first_error, send_limit_advice
 from validation import normalize_email
 from writes import ReadBack
@@ -455,6 +456,7 @@ async def update_guests_status(
         )
     event = await get_event(client, event_id)
     check_labels(event, rule)
+    await require_ticket_type(client, event_id, type_id=rule.event_ticket_type_id)
     if named:
         pairs = await guests_by_identifier(client, event, identifiers)
     else:

@@ -101,6 +101,24 @@ async def list_ticket_types(client: LumaClient, event_id: str, *, include_hidden
     return await client.get_entries(routes.TICKET_TYPES_LIST, params)
 
 
+async def require_ticket_type(
+    client: LumaClient, event_id: str, *, type_id: str | None = None, type_name: str | None = None
+) -> None:
+    """Refuses a ticket type (by id, or by name in any case) the event does not have: as a filter it would match
+    nobody, silently. The error lists the event's ticket types, hidden ones included."""
+    if type_id is None and type_name is None:
+        return
+    types = await list_ticket_types(client, event_id, include_hidden=True)
+    if type_id is not None and any(entry.get("id") == type_id for entry in types):
+        return
+    folded = type_name.strip().casefold() if type_name is not None else None
+    if folded is not None and any(str(entry.get("name") or "").strip().casefold() == folded for entry in types):
+        return
+    given = f"event_ticket_type_id '{type_id}'" if type_id is not None else f"ticket_type_name '{type_name}'"
+    known = ", ".join(f"'{entry.get('name')}' ({entry.get('id')})" for entry in types) or "none"
+    raise InputError(f"{given} is not a ticket type of event {event_id}; its ticket types are: {known}.")
+
+
 def ticket_type_shows(entry: dict[str, Any], body: dict[str, Any]) -> bool:
     """True when every field sent shows on the ticket type with the sent value."""
     for key, sent in body.items():

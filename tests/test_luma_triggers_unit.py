@@ -424,10 +424,16 @@ class TestNewTicket:
     )
     async def test_filters(self, mock_context, inputs, wanted):
         held = [ticket("tkt-1", "VIP", 2500, "usd"), ticket("tkt-2", "General")]
-        mock_context.fetch.side_effect = [page([guest("ana", at(1), tickets=held)]), ok(event(1))]
+        # A ticket type filter is checked against the event's ticket types first: a typo would never fire.
+        type_filter = "event_ticket_type_id" in inputs or "ticket_type_name" in inputs
+        types = (
+            [listed({"id": "ttype-vip", "name": "VIP"}, {"id": "ttype-ga", "name": "General"})] if type_filter else []
+        )
+        mock_context.fetch.side_effect = [*types, page([guest("ana", at(1), tickets=held)]), ok(event(1))]
         records = await poll("new_ticket", {"event_api_id": "evt-1", **inputs}, SINCE, mock_context)
         assert [r["id"] for r in records] == wanted
-        assert mock_context.fetch.call_count == (2 if wanted else 1), "the event is read only to name a record"
+        read_event = 1 if wanted else 0  # the event is read only to name a record
+        assert mock_context.fetch.call_count == len(types) + 1 + read_event
 
 
 class TestGuestStatusChanged:

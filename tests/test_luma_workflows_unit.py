@@ -360,7 +360,7 @@ class TestUpdateGuestsStatus:
             ),
         ]
         people[1]["event_tickets"] = [ticket("ttype-vip", 2500, "usd")]
-        fake = FakeLuma(people).answering(mock_context)
+        fake = FakeLuma(people, types=(GA, {**GA, "id": "ttype-vip", "name": "VIP"})).answering(mock_context)
         fake.events[EVENT_ID]["registration_questions"] = [{"id": "q1", "label": "Company size", "required": False}]
         inputs = {"event_api_id": EVENT_ID, "status": "approved", "answers": {"company size": ["50-200", "200+"]}}
         data = ok_data(await run("update_guests_status", {**inputs, "dry_run": True}, mock_context))
