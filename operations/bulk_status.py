@@ -219,15 +219,20 @@ def _fingerprint(identifiers: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def encode_continuation(event_id: str, options: ChangeOptions, rule: Rule, chosen: str, todo: list[str]) -> str:
-    """`chosen` fingerprints the guests the first call named, so that call's inputs can be given again."""
+def encode_continuation(
+    event_id: str, options: ChangeOptions, rule: Rule, chosen: str, todo: list[str] | None, exclude: list[str] = ()
+) -> str:
+    """`chosen` fingerprints the guests the first call named, so that call's inputs can be given again. Guests
+    chosen by name carry the ids still to do (as many as the caller named); guests chosen by rule carry only the
+    ids to leave out (unconfirmed or failed: never tried twice), since the rule chooses the rest again, so the
+    token stays small however many guests remain."""
     payload = {
         "v": CONTINUATION_VERSION,
         "event": event_id,
         "options": compact(vars(options)),
         "rule": rule.as_dict(),
         "chosen": chosen,
-        "todo": todo,
+        **({"todo": todo} if todo is not None else {"exclude": list(exclude)}),
     }
     packed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
     return base64.urlsafe_b64encode(packed).decode().rstrip("=")
@@ -241,7 +246,7 @@ def decode_continuation(token: str) -> dict[str, Any]:
     if (
         not isinstance(payload, dict)
         or payload.get("v") != CONTINUATION_VERSION
-        or not isinstance(payload.get("todo"), list)
+        or not isinstance(payload.get("todo", payload.get("exclude")), list)
     ):
         raise InputError(
             "continuation is not one this action returned (it may be cut short); pass the continuation of the "
@@ -255,7 +260,8 @@ class Resumed:
     options: ChangeOptions
     rule: Rule
     chosen: str
-    todo: list[str]
+    todo: list[str] | None  # guests chosen by name still to do; None when the rule chooses them again
+    exclude: frozenset[str]
 
 
 def resume(token: str, event_id: str, options: ChangeOptions, rule: Rule, identifiers: list[str]) -> Resumed:
@@ -277,7 +283,9 @@ def resume(token: str, event_id: str, options: ChangeOptions, rule: Rule, identi
             "continuation was made with other inputs: repeat the first call's inputs exactly, or give only "
             "event_api_id, status and continuation."
         )
-    return Resumed(saved, saved_rule, str(state.get("chosen")), [str(guest_id) for guest_id in state["todo"]])
+    todo = [str(guest_id) for guest_id in state["todo"]] if "todo" in state else None
+    exclude = frozenset(str(guest_id) for guest_id in state.get("exclude") or [])
+    return Resumed(saved, saved_rule, str(state.get("chosen")), todo, exclude)
 
 
 # ---- reading the guests ---------------------------------------------------------------------------------------
@@ -445,9 +453,12 @@ async def update_guests_status(
         )
     chosen = _fingerprint(identifiers)
     named = bool(identifiers)
+    exclude: frozenset[str] = frozenset()
     if continuation is not None:
         resumed = resume(continuation, event_id, options, rule, identifiers)
-        options, rule, chosen, identifiers, named = resumed.options, resumed.rule, resumed.chosen, resumed.todo, True
+        options, rule, chosen, exclude = resumed.options, resumed.rule, resumed.chosen, resumed.exclude
+        named = resumed.todo is not None
+        identifiers = resumed.todo or []
     elif not identifiers and not rule.given():
         raise InputError(
             "Say which guests to change: guest_api_ids or emails, and/or a rule (from_status, email_domains, "
@@ -471,10 +482,12 @@ async def update_guests_status(
             where = "on this event any more" if continuation else "on this event"
             message = f"No guest with {describe_guest(identifier)} is {where}."
             outcomes.record(None, "failed", identifier=identifier, message=message)
-        elif not named and not rule.selects(guest):
+        elif not named and (not rule.selects(guest) or str(guest.get("id")) in exclude):
             continue
         elif guest.get("approval_status") == options.status:
-            outcomes.record(guest, "already")
+            # Resumed by rule, a guest in the status already was reported by an earlier call (changed, or already).
+            if named or continuation is None:
+                outcomes.record(guest, "already")
         elif named and (why := rule.mismatch(guest)) is not None:
             outcomes.record(guest, "skipped", message=f"Not changed: {why}.")
         else:
@@ -487,5 +500,9 @@ async def update_guests_status(
     changes = Changes(client, event_id, options, outcomes)
     left = [str(guest["id"]) for guest in await changes.run(list(to_change.values()))]
     sort_as_chosen(outcomes, pairs)
-    token = encode_continuation(event_id, options, rule, chosen, left) if left else None
+    token = None
+    if left:
+        problems = [key for key, result in outcomes.results.items() if result["status"] in ("unconfirmed", "failed")]
+        todo = left if named else None
+        token = encode_continuation(event_id, options, rule, chosen, todo, sorted(exclude | set(problems)))
     return report(outcomes, left, token, changes.stopped)
