@@ -278,7 +278,11 @@ async def copy_coupons(
             item.update(status="not_done", message=f"Its ticket type ({tied}) was not copied; see ticket_types.")
         else:
             fields = coupon_fields(coupon, shift, type_ids.get(tied) if tied and type_ids else None)
-            await run.step(item, _bind(create_coupon, run.client, target_id, fields), "created")
+            await run.step(item, _bind(_new_coupon, run.client, target_id, fields), "created")
+
+
+async def _new_coupon(client: LumaClient, event_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return (await create_coupon(client, event_id, fields))["coupon"]
 
 
 def _ready(found: dict[str, Any]) -> Callable[[], Awaitable[dict[str, Any]]]:
