@@ -395,6 +395,11 @@ class Changes:
             except LumaUnconfirmedWriteError:
                 self.sent += 1
                 self.outcomes.record(guest, "unconfirmed", previous_status=previous, message=UNCONFIRMED)
+                # Luma is not answering reliably (hanging, 5xx): sending more would only add to the unconfirmed.
+                self.stopped = self.stopped or (
+                    "Luma's answer to a change was lost and could not be confirmed, so no more were started; the "
+                    "continuation holds the rest."
+                )
             except (LumaRateLimitError, LumaConnectError, LumaNotSentError) as error:
                 self._stop(guest, error.message)
             except (LumaAuthError, LumaPermissionError) as error:
