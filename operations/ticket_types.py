@@ -248,6 +248,13 @@ def updated_price(current: dict[str, Any] | None, fields: dict[str, Any]) -> dic
             kind, price=price, cents=cents, currency=currency, is_flexible=is_flexible, min_cents=min_cents
         )
     after = kind or current.get("type")
+    was = str(current.get("currency") or "").lower()
+    if after == "paid" and price is None and cents is None and currency and was and currency.lower() != was:
+        # Luma keeps the amount in minor units: 2500 USD cents would silently become 2500 JPY (25 USD → 2,500 yen).
+        raise InputError(
+            f"currency changes from {was} to {currency}, but the price stays {current.get('cents')} in minor units, "
+            "which means something else in the new currency: give price (or cents) together with currency."
+        )
     if after == "paid":
         keeps_price = price is None and cents is None
         checked = ticket_price(
