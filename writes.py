@@ -4,7 +4,9 @@ Luma has no idempotency keys, so a write whose answer was lost (timeout, dropped
 may or may not have been applied. `LumaClient.write` never re-sends it; it asks the write's `Confirmation` to look,
 and looks once more after a short settle delay. Each write action picks one strategy by name:
 
-* `ReadBack`: read the object and compare every field sent (updates, status changes, deletes via `gone=True`).
+* `ReadBack`: read the object and compare every field sent (status changes, deletes via `gone=True`).
+* `ReadBackChanges`: for updates, compare only the fields the write changes (read before it), never a field that
+  already held the sent value; nothing visible changed means it cannot be confirmed.
 * `FindNew`: find the one new item among candidates, counting only items made after the request was sent and
   matching every field sent that Luma returns; two candidates are reported as uncertain, never guessed between.
 * `PerEmail`: look up each email of a batch (guests, invites) and keep those with evidence newer than the request.
@@ -82,6 +84,39 @@ class ReadBack:
         if self.gone:
             return Landed(None) if found is None else Absent()
         return Landed(found) if found is not None and self.matches(found) else Absent()
+
+
+@dataclass
+class ReadBackChanges:
+    """For updates: reads the object and compares only the fields the write changes, those that differed from the
+    object read before it. A field that already held the sent value proves nothing (the write may never have
+    reached Luma), and one Luma never shows cannot be compared: when no changed field can be seen, the write cannot
+    be confirmed. A write is applied whole, so one changed field showing its new value confirms all of it. An update
+    that changes nothing visible and sends nothing unseen leaves the object as asked, whatever happened."""
+
+    read: Callable[[], Awaitable[dict[str, Any] | None]]
+    before: dict[str, Any]
+    sent: dict[str, Any]
+    same: Callable[[str, Any, Any], bool]
+    checked: str
+    verify: str
+    unseen: frozenset[str] = frozenset()
+
+    def changed(self) -> list[str]:
+        return [
+            key
+            for key, value in self.sent.items()
+            if key not in self.unseen and not self.same(key, self.before.get(key), value)
+        ]
+
+    async def check(self, client: "LumaClient", sent_at: datetime) -> Outcome:
+        changed = self.changed()
+        if not changed and not self.unseen & set(self.sent):
+            return Landed(self.before)
+        found = await self.read()
+        if found is not None and changed and all(self.same(key, found.get(key), self.sent[key]) for key in changed):
+            return Landed(found)
+        return Absent()
 
 
 @dataclass
