@@ -63,8 +63,13 @@ class CreateEventAction(ActionHandler):
             "phone_number_requirement": inputs.get("phone_number_requirement"),
             "feedback_email": inputs.get("feedback_email"),
             "registration_questions": inputs.get("registration_questions"),
+            "registration_open": inputs.get("registration_open"),
+            "waitlist_status": inputs.get("waitlist_status"),
+            "location_visibility": inputs.get("location_visibility"),
         }
-        return ActionResult(data={"event": await events.create_event(LumaClient(context), fields)})
+        event = await events.create_event(LumaClient(context), fields)
+        # Luma's event object has no max_capacity: the capacity sent is the only record of it.
+        return ActionResult(data={"event": event, "max_capacity_set": fields["max_capacity"]})
 
 
 @luma.action("update_event")
@@ -93,6 +98,9 @@ class UpdateEventAction(ActionHandler):
             "phone_number_requirement": inputs.get("phone_number_requirement"),
             "feedback_email": inputs.get("feedback_email"),
             "registration_questions": inputs.get("registration_questions"),
+            "registration_open": inputs.get("registration_open"),
+            "waitlist_status": inputs.get("waitlist_status"),
+            "location_visibility": inputs.get("location_visibility"),
         }
         event = await events.update_event(
             LumaClient(context),
@@ -100,4 +108,5 @@ class UpdateEventAction(ActionHandler):
             changes,
             suppress_notifications=inputs.get("suppress_notifications"),
         )
-        return ActionResult(data={"event": event})
+        capacity = {} if changes["max_capacity"] is None else {"max_capacity_set": changes["max_capacity"]}
+        return ActionResult(data={"event": event, **capacity})

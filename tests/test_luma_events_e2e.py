@@ -22,6 +22,23 @@ class TestGetEvents:
         assert data == {"event": luma_emulator.event(event["id"])}
         assert data["event"]["hosts"][0]["email"] == "owner@example.com"
 
+    async def test_one_event_with_guest_counts_spots_registration_and_price(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, max_capacity=10, waitlist_status="enabled")[0]
+        luma_emulator.seed_guests(event["id"], 3)
+        luma_emulator.seed_guests(event["id"], 2, approval_status="invited")
+        free = luma_emulator.ticket_types(event["id"])[0]
+        paid = {"event_id": event["id"], "name": "Supporter", "type": "paid", "cents": 1999, "currency": "eur"}
+        luma_emulator.call("POST", "/v1/events/ticket-types/create", body=paid)
+        hide = {"event_ticket_type_id": free["id"], "is_hidden": True}
+        luma_emulator.call("POST", "/v1/events/ticket-types/update", body=hide)
+        got = ok_data(await run("get_events", {"event_api_id": event["id"]}, live_context))["event"]
+        assert got == luma_emulator.event(event["id"])
+        assert got["guest_counts"]["approved"] == {"guests": 3, "tickets": 3}
+        assert got["guest_counts"]["invited"] == {"guests": 2, "tickets": 0}
+        assert (got["spots_remaining"], got["registration_open"], got["waitlist_status"]) == (7, True, "enabled")
+        # 19.99 EUR in minor units, as Luma shows the starting price.
+        assert got["display_price"] == {"amount": 1999, "currency": "eur", "is_flexible": False}
+
     async def test_more_than_100_events_with_limit_and_cursor(self, luma_emulator, live_context):
         seeded = [e["id"] for e in luma_emulator.seed_events(120)]
         first = ok_data(await run("get_events", {"limit": 110}, live_context))
@@ -84,6 +101,30 @@ class TestCreateEvent:
         assert stored["url"] == "https://luma.com/founders-breakfast"
         assert stored["registration_questions"] == self.INPUTS["registration_questions"]
         assert stored["geo_address_json"]["address"] == self.INPUTS["geo_address_json"]["address"]
+
+    async def test_registration_settings_and_capacity(self, luma_emulator, live_context):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        data = ok_data(await run("create_event", dict(self.INPUTS, max_capacity=50, **settings), live_context))
+        stored = luma_emulator.event(data["event"]["id"])
+        assert data["event"] == stored and {key: stored[key] for key in settings} == settings
+        # Luma does not return max_capacity: the answer carries what was set, and Luma the places left.
+        assert data["max_capacity_set"] == 50 and stored["spots_remaining"] == 50
+        assert "max_capacity" not in stored
+
+    async def test_a_new_event_comes_with_a_free_ticket_type(self, luma_emulator, live_context):
+        # What create_event's description warns about: a paid event must hide or delete this one.
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
+        assert data["max_capacity_set"] is None and data["event"]["spots_remaining"] is None
+        (ticket,) = luma_emulator.ticket_types(data["event"]["id"])
+        assert (ticket["type"], ticket["is_hidden"]) == ("free", False)
+
+    async def test_lost_answer_with_registration_settings_creates_exactly_one(self, luma_emulator, live_context):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
+        data = ok_data(await run("create_event", dict(self.INPUTS, **settings), live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
+        assert data["event"]["registration_open"] is False
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
 
     async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
@@ -219,6 +260,45 @@ class TestUpdateEvent:
         assert data["event"] == stored
         assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
         assert (stored["start_at"], stored["description_md"]) == (event["start_at"], event["description_md"])
+
+    async def test_close_registration_and_set_capacity(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 4)
+        inputs = {
+            "event_api_id": event["id"],
+            "registration_open": False,
+            "location_visibility": "guests-only",
+            "max_capacity": 30,
+        }
+        data = ok_data(await run("update_event", inputs, live_context))
+        stored = luma_emulator.event(event["id"])
+        assert data == {"event": stored, "max_capacity_set": 30}
+        assert (stored["registration_open"], stored["location_visibility"], stored["spots_remaining"]) == (
+            False,
+            "guests-only",
+            26,
+        )
+
+    async def test_capacity_below_the_guests_going_is_refused(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 4)
+        failed(await run("update_event", {"event_api_id": event["id"], "max_capacity": 3}, live_context), "400")
+        assert luma_emulator.event(event["id"])["spots_remaining"] is None
+
+    async def test_lost_answer_reopening_registration_is_applied_once(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, registration_open=False)[0]
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "registration_open": True, "waitlist_status": "enabled"}
+        data = ok_data(await run("update_event", inputs, live_context))
+        assert (data["event"]["registration_open"], data["event"]["waitlist_status"]) == (True, "enabled")
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
+    async def test_lost_answer_of_a_capacity_change_alone_is_not_confirmed(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        failed(
+            await run("update_event", {"event_api_id": event["id"], "max_capacity": 30}, live_context),
+            "not confirmed",
+        )
+        assert luma_emulator.event(event["id"])["spots_remaining"] == 30, "Luma applied it; the check cannot see it"
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
 
     async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context, event):
         # The seeded event is 2 hours long, in Pacific/Auckland.

@@ -4,8 +4,9 @@ import pytest
 from autohive_integrations_sdk import HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, lost, luma_error, methods, ok, page
-from tests.support.fakes import requests, run, unavailable
+from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
+from tests.support.fakes import ok, page
+from tests.support.fakes import ok_data, requests, run, unavailable
 from tests.support.samples import EVENT
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
@@ -21,6 +22,26 @@ class TestGetEvents:
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": EVENT}
         assert requests(mock_context) == [("GET", "/v1/events/get", [("event_id", "evt-abc123")], None)]
+
+    async def test_one_event_carries_lumas_counts_spots_and_price(self, mock_context):
+        mock_context.fetch.return_value = ok(EVENT)
+        event = ok_data(await run("get_events", {"event_api_id": "evt-abc123"}, mock_context))["event"]
+        assert event["guest_counts"]["approved"] == {"guests": 2, "tickets": 2}
+        assert (event["spots_remaining"], event["registration_open"]) == (38, True)
+        assert event["display_price"] == {"amount": 2500, "currency": "usd", "is_flexible": False}
+
+    @pytest.mark.parametrize(
+        "luma_shows",
+        [
+            {"spots_remaining": None, "display_price": None},  # no capacity limit; registration can be free
+            {"spots_remaining": 0, "registration_open": False, "require_approval": True},
+            {"display_price": {"amount": 1500, "currency": "jpy", "is_flexible": True}},
+        ],
+    )
+    async def test_the_output_schema_takes_every_form_luma_documents(self, mock_context, luma_shows):
+        mock_context.fetch.return_value = ok(dict(EVENT, **luma_shows))
+        event = ok_data(await run("get_events", {"event_api_id": "evt-abc123"}, mock_context))["event"]
+        assert event == dict(EVENT, **luma_shows)
 
     async def test_list_defaults_to_50(self, mock_context):
         mock_context.fetch.return_value = page([EVENT])
@@ -134,7 +155,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
         result = await run("create_event", dict(self.BASIC, end_at="2026-03-01T20:00:00"), mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert requests(mock_context) == [
             (
                 "POST",
@@ -193,7 +214,8 @@ class TestCreateEvent:
                 "end_at": "2026-03-02T00:00:00.000Z",
                 "timezone": "America/New_York",
                 "slug": "py-meetup",
-            }
+            },
+            "max_capacity_set": None,
         }
         assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
@@ -227,6 +249,9 @@ class TestCreateEvent:
             "name_requirement": "first-last",
             "phone_number_requirement": "required",
             "feedback_email": {"enabled": True, "delay": "PT2H"},
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
             "registration_questions": [
                 {
                     "id": "co",
@@ -291,10 +316,29 @@ class TestCreateEvent:
             },
             {"name": "   "},
             {"location": "somewhere"},
+            {"registration_open": "no"},
+            {"waitlist_status": "on"},
+            {"location_visibility": "private"},
         ],
     )
     async def test_schema_rejects(self, mock_context, extra):
         assert_schema_error(await run("create_event", dict(self.BASIC, **extra), mock_context), mock_context)
+
+    async def test_capacity_sent_is_returned_beside_the_event(self, mock_context):
+        # Luma's event object has no max_capacity, only spots_remaining.
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(dict(EVENT, spots_remaining=80))]
+        result = await run("create_event", dict(self.BASIC, max_capacity=80), mock_context)
+        data = ok_data(result)
+        assert data["max_capacity_set"] == 80 and data["event"]["spots_remaining"] == 80
+        assert "max_capacity" not in data["event"]
+        assert requests(mock_context)[0][3]["max_capacity"] == 80
+
+    async def test_enum_settings_in_another_case_are_sent_as_luma_spells_them(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        inputs = dict(self.BASIC, waitlist_status="Enabled", location_visibility=" GUESTS-ONLY ")
+        assert ok_data(await run("create_event", inputs, mock_context))["event"] == EVENT
+        body = requests(mock_context)[0][3]
+        assert (body["waitlist_status"], body["location_visibility"]) == ("enabled", "guests-only")
 
     async def test_missing_required(self, mock_context):
         result = await run("create_event", {"name": "X", "start_at": "2026-03-01T18:00:00Z"}, mock_context)
@@ -306,7 +350,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [lost(), page([older, listed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         sent = requests(mock_context)
         assert [(m, p) for m, p, _, _ in sent] == [
             ("POST", "/v1/events/create"),
@@ -348,7 +392,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [HTTPError(504, "Gateway Timeout", None), page([]), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
     async def test_two_matching_candidates_are_reported_not_picked(self, mock_context, no_sleep):
@@ -373,7 +417,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert endpoints(mock_context) == [
             ("POST", "/v1/events/create"),
             ("GET", "/v1/calendars/events/list"),
@@ -395,7 +439,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
@@ -413,6 +457,9 @@ class TestCreateEvent:
             ({"description_md": "Room A"}, {"description_md": "Room B"}),
             ({"meeting_url": "https://meet.example/a"}, {"meeting_url": "https://meet.example/b"}),
             ({"max_capacity": 20}, {"max_capacity": 40}),
+            ({"registration_open": False}, {"registration_open": True}),
+            ({"waitlist_status": "enabled"}, {"waitlist_status": "disabled"}),
+            ({"location_visibility": "guests-only"}, {"location_visibility": "public"}),
             (
                 {"geo_address_json": {"type": "manual", "address": "Room A, 1 Main St"}},
                 {"geo_address_json": {"address": "Room B, 1 Main St", "full_address": "Room B, 1 Main St"}},
@@ -443,6 +490,14 @@ class TestCreateEvent:
         assert result.type == ResultType.ACTION
         assert methods(mock_context) == ["POST", "GET", "GET"]
 
+    async def test_lost_response_compares_the_registration_settings_luma_shows(self, mock_context, no_sleep):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", **settings)
+        mock_context.fetch.side_effect = [lost(), page([landed]), ok(landed)]
+        data = ok_data(await run("create_event", dict(self.BASIC, **settings), mock_context))
+        assert data["event"] == landed
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         result = await run("create_event", dict(self.BASIC, start_at="2026-03-08T02:30:00"), mock_context)
         assert_input_error(result, mock_context, "does not exist", "America/New_York")
@@ -470,6 +525,58 @@ class TestUpdateEvent:
             ),
             ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
         ]
+
+    async def test_registration_settings_are_sent_and_the_capacity_returned(self, mock_context):
+        mock_context.fetch.side_effect = [ok({}), ok(dict(EVENT, registration_open=False))]
+        inputs = {
+            "event_api_id": "evt-abc123",
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
+            "max_capacity": 120,
+        }
+        data = ok_data(await run("update_event", inputs, mock_context))
+        assert data == {"event": dict(EVENT, registration_open=False), "max_capacity_set": 120}
+        assert requests(mock_context)[0][3] == {
+            "event_id": "evt-abc123",
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
+            "max_capacity": 120,
+        }
+
+    async def test_no_capacity_key_when_capacity_was_not_changed(self, mock_context):
+        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        data = ok_data(
+            await run("update_event", {"event_api_id": "evt-abc123", "registration_open": True}, mock_context)
+        )
+        assert data == {"event": EVENT}
+
+    async def test_lost_answer_closing_registration_is_seen_on_the_event(self, mock_context, no_sleep):
+        closed = dict(EVENT, registration_open=False)
+        mock_context.fetch.side_effect = [lost(), ok(closed)]
+        data = ok_data(
+            await run("update_event", {"event_api_id": "evt-abc123", "registration_open": False}, mock_context)
+        )
+        assert data == {"event": closed}
+        assert methods(mock_context) == ["POST", "GET"]
+
+    @pytest.mark.parametrize(
+        "sent",
+        [{"registration_open": False}, {"waitlist_status": "enabled"}, {"location_visibility": "guests-only"}],
+    )
+    async def test_lost_answer_with_the_old_setting_is_unconfirmed(self, mock_context, no_sleep, sent):
+        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        result = await run("update_event", dict(sent, event_api_id="evt-abc123"), mock_context)
+        failed(result, "not confirmed", "get_events")
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
+    async def test_lost_answer_of_a_capacity_change_alone_is_unconfirmed(self, mock_context, no_sleep):
+        # Luma's event does not show max_capacity, so nothing on it can prove the change.
+        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "max_capacity": 10}, mock_context)
+        failed(result, "not confirmed")
+        assert methods(mock_context).count("POST") == 1
 
     async def test_full_new_times_need_no_lookup(self, mock_context):
         mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
