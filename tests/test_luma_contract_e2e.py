@@ -207,7 +207,9 @@ FAULTS: dict[str, Fault] = {**APPLIED, "server_error": server_error}
 
 # Actions that cannot confirm an applied write by design, with the reason. Keep this small: every entry is a write
 # an agent will be told "not confirmed" about although it landed.
-CANNOT_CONFIRM: dict[str, str] = {}
+CANNOT_CONFIRM: dict[str, str] = {
+    "update_host": "Luma shows an event's hosts without their access level or visibility, the only things it sets",
+}
 
 
 @dataclass
