@@ -1,4 +1,4 @@
-"""Events of the calendar: list or get, create, update."""
+"""Events of the calendar: list or get, look up, create, update, cancel."""
 
 from typing import Any
 
@@ -36,6 +36,15 @@ class GetEventsAction(ActionHandler):
             return ActionResult(data={"event": await events.get_event(client, event_api_id)})
         found = await events.list_events(client, **filters)
         return listing("events", found, inputs.get("detail"), events.event_summary)
+
+
+@luma.action("lookup_event")
+class LookupEventAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        found = await events.lookup_event(
+            LumaClient(context), url=inputs.get("url"), event_id=inputs.get("event_api_id")
+        )
+        return ActionResult(data={"event": found})
 
 
 @luma.action("create_event")

@@ -1,10 +1,13 @@
-"""Events: read, list, create and update, with Luma's time rules and a safe check after a lost answer."""
+"""Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
+answer."""
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id, lean
+from operations.calendar import LUMA_HOSTS
 from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
 from writes import FindNew, ReadBack, created_after
 
@@ -41,6 +44,50 @@ def event_summary(event: dict[str, Any]) -> dict[str, Any]:
 
 async def get_event(client: LumaClient, event_id: str) -> dict[str, Any]:
     return await client.get_object(routes.EVENTS_GET, {"event_id": event_id})
+
+
+def event_page(url: str) -> tuple[str, str]:
+    """(platform, url) as the calendar lookup takes them: a Luma page in Luma's own spelling of event URLs, any other
+    site's page as given (an external event is matched by the URL it was submitted with)."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        host = ""
+    if not host:
+        raise InputError(f"url '{text}' is not a web address; give the event page's full URL, e.g. https://luma.com/x.")
+    if host not in LUMA_HOSTS:
+        return "external", text
+    path = parts.path.rstrip("/")
+    if not path:
+        raise InputError(
+            f"url '{text}' is Luma's home page, not an event; give the event's page, e.g. https://luma.com/x."
+        )
+    # Luma names an event's page https://luma.com/<slug>, whichever of its addresses was pasted.
+    return "luma", f"https://luma.com{path}"
+
+
+async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: str | None = None) -> dict | None:
+    """The event's entry on the connected calendar ({id, status, submitted_by}), or None when it is not on it."""
+    if (url is None) == (event_id is None):
+        raise InputError(
+            "Give the event as url or as event_api_id"
+            + (", not both." if url is not None else " (the event's page, or its evt- id).")
+        )
+    if event_id is not None:
+        params = {"event_id": event_id}
+    else:
+        platform, page = event_page(url)
+        params = {"platform": platform, "url": page}
+    data = await client.get(routes.CALENDAR_EVENTS_LOOKUP, params)
+    found = data.get("event", False)
+    if found is not None and not has_id(found):
+        # A missing key or an entry without id is Luma misbehaving: never report that as "not on the calendar".
+        raise LumaResponseError(
+            f"GET {routes.CALENDAR_EVENTS_LOOKUP}: Luma's answer had no event entry and no null. Retry later."
+        )
+    return found
 
 
 async def list_events(

@@ -78,6 +78,49 @@ class TestGetEvents:
         failed(await run("get_events", {"event_api_id": event["id"]}, live_context), "/v1/events/get", "no id")
 
 
+class TestLookupEvent:
+    async def test_an_event_the_calendar_manages(self, luma_emulator, live_context, event):
+        by_id = ok_data(await run("lookup_event", {"event_api_id": event["id"]}, live_context))
+        assert (by_id["event"]["id"], by_id["event"]["status"]) == (event["id"], "approved")
+        assert by_id["event"]["submitted_by"]["email"] == "owner@example.com"
+        # Its page, as people paste it: lu.ma, a tracking query, a trailing slash.
+        slug = event["url"].rsplit("/", 1)[1]
+        by_url = ok_data(await run("lookup_event", {"url": f"https://lu.ma/{slug}/?utm_source=x"}, live_context))
+        assert by_url == by_id
+        sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
+        assert (sent.query_values("platform"), sent.query_values("url")) == (["luma"], [event["url"]])
+
+    async def test_an_external_event_submitted_to_the_calendar(self, luma_emulator, live_context):
+        url = "https://www.meetup.com/python-akl/events/301/"
+        submitted = luma_emulator.submit_calendar_event(name="Python AKL", start_at="2030-05-01T06:00:00Z", url=url)
+        data = ok_data(await run("lookup_event", {"url": url}, live_context))
+        assert (data["event"]["id"], data["event"]["status"]) == (submitted["id"], "pending")
+        assert data["event"]["id"].startswith("calev-")
+        assert data["event"]["submitted_by"]["email"] == "submitter@example.com"
+        sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
+        assert sent.query_values("platform") == ["external"]
+
+    async def test_a_luma_event_of_another_calendar_submitted_here(self, luma_emulator, live_context):
+        other = luma_emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})
+        theirs = luma_emulator.seed_events(1, name="Partner Night")[0]
+        move = {"event_id": theirs["id"], "calendar_id": other["id"]}
+        luma_emulator.call("POST", "/v1/organizations/events/transfer-calendar", body=move)
+        assert ok_data(await run("lookup_event", {"event_api_id": theirs["id"]}, live_context)) == {"event": None}
+        submitted = luma_emulator.submit_calendar_event(event_id=theirs["id"])
+        data = ok_data(await run("lookup_event", {"event_api_id": theirs["id"]}, live_context))
+        assert (data["event"]["id"], data["event"]["status"]) == (submitted["id"], "pending")
+
+    async def test_not_on_the_calendar_is_null(self, luma_emulator, live_context):
+        for inputs in ({"url": "https://www.eventbrite.com/e/unknown-1"}, {"event_api_id": "evt-unknown"}):
+            assert ok_data(await run("lookup_event", inputs, live_context)) == {"event": None}
+
+    async def test_both_or_neither_is_refused_before_sending(self, luma_emulator, live_context, event):
+        failed(await run("lookup_event", {}, live_context), "url", "event_api_id")
+        both = {"url": event["url"], "event_api_id": event["id"]}
+        failed(await run("lookup_event", both, live_context), "not both")
+        assert luma_emulator.requests == []
+
+
 class TestCreateEvent:
     INPUTS = {
         "name": "Founders Breakfast",

@@ -7,7 +7,7 @@ from autohive_integrations_sdk.integration import ResultType
 from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
 from tests.support.fakes import ok, page
 from tests.support.fakes import ok_data, requests, run, unavailable
-from tests.support.samples import EVENT
+from tests.support.samples import EVENT, USER
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
@@ -143,6 +143,68 @@ class TestGetEvents:
         result = await run("get_events", {}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "429" in result.result.message and "Retry in 30 seconds" in result.result.message
+
+
+# ---- lookup_event ------------------------------------------------------------------------------------------
+
+
+class TestLookupEvent:
+    SUBMITTED = {"id": "calev-123", "status": "pending", "submitted_by": USER}
+
+    async def test_by_event_id(self, mock_context):
+        mock_context.fetch.return_value = ok(
+            {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        )
+        data = ok_data(await run("lookup_event", {"event_api_id": "evt-abc123"}, mock_context))
+        assert data == {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        assert requests(mock_context) == [("GET", "/v1/calendars/events/lookup", [("event_id", "evt-abc123")], None)]
+
+    @pytest.mark.parametrize(
+        ("url", "sent"),
+        [
+            ("https://luma.com/ai-night", "https://luma.com/ai-night"),
+            (" https://lu.ma/ai-night/?tk=abc#top ", "https://luma.com/ai-night"),
+            ("http://WWW.Luma.com/ai-night", "https://luma.com/ai-night"),
+        ],
+    )
+    async def test_a_luma_page_is_sent_as_luma_spells_it(self, mock_context, url, sent):
+        mock_context.fetch.return_value = ok({"event": None})
+        assert ok_data(await run("lookup_event", {"url": url}, mock_context)) == {"event": None}
+        assert requests(mock_context)[0][2] == [("platform", "luma"), ("url", sent)]
+
+    async def test_another_sites_page_is_an_external_event_sent_as_given(self, mock_context):
+        mock_context.fetch.return_value = ok({"event": self.SUBMITTED})
+        url = "https://www.eventbrite.com/e/ai-night-tickets-123?aff=x"
+        data = ok_data(await run("lookup_event", {"url": f" {url} "}, mock_context))
+        assert data == {"event": self.SUBMITTED}
+        assert requests(mock_context)[0][2] == [("platform", "external"), ("url", url)]
+
+    @pytest.mark.parametrize(
+        ("inputs", "words"),
+        [
+            ({}, ["url", "event_api_id"]),
+            ({"url": "https://luma.com/x", "event_api_id": "evt-1"}, ["not both"]),
+            ({"url": "https://luma.com/"}, ["home page"]),
+            ({"url": "https://lu.ma"}, ["home page"]),
+            ({"url": "https://[::1/x"}, ["not a web address"]),
+        ],
+    )
+    async def test_inputs_refused_before_sending(self, mock_context, inputs, words):
+        assert_input_error(await run("lookup_event", inputs, mock_context), mock_context, *words)
+
+    @pytest.mark.parametrize("url", ["luma.com/x", "ftp://luma.com/x", "https://luma.com/a b", ""])
+    async def test_schema_rejects_what_is_not_a_web_address(self, mock_context, url):
+        assert_schema_error(await run("lookup_event", {"url": url}, mock_context), mock_context)
+
+    @pytest.mark.parametrize("answer", [{}, {"event": {}}, {"event": {"status": "approved"}}, {"entries": []}])
+    async def test_an_answer_without_the_entry_is_a_clear_error_not_absence(self, mock_context, answer):
+        mock_context.fetch.return_value = ok(answer)
+        failed(await run("lookup_event", {"event_api_id": "evt-1"}, mock_context), "no event entry")
+
+    async def test_is_retried_as_a_read(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [unavailable(), ok({"event": None})]
+        assert ok_data(await run("lookup_event", {"event_api_id": "evt-1"}, mock_context)) == {"event": None}
+        assert methods(mock_context) == ["GET", "GET"]
 
 
 # ---- create_event ------------------------------------------------------------------------------------------
