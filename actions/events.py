@@ -119,3 +119,12 @@ class UpdateEventAction(ActionHandler):
         )
         capacity = {} if changes["max_capacity"] is None else {"max_capacity_set": changes["max_capacity"]}
         return ActionResult(data={"event": event, **capacity})
+
+
+@luma.action("cancel_event")
+class CancelEventAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        cancelled = await events.cancel_event(
+            LumaClient(context), inputs["event_api_id"], should_refund=inputs.get("should_refund")
+        )
+        return ActionResult(data=cancelled)

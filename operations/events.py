@@ -6,7 +6,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id, lean
+from helpers import (
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaNotFoundError,
+    LumaResponseError,
+    LumaUnconfirmedWriteError,
+    compact,
+    has_id,
+    lean,
+)
 from operations.calendar import LUMA_HOSTS
 from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
 from writes import FindNew, ReadBack, created_after
@@ -286,3 +296,63 @@ def _known_zone(value: Any) -> str | None:
         return validate_timezone(value) if isinstance(value, str) else None
     except InputError:
         return None
+
+
+async def event_or_none(client: LumaClient, event_id: str) -> dict[str, Any] | None:
+    """The event, or None when Luma has no such event (a cancelled event is deleted)."""
+    try:
+        return await get_event(client, event_id)
+    except LumaNotFoundError:
+        return None
+
+
+async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool | None = None) -> dict[str, Any]:
+    """Luma's two-step cancel in one: a token from cancel/request (valid 15 minutes, far longer than a run), then
+    the cancel. {event_api_id, cancelled, already_absent, guest_count?, is_paid?, should_refund?}."""
+    absent = {"event_api_id": event_id, "cancelled": False, "already_absent": True}
+    try:
+        # Only issues a token: nothing changes for guests until the cancel itself.
+        request = await client.post(routes.EVENTS_CANCEL_REQUEST, {"event_id": event_id})
+    except LumaNotFoundError:
+        return absent
+    except LumaUnconfirmedWriteError as error:
+        raise _no_token(event_id, error.status, error.luma_message) from None
+    token = request.get("cancellation_token")
+    if not isinstance(token, str) or not token:
+        raise _no_token(event_id, None, None)
+    is_paid, guest_count = request.get("is_paid"), request.get("guest_count")
+    if is_paid is True and should_refund is None:
+        raise InputError(
+            f"Event {event_id} has paid guests ({guest_count} approved guests in all), so Luma needs should_refund "
+            "to cancel it: run cancel_event again with should_refund true to refund them, or false to keep their "
+            "payments. Nothing was cancelled."
+        )
+    body = compact({"event_id": event_id, "cancellation_token": token, "should_refund": should_refund})
+    confirm = ReadBack(
+        read=lambda: event_or_none(client, event_id),
+        matches=lambda event: False,
+        checked=f"whether event {event_id} still exists",
+        verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
+        gone=True,
+    )
+    try:
+        await client.post(routes.EVENTS_CANCEL, body, confirm=confirm)
+    except LumaNotFoundError:
+        return absent  # cancelled by someone else between the two steps
+    return {
+        "event_api_id": event_id,
+        "cancelled": True,
+        "already_absent": False,
+        **compact({"guest_count": guest_count, "is_paid": is_paid, "should_refund": should_refund}),
+    }
+
+
+def _no_token(event_id: str, status: int | None, luma_message: str | None) -> LumaUnconfirmedWriteError:
+    return LumaUnconfirmedWriteError(
+        f"The cancellation of event {event_id} was not confirmed, and did not happen: Luma's answer to the "
+        "cancellation request (the first of its two steps, which only issues a token) was lost or unusable, so no "
+        "token arrived and the cancel itself was never sent. The event and its guests are unchanged; run "
+        "cancel_event again (if the event is gone by then, it says already_absent).",
+        status=status,
+        luma_message=luma_message,
+    )

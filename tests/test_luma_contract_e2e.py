@@ -210,6 +210,10 @@ FAULTS: dict[str, Fault] = {**APPLIED, "server_error": server_error}
 # told "not confirmed" about although it landed.
 CANNOT_CONFIRM: dict[str, str] = {
     "update_host": "Luma shows an event's hosts without their access level or visibility, the only things it sets",
+    "cancel_event POST /v1/events/cancel/request": (
+        "the token exists only in the lost answer, so nothing can be cancelled with it, and asking for another is a "
+        "second request; the error says nothing was cancelled"
+    ),
 }
 
 

@@ -412,3 +412,90 @@ class TestUpdateEvent:
         assert data["event"] == luma_emulator.event(event["id"])
         assert instant(data["event"]["end_at"]) - instant(data["event"]["start_at"]) == timedelta(minutes=30)
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
+
+def paid_guest(emulator, event_id, email="payer@example.com"):
+    """A guest who paid for a ticket through the event page."""
+    paid = {"event_id": event_id, "name": "Supporter", "type": "paid", "cents": 2000, "currency": "usd"}
+    ticket = emulator.call("POST", "/v1/events/ticket-types/create", body=paid)
+    return emulator.register_guest(event_id, email, "Payer", ticket_type_id=ticket["id"])
+
+
+class TestCancelEvent:
+    async def test_cancels_a_free_event_in_one_call(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 3)
+        luma_emulator.seed_guests(event["id"], 1, approval_status="invited")
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert data == {
+            "event_api_id": event["id"],
+            "cancelled": True,
+            "already_absent": False,
+            "guest_count": 3,
+            "is_paid": False,
+        }
+        assert luma_emulator.event(event["id"]) is None
+        assert [r.path for r in luma_emulator.requests] == ["/v1/events/cancel/request", "/v1/events/cancel"]
+
+    async def test_paid_event_needs_should_refund_and_is_left_as_it_was(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 2)
+        paid_guest(luma_emulator, event["id"])
+        message = failed(await run("cancel_event", {"event_api_id": event["id"]}, live_context), "should_refund")
+        assert "3 approved guests" in message and "Nothing was cancelled" in message
+        assert luma_emulator.event(event["id"]) is not None
+        assert posts(luma_emulator, "/v1/events/cancel") == []
+
+    async def test_paid_event_with_refunds(self, luma_emulator, live_context, event):
+        paid_guest(luma_emulator, event["id"])
+        inputs = {"event_api_id": event["id"], "should_refund": True}
+        data = ok_data(await run("cancel_event", inputs, live_context))
+        assert (data["cancelled"], data["is_paid"], data["should_refund"], data["guest_count"]) == (True, True, True, 1)
+        assert luma_emulator.event(event["id"]) is None
+        (cancel,) = posts(luma_emulator, "/v1/events/cancel")
+        assert cancel.json["should_refund"] is True
+
+    async def test_twice_is_already_absent(self, luma_emulator, live_context, event):
+        ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        again = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert again == {"event_api_id": event["id"], "cancelled": False, "already_absent": True}
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+
+    async def test_only_the_named_event_is_cancelled(self, luma_emulator, live_context):
+        keep, doomed = luma_emulator.seed_events(2)
+        ok_data(await run("cancel_event", {"event_api_id": doomed["id"]}, live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [keep["id"]]
+
+    async def test_lost_answer_to_the_cancel_is_found_done(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/cancel", drop_after_work=True)
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert (data["cancelled"], data["already_absent"]) == (True, False)
+        assert luma_emulator.event(event["id"]) is None
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+        assert len(luma_emulator.requests_to("/v1/events/get")) == 1
+
+    async def test_slow_cancel_applied_after_the_timeout_is_found(
+        self, luma_emulator, live_context, monkeypatch, event
+    ):
+        apply_late(monkeypatch, luma_emulator, live_context, "/v1/events/cancel")
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert data["cancelled"] is True and luma_emulator.event(event["id"]) is None
+
+    async def test_server_error_on_the_cancel_is_not_confirmed_and_never_resent(
+        self, luma_emulator, live_context, event
+    ):
+        luma_emulator.inject("POST /v1/events/cancel", status=503)
+        failed(await run("cancel_event", {"event_api_id": event["id"]}, live_context), "not confirmed", "get_events")
+        assert luma_emulator.event(event["id"]) is not None
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+
+    async def test_lost_token_cancels_nothing_and_running_again_works(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/cancel/request", drop_after_work=True)
+        failed(
+            await run("cancel_event", {"event_api_id": event["id"]}, live_context), "not confirmed", "did not happen"
+        )
+        assert luma_emulator.event(event["id"]) is not None and posts(luma_emulator, "/v1/events/cancel") == []
+        assert ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))["cancelled"] is True
+        assert luma_emulator.event(event["id"]) is None
+
+    async def test_unknown_event_is_already_absent(self, luma_emulator, live_context):
+        data = ok_data(await run("cancel_event", {"event_api_id": "evt-neverwas"}, live_context))
+        assert data["already_absent"] is True and posts(luma_emulator, "/v1/events/cancel") == []

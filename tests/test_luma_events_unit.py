@@ -825,3 +825,115 @@ class TestUpdateEvent:
         mock_context.fetch.side_effect = luma_error(404, "Event evt-nope not found")
         result = await run("update_event", {"event_api_id": "evt-nope", "name": "X"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Event evt-nope not found" in result.result.message
+
+
+# ---- cancel_event ------------------------------------------------------------------------------------------
+
+
+class TestCancelEvent:
+    CANCEL = {"event_api_id": "evt-abc123"}
+    # A fake token, as Luma's cancel/request issues it.
+    TOKEN = "tok-123"  # nosec B105
+    FREE = {"cancellation_token": TOKEN, "is_paid": False, "guest_count": 12}
+    PAID = {"cancellation_token": TOKEN, "is_paid": True, "guest_count": 40}
+
+    async def test_requests_a_token_then_cancels(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), ok({})]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert data == {
+            "event_api_id": "evt-abc123",
+            "cancelled": True,
+            "already_absent": False,
+            "guest_count": 12,
+            "is_paid": False,
+        }
+        assert requests(mock_context) == [
+            ("POST", "/v1/events/cancel/request", [], {"event_id": "evt-abc123"}),
+            ("POST", "/v1/events/cancel", [], {"event_id": "evt-abc123", "cancellation_token": self.TOKEN}),
+        ]
+        assert self.TOKEN not in str(data)
+
+    @pytest.mark.parametrize("refund", [True, False])
+    async def test_paid_event_with_should_refund(self, mock_context, refund):
+        mock_context.fetch.side_effect = [ok(self.PAID), ok({})]
+        data = ok_data(await run("cancel_event", dict(self.CANCEL, should_refund=refund), mock_context))
+        assert (data["cancelled"], data["is_paid"], data["should_refund"]) == (True, True, refund)
+        assert requests(mock_context)[1][3] == {
+            "event_id": "evt-abc123",
+            "cancellation_token": self.TOKEN,
+            "should_refund": refund,
+        }
+
+    async def test_paid_event_without_should_refund_is_refused_and_nothing_cancelled(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.PAID)]
+        result = await run("cancel_event", self.CANCEL, mock_context)
+        message = failed(
+            result, "paid guests", "40 approved guests", "should_refund true", "false", "Nothing was cancelled"
+        )
+        assert "evt-abc123" in message
+        assert endpoints(mock_context) == [("POST", "/v1/events/cancel/request")]
+
+    async def test_free_event_takes_should_refund_too(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), ok({})]
+        data = ok_data(await run("cancel_event", dict(self.CANCEL, should_refund=False), mock_context))
+        assert data["should_refund"] is False and requests(mock_context)[1][3]["should_refund"] is False
+
+    async def test_an_event_luma_does_not_have_is_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [luma_error(404, "Event evt-abc123 not found")]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert data == {"event_api_id": "evt-abc123", "cancelled": False, "already_absent": True}
+        assert methods(mock_context) == ["POST"]
+
+    async def test_cancelled_elsewhere_between_the_steps_is_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), luma_error(404, "Event evt-abc123 not found")]
+        assert ok_data(await run("cancel_event", self.CANCEL, mock_context))["already_absent"] is True
+
+    async def test_no_access_is_an_error_not_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [luma_error(403, "You don't have access to this event.")]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "403", "don't have access")
+
+    async def test_lost_answer_to_the_cancel_with_the_event_gone_is_done(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(self.FREE), lost(), luma_error(404, "Event evt-abc123 not found")]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert (data["cancelled"], data["already_absent"], data["guest_count"]) == (True, False, 12)
+        assert endpoints(mock_context) == [
+            ("POST", "/v1/events/cancel/request"),
+            ("POST", "/v1/events/cancel"),
+            ("GET", "/v1/events/get"),
+        ]
+
+    async def test_slow_cancel_seen_on_the_second_look(self, mock_context, no_sleep):
+        gone = luma_error(404, "Event evt-abc123 not found")
+        mock_context.fetch.side_effect = [ok(self.FREE), TimeoutError(), ok(EVENT), gone]
+        assert ok_data(await run("cancel_event", self.CANCEL, mock_context))["cancelled"] is True
+        assert methods(mock_context) == ["POST", "POST", "GET", "GET"]
+
+    async def test_lost_answer_with_the_event_still_there_is_unconfirmed_not_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(self.FREE), unavailable(), ok(EVENT), ok(EVENT)]
+        message = failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "not sent again")
+        assert "get_events" in message and "'not found' means it was cancelled" in message
+        assert methods(mock_context) == ["POST", "POST", "GET", "GET"]
+
+    async def test_lost_answer_and_a_failing_check_is_unconfirmed(self, mock_context, no_sleep):
+        # Three attempts at the first look, three at the second after the settle delay: Luma stays down.
+        mock_context.fetch.side_effect = [ok(self.FREE), lost(), *[unavailable()] * 6]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "failed too")
+        assert methods(mock_context).count("POST") == 2
+
+    @pytest.mark.parametrize(
+        "first", [lost(), unavailable(), TimeoutError(), ok({}), ok({"is_paid": False}), ok("<html>ok</html>")]
+    )
+    async def test_no_token_means_nothing_was_cancelled(self, mock_context, no_sleep, first):
+        mock_context.fetch.side_effect = [first]
+        message = failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "did not happen")
+        assert "never sent" in message and "run cancel_event again" in message
+        assert endpoints(mock_context) == [("POST", "/v1/events/cancel/request")]
+
+    async def test_luma_refusal_of_the_cancel_is_passed_on(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), luma_error(400, "cancellation_token has expired")]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "400", "cancellation_token has expired")
+        assert methods(mock_context) == ["POST", "POST"]
+
+    @pytest.mark.parametrize("inputs", [{}, {"event_api_id": ""}, {"event_api_id": "evt-1", "should_refund": "yes"}])
+    async def test_schema_rejects(self, mock_context, inputs):
+        assert_schema_error(await run("cancel_event", inputs, mock_context), mock_context)
