@@ -214,6 +214,7 @@ CANNOT_CONFIRM: dict[str, str] = {
         "the token exists only in the lost answer, so nothing can be cancelled with it, and asking for another is a "
         "second request; the error says nothing was cancelled"
     ),
+    "create_image_upload_url": "the upload URL exists only in Luma's answer; the error says to ask for another",
 }
 
 
