@@ -90,9 +90,11 @@ class ReadBack:
 class ReadBackChanges:
     """For updates: reads the object and compares only the fields the write changes, those that differed from the
     object read before it. A field that already held the sent value proves nothing (the write may never have
-    reached Luma), and one Luma never shows cannot be compared: when no changed field can be seen, the write cannot
-    be confirmed. A write is applied whole, so one changed field showing its new value confirms all of it. An update
-    that changes nothing visible and sends nothing unseen leaves the object as asked, whatever happened."""
+    reached Luma), and one Luma does not show (absent from the object read before, or named in `unseen`) cannot be
+    compared: when no changed field can be seen, the write cannot be confirmed. A write is applied whole, so one
+    changed field showing its new value confirms all of it. An update that changes nothing visible and sends nothing
+    unseen leaves the object as asked, whatever happened. `view` derives what Luma shows under another name (an
+    event's slug from its url) and is applied to both reads."""
 
     read: Callable[[], Awaitable[dict[str, Any] | None]]
     before: dict[str, Any]
@@ -101,22 +103,25 @@ class ReadBackChanges:
     checked: str
     verify: str
     unseen: frozenset[str] = frozenset()
+    view: Callable[[dict[str, Any]], dict[str, Any]] = lambda item: item  # noqa: E731 - a default, said once
 
-    def changed(self) -> list[str]:
-        return [
-            key
-            for key, value in self.sent.items()
-            if key not in self.unseen and not self.same(key, self.before.get(key), value)
+    def __post_init__(self) -> None:
+        seen_before = self.view(self.before)
+        self.hidden = [key for key in self.sent if key in self.unseen or key not in seen_before]
+        self.changed = [
+            key for key in self.sent if key not in self.hidden and not self.same(key, seen_before[key], self.sent[key])
         ]
 
     async def check(self, client: "LumaClient", sent_at: datetime) -> Outcome:
-        changed = self.changed()
-        if not changed and not self.unseen & set(self.sent):
-            return Landed(self.before)
+        if not self.changed:
+            # Nothing visible to look at: as asked already, or not to be confirmed by any read.
+            return Absent() if self.hidden else Landed(self.before)
         found = await self.read()
-        if found is not None and changed and all(self.same(key, found.get(key), self.sent[key]) for key in changed):
-            return Landed(found)
-        return Absent()
+        if found is None:
+            return Absent()
+        seen = self.view(found)
+        shown = all(key in seen and self.same(key, seen[key], self.sent[key]) for key in self.changed)
+        return Landed(found) if shown else Absent()
 
 
 @dataclass

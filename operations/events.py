@@ -18,8 +18,8 @@ from helpers import (
     lean,
 )
 from operations.calendar import LUMA_HOSTS
-from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
-from writes import FindNew, ReadBack, created_after
+from validation import lacks_offset, luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
+from writes import FindNew, ReadBack, ReadBackChanges, created_after
 
 # When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
 FIND_WINDOW = timedelta(minutes=1)
@@ -165,13 +165,30 @@ def _same(key: str, shown: Any, sent: Any) -> bool:
     return shown == sent
 
 
+def event_view(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with what Luma shows under another name, so sent fields can be compared: the slug is the last part
+    of its url; the capacity is the spots remaining plus the approved guests."""
+    view = dict(event)
+    url = event.get("url")
+    if isinstance(url, str) and url.strip("/"):
+        view["slug"] = url.rstrip("/").rsplit("/", 1)[-1]
+    counts = event.get("guest_counts")
+    approved = counts.get("approved") if isinstance(counts, dict) else None
+    spots = event.get("spots_remaining")
+    if isinstance(spots, int) and isinstance(approved, dict) and isinstance(approved.get("guests"), int):
+        view["max_capacity"] = spots + approved["guests"]
+    return view
+
+
 def event_shows(event: dict[str, Any], body: dict[str, Any]) -> bool:
-    """True when every field sent that the event object shows holds the sent value, and at least one does."""
+    """True when every field sent that the event shows (under its own name or another) holds the sent value, and at
+    least one does."""
+    view = event_view(event)
     compared = 0
     for key, sent in body.items():
-        if key in _NOT_SHOWN or event.get(key) is None:
+        if key in _NOT_SHOWN or view.get(key) is None:
             continue
-        if not _same(key, event[key], sent):
+        if not _same(key, view[key], sent):
             return False
         compared += 1
     return compared > 0
@@ -244,35 +261,42 @@ async def update_event(
     zone = validate_timezone(changes["timezone"]) if "timezone" in changes else None
     if zone is not None:
         changes["timezone"] = zone
+    for value, field in ((start_in, "start_at"), (end_in, "end_at")):
+        if value is not None:
+            parse_datetime(value, field, zone, require_time=True)  # refused before anything is read or sent
+    if start_in is not None and end_in is not None and (zone or not (lacks_offset(start_in) or lacks_offset(end_in))):
+        # Both moments are known without the event: their order is refused before anything is read.
+        _event_end(parse_datetime(start_in, "start_at", zone, require_time=True), end_in, None, zone)
+    # The event as it is: its times and zone for times given alone, and what a check after a lost answer compares
+    # with (a field that already held the sent value proves nothing).
+    current = await get_event(client, event_id)
     if start_in is not None or end_in is not None or duration is not None:
-        start, end = await _updated_times(client, event_id, start_in, end_in, duration, zone)
+        start, end = _updated_times(current, start_in, end_in, duration, zone)
         changes["start_at"] = to_luma_datetime(start) if start else None
         changes["end_at"] = to_luma_datetime(end) if end else None
-    body = compact({"event_id": event_id, **changes, "suppress_notifications": suppress_notifications})
-    confirm = ReadBack(
+    sent = compact(changes)
+    body = {"event_id": event_id, **sent, **compact({"suppress_notifications": suppress_notifications})}
+    confirm = ReadBackChanges(
         read=lambda: get_event(client, event_id),
-        matches=lambda event: event_shows(event, body),
-        checked=f"event {event_id} for the fields sent",
+        before=current,
+        sent=sent,
+        same=_same,
+        view=event_view,
+        checked=f"event {event_id} for the fields this update changes",
         verify=f"Read the event with get_events (event_api_id {event_id})",
     )
     landed = await client.post(routes.EVENTS_UPDATE, body, confirm=confirm)
     return landed if has_id(landed) else await read_back(client, event_id, body)
 
 
-async def _updated_times(
-    client: LumaClient, event_id: str, start_in: str | None, end_in: str | None, duration: int | None, zone: str | None
+def _updated_times(
+    current: dict[str, Any], start_in: str | None, end_in: str | None, duration: int | None, zone: str | None
 ) -> tuple[datetime | None, datetime | None]:
     """The new start and end of an updated event, checked against its current times where only one is given.
 
     The new end is sent explicitly so the result does not depend on how Luma treats a lone start (undocumented)."""
-    for value, field in ((start_in, "start_at"), (end_in, "end_at")):
-        if value is not None:
-            parse_datetime(value, field, zone, require_time=True)  # reject it before anything is sent
-    current: dict[str, Any] = {}
     # A time without offset and without a new timezone is read in the event's own timezone.
-    if zone is None or start_in is None or (end_in is None and duration is None):
-        current = await get_event(client, event_id)
-        zone = zone or _known_zone(current.get("timezone"))
+    zone = zone or _known_zone(current.get("timezone"))
     start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
     end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
     old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))

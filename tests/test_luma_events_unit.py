@@ -573,12 +573,14 @@ class TestUpdateEvent:
 
     async def test_sends_only_the_changes(self, mock_context):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [ok({}), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(renamed)]
         inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
         result = await run("update_event", inputs, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": renamed}
+        # The event is read first: what a check after a lost answer compares with.
         assert requests(mock_context) == [
+            ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
             (
                 "POST",
                 "/v1/events/update",
@@ -589,7 +591,7 @@ class TestUpdateEvent:
         ]
 
     async def test_registration_settings_are_sent_and_the_capacity_returned(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(dict(EVENT, registration_open=False))]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(dict(EVENT, registration_open=False))]
         inputs = {
             "event_api_id": "evt-abc123",
             "registration_open": False,
@@ -599,7 +601,7 @@ class TestUpdateEvent:
         }
         data = ok_data(await run("update_event", inputs, mock_context))
         assert data == {"event": dict(EVENT, registration_open=False), "max_capacity_set": 120}
-        assert requests(mock_context)[0][3] == {
+        assert requests(mock_context)[1][3] == {
             "event_id": "evt-abc123",
             "registration_open": False,
             "waitlist_status": "enabled",
@@ -608,40 +610,43 @@ class TestUpdateEvent:
         }
 
     async def test_no_capacity_key_when_capacity_was_not_changed(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         data = ok_data(
             await run("update_event", {"event_api_id": "evt-abc123", "registration_open": True}, mock_context)
         )
         assert data == {"event": EVENT}
 
     async def test_lost_answer_closing_registration_is_seen_on_the_event(self, mock_context, no_sleep):
-        closed = dict(EVENT, registration_open=False)
-        mock_context.fetch.side_effect = [lost(), ok(closed)]
+        closed = dict(EVENT, registration_open=True)
+        opened = dict(EVENT, registration_open=False)
+        mock_context.fetch.side_effect = [ok(closed), lost(), ok(opened)]
         data = ok_data(
             await run("update_event", {"event_api_id": "evt-abc123", "registration_open": False}, mock_context)
         )
-        assert data == {"event": closed}
-        assert methods(mock_context) == ["POST", "GET"]
+        assert data == {"event": opened}
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     @pytest.mark.parametrize(
         "sent",
         [{"registration_open": False}, {"waitlist_status": "enabled"}, {"location_visibility": "guests-only"}],
     )
     async def test_lost_answer_with_the_old_setting_is_unconfirmed(self, mock_context, no_sleep, sent):
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        # Registration open, no waitlist, public location: the event still shows that after the lost answer.
+        before = dict(EVENT, registration_open=True, waitlist_status="disabled", location_visibility="public")
+        mock_context.fetch.side_effect = [ok(before), lost(), ok(before), ok(before)]
         result = await run("update_event", dict(sent, event_api_id="evt-abc123"), mock_context)
         failed(result, "not confirmed", "get_events")
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_lost_answer_of_a_capacity_change_alone_is_unconfirmed(self, mock_context, no_sleep):
         # Luma's event does not show max_capacity, so nothing on it can prove the change.
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(EVENT), ok(EVENT)]
         result = await run("update_event", {"event_api_id": "evt-abc123", "max_capacity": 10}, mock_context)
         failed(result, "not confirmed")
         assert methods(mock_context).count("POST") == 1
 
-    async def test_full_new_times_need_no_lookup(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+    async def test_full_new_times_read_the_event_once(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         inputs = {
             "event_api_id": "evt-abc123",
             "start_at": "2026-06-01T09:00:00",
@@ -650,13 +655,13 @@ class TestUpdateEvent:
         }
         await run("update_event", inputs, mock_context)
         sent = requests(mock_context)
-        assert sent[0][3] == {
+        assert sent[1][3] == {
             "event_id": "evt-abc123",
             "timezone": "Europe/London",
             "start_at": "2026-06-01T08:00:00.000Z",
             "end_at": "2026-06-01T10:00:00.000Z",
         }
-        assert len(sent) == 2
+        assert len(sent) == 3
 
     async def test_lone_start_keeps_the_events_length(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
@@ -694,7 +699,7 @@ class TestUpdateEvent:
         ],
     )
     async def test_start_with_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, end_utc):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         inputs = {
             "event_api_id": "evt-abc123",
             "start_at": start_at,
@@ -702,7 +707,7 @@ class TestUpdateEvent:
             "timezone": "America/New_York",
         }
         assert (await run("update_event", inputs, mock_context)).type == ResultType.ACTION
-        assert requests(mock_context)[0][3]["end_at"] == end_utc
+        assert requests(mock_context)[1][3]["end_at"] == end_utc
 
     async def test_lone_duration_in_the_events_timezone_across_dst(self, mock_context):
         before_change = dict(EVENT, start_at="2026-03-08T06:00:00.000Z", end_at="2026-03-08T07:00:00.000Z")
@@ -711,10 +716,10 @@ class TestUpdateEvent:
         assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "end_at": "2026-03-08T08:00:00.000Z"}
 
     async def test_timezone_is_sent_canonical(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         result = await run("update_event", {"event_api_id": "evt-abc123", "timezone": " europe/LONDON"}, mock_context)
         assert result.type == ResultType.ACTION
-        assert requests(mock_context)[0][3] == {"event_id": "evt-abc123", "timezone": "Europe/London"}
+        assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "timezone": "Europe/London"}
 
     async def test_current_event_without_id_is_a_clear_error(self, mock_context):
         mock_context.fetch.side_effect = [ok({})]
@@ -723,12 +728,12 @@ class TestUpdateEvent:
         assert methods(mock_context) == ["GET"]
 
     async def test_read_back_failing_reports_what_was_sent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok({}), unavailable(), unavailable(), unavailable()]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), unavailable(), unavailable(), unavailable()]
         inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
         result = await run("update_event", inputs, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": {"id": "evt-abc123", "name": "New name"}}
-        assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET", "GET"]
 
     async def test_lone_end_before_current_start_is_refused(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT)]
@@ -766,11 +771,11 @@ class TestUpdateEvent:
 
     async def test_lost_response_that_landed_is_not_resent(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [lost(), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_lost_time_change_is_matched_by_instant(self, mock_context, no_sleep):
         # Luma may render the same instant differently (no milliseconds, offset); it still counts as landed.
@@ -783,39 +788,39 @@ class TestUpdateEvent:
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         # Re-sending an update repeats its guest notifications, so it is reported, not sent twice.
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(EVENT), ok(EVENT)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "get_events" in result.result.message
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_slow_update_seen_on_the_second_look(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [TimeoutError(), ok(EVENT), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), TimeoutError(), ok(EVENT), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_lost_response_with_unreadable_field_is_unconfirmed(self, mock_context, no_sleep):
         # tint_color does not appear on the event, so the check cannot show the update landed.
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost()]
         result = await run("update_event", {"event_api_id": "evt-abc123", "tint_color": "#000000"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST"], "nothing on the event could show it: no read is worth making"
 
     async def test_unreadable_2xx_that_landed_is_returned(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [ok("<html>ok</html>"), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok("<html>ok</html>"), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_unreadable_2xx_not_showing_is_never_resent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok(["updated"]), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok(["updated"]), ok(EVENT), ok(EVENT)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         inputs = {"event_api_id": "evt-abc123", "start_at": "2026-03-08T02:30:00", "timezone": "America/New_York"}

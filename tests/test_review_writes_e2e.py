@@ -28,11 +28,6 @@ def lost_after_another_run_creates(monkeypatch, emulator, context, path, other_b
     return done
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="create_event's check after a lost answer ignores sent fields Luma shows differently (slug is in url, "
-    "max_capacity in spots_remaining): it adopts another run's event with another slug and capacity as its own",
-)
 async def test_create_event_never_adopts_another_runs_event_with_another_slug(luma_emulator, live_context, monkeypatch):
     ours = {
         "name": "Office Hours",
@@ -82,11 +77,6 @@ async def test_create_coupon_never_reports_an_older_coupon_as_created(luma_emula
     ), "an older coupon may be returned only as one that already existed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="update_event's check after a lost answer confirms the update when the fields it can compare already held "
-    "the sent values (an unchanged name sent along), ignoring the slug it cannot see: a 503 reads as success",
-)
 async def test_update_event_is_not_confirmed_by_fields_that_were_already_so(luma_emulator, live_context):
     event = luma_emulator.seed_events(1, name="Founders Breakfast", slug="founders-breakfast")[0]
     # The agent sends the event's name as it is, with the change it was asked for: a new address (slug).
