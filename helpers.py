@@ -60,6 +60,11 @@ CONNECT_ATTEMPTS = 3
 BACKOFF_BASE_SECONDS = 0.5
 # After an ambiguous write failure Luma may still be applying the write: the second look waits this long.
 SETTLE_SECONDS = 2.0
+# Time kept, besides the write's own request, for the two looks that confirm it after an ambiguous failure.
+CHECK_RESERVE_SECONDS = SETTLE_SECONDS + 4.0
+# A write is only sent when its full request and its check still fit in the run: one sent with a clipped timeout
+# would likely end "not confirmed", which is worse than not sending it.
+WRITE_MIN_SECONDS = REQUEST_TIMEOUT_SECONDS + CHECK_RESERVE_SECONDS
 
 # Keys shorter or longer than this are pasting mistakes (a fragment, a whole file), never a Luma key.
 API_KEY_MIN_LENGTH, API_KEY_MAX_LENGTH = 8, 256
@@ -153,6 +158,10 @@ class LumaTimeoutError(LumaError):
 
 class LumaResponseError(LumaError):
     """Luma answered 2xx with a body we cannot use (HTML, not JSON, wrong shape)."""
+
+
+class LumaNotSentError(LumaError):
+    """A write was not sent: too little of the run's time was left for it and its check. Safe to send later."""
 
 
 class LumaUnconfirmedWriteError(LumaError):
@@ -467,6 +476,10 @@ class RateLimiter:
     def answered(slot: list[float], now: float) -> None:
         slot[0] = max(slot[0], now)
 
+    def release(self, slot: list[float]) -> None:
+        """A reserved slot whose request was never sent."""
+        self.slots = [held for held in self.slots if held is not slot]
+
     def observe(self, headers: dict[str, str] | None, now: float) -> None:
         if not headers:
             return
@@ -592,7 +605,7 @@ class LumaClient:
 
         sent_at = _utc_now()
         try:
-            answer = await self._send("POST", path, json=body)
+            answer = await self._send("POST", path, json=body, min_left=WRITE_MIN_SECONDS if confirm else 0.0)
             if not expect_id or has_id(answer):
                 return Landed(answer)
             failure: LumaError = LumaResponseError(
@@ -605,6 +618,7 @@ class LumaClient:
         if confirm is None:
             raise self._unconfirmed(failure, None, None)
         outcome: Outcome = Absent()
+        check_error: LumaError | None = None
         for look in range(2):
             if look:
                 if not self.can_wait(SETTLE_SECONDS + 2.0):
@@ -615,14 +629,17 @@ class LumaClient:
             except WriteConflict:
                 raise
             except LumaError as error:
-                raise self._unconfirmed(failure, confirm, error) from None
+                # Luma may be briefly unavailable: the second look, after the settle delay, may still see it.
+                check_error, outcome = error, Absent()
+                continue
+            check_error = None
             if isinstance(outcome, Ambiguous):
                 raise self._unconfirmed(failure, confirm, None, ambiguous=len(outcome.candidates))
             if isinstance(outcome, Landed) or (isinstance(outcome, Partial) and not outcome.missing):
                 return outcome
         if isinstance(outcome, Partial):
             return outcome
-        raise self._unconfirmed(failure, confirm, None)
+        raise self._unconfirmed(failure, confirm, check_error)
 
     async def post(
         self, path: str, body: dict[str, Any], *, confirm: "Confirmation | None" = None, expect_id: bool = False
@@ -748,14 +765,15 @@ class LumaClient:
         config = getattr(self.context, "config", None)
         return config.get("max_retries", 3) if isinstance(config, dict) else 3
 
-    async def _pace(self, what: str) -> list[float]:
+    async def _pace(self, what: str, min_left: float = 0.0) -> list[float]:
         """Waits for a free slot in the key's window and reserves it. The check and the reservation happen with
-        no await between them, and a waiter checks again after every sleep."""
+        no await between them, and a waiter checks again after every sleep. `min_left`: time the request needs
+        after the wait (a write and its check)."""
         while True:
             wait = self.limiter.wait_needed(_now())
             if wait <= 0:
                 return self.limiter.reserve(_now())
-            if not self.can_wait(wait):
+            if not self.can_wait(wait + min_left):
                 raise LumaRateLimitError(
                     f"{what}: paused to stay under Luma's rate limit for this API key, and the wait ({wait:.0f} s) "
                     f"does not fit in this run. Retry in {max(1, round(wait))} seconds.",
@@ -763,13 +781,28 @@ class LumaClient:
                 )
             await _sleep(wait)
 
-    async def _send(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Any:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        min_left: float = 0.0,
+    ) -> Any:
         what = f"{method} {path}"
         connect_attempts = 0
         while True:
-            slot = await self._pace(what)
+            slot = await self._pace(what, min_left)
             left = self.time_left()
-            timeout = min(REQUEST_TIMEOUT_SECONDS, left)
+            if min_left and left < min_left:
+                self.limiter.release(slot)
+                raise LumaNotSentError(
+                    f"{what}: not sent: this run's time budget has {max(0.0, left):.0f} s left, less than a write and "
+                    "its check need. Nothing was changed; call again to send it."
+                )
+            # A write keeps time for its check; a read may use all that is left.
+            timeout = min(REQUEST_TIMEOUT_SECONDS, left - (CHECK_RESERVE_SECONDS if min_left else 0.0))
             if left < 1.0:
                 raise LumaTimeoutError(
                     f"{what}: the run's time budget ({ACTION_BUDGET_SECONDS:.0f} s) ran out before Luma answered. "
@@ -812,6 +845,8 @@ class LumaClient:
                     continue
                 raise self._rate_limited(what, retry_after, None)
             except TimeoutError:
+                # Luma may have counted it at any moment until now.
+                self.limiter.answered(slot, _now())
                 raise LumaTimeoutError(
                     f"{what}: Luma did not answer within {timeout:.0f} s. Try again shortly."
                 ) from None
@@ -827,6 +862,7 @@ class LumaClient:
                     "connection and retry."
                 ) from None
             except (aiohttp.ClientError, OSError) as error:
+                self.limiter.answered(slot, _now())
                 raise LumaNetworkError(
                     f"{what}: the connection to Luma failed ({type(error).__name__}). Check the connection and retry."
                 ) from None

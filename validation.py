@@ -48,11 +48,16 @@ def normalize_email(value: Any, field: str = "email") -> str:
     internationalised-domain rules are email-validator's."""
     text = unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else ""
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:
         raise InputError(
             f"'{value}' in {field} is not a valid email address ({error}); expected name@example.com."
         ) from None
+    # An internationalised domain given in its ASCII form (xn--...) stays so: Luma matches the text it stored, and
+    # the Unicode form would not find the guest it already has.
+    if text.rsplit("@", 1)[-1].isascii():
+        return f"{checked.local_part}@{checked.ascii_domain}"
+    return checked.normalized
 
 
 def normalize_guests(entries: Any, field: str = "guests", max_count: int | None = None) -> list[dict[str, str]]:
@@ -83,23 +88,43 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
     return guests
 
 
+# What people type for a zone, and the Area/City names they most likely mean.
+_ABBREVIATION_HINTS = {
+    **dict.fromkeys(("EST", "EDT", "ET", "EST5EDT"), "America/New_York (US Eastern)"),
+    **dict.fromkeys(("CST", "CDT", "CT", "CST6CDT"), "America/Chicago (US Central)"),
+    **dict.fromkeys(("MST", "MDT", "MT", "MST7MDT"), "America/Denver, or America/Phoenix (no daylight saving)"),
+    **dict.fromkeys(("PST", "PDT", "PT", "PST8PDT"), "America/Los_Angeles (US Pacific)"),
+    **dict.fromkeys(("HST",), "Pacific/Honolulu"),
+    **dict.fromkeys(("GMT", "BST", "WET"), "Europe/London, or UTC"),
+    **dict.fromkeys(("CET", "CEST", "MET"), "Europe/Berlin or Europe/Paris"),
+    **dict.fromkeys(("EET", "EEST"), "Europe/Athens or Europe/Helsinki"),
+    **dict.fromkeys(("IST",), "Asia/Kolkata (India) or Europe/Dublin (Ireland)"),
+    **dict.fromkeys(("JST",), "Asia/Tokyo"),
+    **dict.fromkeys(("AEST", "AEDT"), "Australia/Sydney"),
+    **dict.fromkeys(("NZST", "NZDT"), "Pacific/Auckland"),
+}
+
+
 def validate_timezone(value: str, field: str = "timezone") -> str:
     """The canonical IANA name; case and surrounding spaces are forgiven (america/new_york → America/New_York)."""
     if not _ZONE_BY_LOWER:
+        # Only Area/City names (and UTC): the legacy names without a slash are fixed offsets or country aliases
+        # ("EST" is UTC-5 all year, so an "EST" evening in July would be an hour off), never what an agent means.
         _ZONE_BY_LOWER.update(
             {
                 name.lower(): name
                 for name in available_timezones()
-                if name.lower() not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+                if "/" in name and name.lower() not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
             }
         )
-        _ZONE_BY_LOWER.setdefault("utc", "UTC")
+        _ZONE_BY_LOWER["utc"] = "UTC"
     text = value.strip() if isinstance(value, str) else ""
     zone = _ZONE_BY_LOWER.get(text.lower())
     if zone is None:
+        hint = _ABBREVIATION_HINTS.get(text.upper().replace(" ", ""), "America/New_York, Europe/London or Asia/Tokyo")
         raise InputError(
-            f"'{value}' in {field} is not an IANA time zone. Use a name such as America/New_York, Europe/London "
-            "or Asia/Tokyo."
+            f"'{value}' in {field} is not an IANA time zone (an Area/City name, so daylight saving is right). "
+            f"Use a name such as {hint}."
         )
     return zone
 

@@ -4,7 +4,9 @@ Luma has no idempotency keys, so a write whose answer was lost (timeout, dropped
 may or may not have been applied. `LumaClient.write` never re-sends it; it asks the write's `Confirmation` to look,
 and looks once more after a short settle delay. Each write action picks one strategy by name:
 
-* `ReadBack`: read the object and compare every field sent (updates, status changes, deletes via `gone=True`).
+* `ReadBack`: read the object and compare every field sent (status changes, deletes via `gone=True`).
+* `ReadBackChanges`: for updates, compare only the fields the write changes (read before it), never a field that
+  already held the sent value; nothing visible changed means it cannot be confirmed.
 * `FindNew`: find the one new item among candidates, counting only items made after the request was sent and
   matching every field sent that Luma returns; two candidates are reported as uncertain, never guessed between.
 * `PerEmail`: look up each email of a batch (guests, invites) and keep those with evidence newer than the request.
@@ -82,6 +84,44 @@ class ReadBack:
         if self.gone:
             return Landed(None) if found is None else Absent()
         return Landed(found) if found is not None and self.matches(found) else Absent()
+
+
+@dataclass
+class ReadBackChanges:
+    """For updates: reads the object and compares only the fields the write changes, those that differed from the
+    object read before it. A field that already held the sent value proves nothing (the write may never have
+    reached Luma), and one Luma does not show (absent from the object read before, or named in `unseen`) cannot be
+    compared: when no changed field can be seen, the write cannot be confirmed. A write is applied whole, so one
+    changed field showing its new value confirms all of it. An update that changes nothing visible and sends nothing
+    unseen leaves the object as asked, whatever happened. `view` derives what Luma shows under another name (an
+    event's slug from its url) and is applied to both reads."""
+
+    read: Callable[[], Awaitable[dict[str, Any] | None]]
+    before: dict[str, Any]
+    sent: dict[str, Any]
+    same: Callable[[str, Any, Any], bool]
+    checked: str
+    verify: str
+    unseen: frozenset[str] = frozenset()
+    view: Callable[[dict[str, Any]], dict[str, Any]] = lambda item: item  # noqa: E731 - a default, said once
+
+    def __post_init__(self) -> None:
+        seen_before = self.view(self.before)
+        self.hidden = [key for key in self.sent if key in self.unseen or key not in seen_before]
+        self.changed = [
+            key for key in self.sent if key not in self.hidden and not self.same(key, seen_before[key], self.sent[key])
+        ]
+
+    async def check(self, client: "LumaClient", sent_at: datetime) -> Outcome:
+        if not self.changed:
+            # Nothing visible to look at: as asked already, or not to be confirmed by any read.
+            return Absent() if self.hidden else Landed(self.before)
+        found = await self.read()
+        if found is None:
+            return Absent()
+        seen = self.view(found)
+        shown = all(key in seen and self.same(key, seen[key], self.sent[key]) for key in self.changed)
+        return Landed(found) if shown else Absent()
 
 
 @dataclass

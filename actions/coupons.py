@@ -33,8 +33,7 @@ class CreateCouponAction(ActionHandler):
             "valid_end_at": inputs.get("valid_end_at"),
             "event_ticket_type_id": inputs.get("event_ticket_type_id"),
         }
-        coupon = await coupons.create_coupon(LumaClient(context), inputs["event_api_id"], fields)
-        return ActionResult(data={"coupon": coupon})
+        return ActionResult(data=await coupons.create_coupon(LumaClient(context), inputs["event_api_id"], fields))
 
 
 @luma.action("update_coupon")
@@ -73,8 +72,7 @@ class CreateCalendarCouponAction(ActionHandler):
             "valid_start_at": inputs.get("valid_start_at"),
             "valid_end_at": inputs.get("valid_end_at"),
         }
-        coupon = await coupons.create_coupon(LumaClient(context), None, fields)
-        return ActionResult(data={"coupon": coupon})
+        return ActionResult(data=await coupons.create_coupon(LumaClient(context), None, fields))
 
 
 @luma.action("update_calendar_coupon")

@@ -1,4 +1,4 @@
-"""Events of the calendar: list or get, create, update."""
+"""Events of the calendar: list or get, look up, create, update, cancel."""
 
 from typing import Any
 
@@ -38,6 +38,15 @@ class GetEventsAction(ActionHandler):
         return listed("events", found)
 
 
+@luma.action("lookup_event")
+class LookupEventAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        found = await events.lookup_event(
+            LumaClient(context), url=inputs.get("url"), event_id=inputs.get("event_api_id")
+        )
+        return ActionResult(data={"event": found})
+
+
 @luma.action("create_event")
 class CreateEventAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
@@ -63,8 +72,13 @@ class CreateEventAction(ActionHandler):
             "phone_number_requirement": inputs.get("phone_number_requirement"),
             "feedback_email": inputs.get("feedback_email"),
             "registration_questions": inputs.get("registration_questions"),
+            "registration_open": inputs.get("registration_open"),
+            "waitlist_status": inputs.get("waitlist_status"),
+            "location_visibility": inputs.get("location_visibility"),
         }
-        return ActionResult(data={"event": await events.create_event(LumaClient(context), fields)})
+        event = await events.create_event(LumaClient(context), fields)
+        # Luma's event object has no max_capacity: the capacity sent is the only record of it.
+        return ActionResult(data={"event": event, "max_capacity_set": fields["max_capacity"]})
 
 
 @luma.action("update_event")
@@ -93,6 +107,9 @@ class UpdateEventAction(ActionHandler):
             "phone_number_requirement": inputs.get("phone_number_requirement"),
             "feedback_email": inputs.get("feedback_email"),
             "registration_questions": inputs.get("registration_questions"),
+            "registration_open": inputs.get("registration_open"),
+            "waitlist_status": inputs.get("waitlist_status"),
+            "location_visibility": inputs.get("location_visibility"),
         }
         event = await events.update_event(
             LumaClient(context),
@@ -100,4 +117,14 @@ class UpdateEventAction(ActionHandler):
             changes,
             suppress_notifications=inputs.get("suppress_notifications"),
         )
-        return ActionResult(data={"event": event})
+        capacity = {} if changes["max_capacity"] is None else {"max_capacity_set": changes["max_capacity"]}
+        return ActionResult(data={"event": event, **capacity})
+
+
+@luma.action("cancel_event")
+class CancelEventAction(ActionHandler):
+    async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
+        cancelled = await events.cancel_event(
+            LumaClient(context), inputs["event_api_id"], should_refund=inputs.get("should_refund")
+        )
+        return ActionResult(data=cancelled)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from helpers import (
-    REQUEST_TIMEOUT_SECONDS,
+    WRITE_MIN_SECONDS,
     LumaAuthError,
     LumaClient,
     LumaConnectError,
@@ -22,6 +22,7 @@ from helpers import (
     LumaInvalidRequestError,
     LumaNotFoundError,
     LumaPermissionError,
+    LumaNotSentError,
     LumaRateLimitError,
     LumaUnconfirmedWriteError,
 )
@@ -31,8 +32,6 @@ Record = dict[str, Any]
 
 # Parallel look-ups by email: the up-to-10 emails worth looking up one by one go out at once.
 LOOKUP_CONCURRENCY = 10
-# A batch is only started when a request plus a check still fit in the run.
-MIN_SECONDS_FOR_BATCH = REQUEST_TIMEOUT_SECONDS
 # Luma refuses a whole batch (400, nothing applied) for one email it rejects, so a refused batch is halved and the
 # halves are sent separately until the refused emails stand alone. A batch of n costs at most 2n - 1 requests
 # that way; this run-wide cap on the extra requests keeps a refusal of every email (a bad ticket type) from
@@ -208,7 +207,7 @@ class EmailBatches:
 
     async def _send_batch(self, batch: list[dict[str, str]]) -> str | None:
         """Sends one batch (halving it when Luma refuses it); returns why nothing more may be sent, or None."""
-        if self.client.time_left() < MIN_SECONDS_FOR_BATCH:
+        if self.client.time_left() < WRITE_MIN_SECONDS:
             stopped = "Not sent: this run's time budget ran out before these emails. Call the action again with them."
             self._mark(batch, "not_processed", stopped)
             return stopped
@@ -217,9 +216,16 @@ class EmailBatches:
         except LumaInvalidRequestError as error:
             self.sent_any = True
             return await self._refused(batch, error)
-        except (LumaAuthError, LumaPermissionError, LumaNotFoundError, LumaRateLimitError, LumaConnectError) as error:
-            # Refused (or never delivered) before doing anything: this batch was not applied, and the next one
-            # would fare the same. With nothing else to report, send() raises it.
+        except (
+            LumaAuthError,
+            LumaPermissionError,
+            LumaNotFoundError,
+            LumaRateLimitError,
+            LumaConnectError,
+            LumaNotSentError,
+        ) as error:
+            # Not applied (refused before doing anything, never reached Luma, or not sent for lack of time): the next
+            # batch would fare the same, so the rest is not_processed. With nothing else to report, send() raises it.
             self.refusal = self.refusal or error
             wait = " Retry after the wait." if isinstance(error, LumaRateLimitError) else ""
             self._mark(batch, "not_processed", f"Not sent: {error.message}{wait}")

@@ -16,7 +16,7 @@ from typing import Any
 import routes
 from helpers import (
     MAX_IN_FLIGHT,
-    REQUEST_TIMEOUT_SECONDS,
+    WRITE_MIN_SECONDS,
     InputError,
     LumaAuthError,
     LumaClient,
@@ -24,6 +24,7 @@ from helpers import (
     LumaError,
     LumaInvalidRequestError,
     LumaNotFoundError,
+    LumaNotSentError,
     LumaPermissionError,
     LumaRateLimitError,
     LumaTimeoutError,
@@ -33,6 +34,7 @@ from helpers import (
 from operations.event_summary import guest_counts
 from operations.events import get_event
 from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
+from operations.ticket_types import require_ticket_type
 from validation import normalize_email
 from writes import ReadBack
 
@@ -40,9 +42,6 @@ from writes import ReadBack
 # all through its pacing, so 30 changes take one round trip, and a run that meets the rate limit has used the whole
 # window by then (the continuation goes on as soon as it frees).
 CHANGE_CONCURRENCY = MAX_IN_FLIGHT
-
-# A change is only started when it, and the check after a lost answer, still fit in the run.
-MIN_SECONDS_FOR_CHANGE = REQUEST_TIMEOUT_SECONDS
 PAGE = 100
 CONTINUATION_VERSION = 1
 # Without from_status, a rule leaves these out: invited people have not registered, "session" is not a guest.
@@ -222,15 +221,20 @@ def _fingerprint(identifiers: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def encode_continuation(event_id: str, options: ChangeOptions, rule: Rule, chosen: str, todo: list[str]) -> str:
-    """`chosen` fingerprints the guests the first call named, so that call's inputs can be given again."""
+def encode_continuation(
+    event_id: str, options: ChangeOptions, rule: Rule, chosen: str, todo: list[str] | None, exclude: list[str] = ()
+) -> str:
+    """`chosen` fingerprints the guests the first call named, so that call's inputs can be given again. Guests
+    chosen by name carry the ids still to do (as many as the caller named); guests chosen by rule carry only the
+    ids to leave out (unconfirmed or failed: never tried twice), since the rule chooses the rest again, so the
+    token stays small however many guests remain."""
     payload = {
         "v": CONTINUATION_VERSION,
         "event": event_id,
         "options": compact(vars(options)),
         "rule": rule.as_dict(),
         "chosen": chosen,
-        "todo": todo,
+        **({"todo": todo} if todo is not None else {"exclude": list(exclude)}),
     }
     packed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
     return base64.urlsafe_b64encode(packed).decode().rstrip("=")
@@ -244,7 +248,7 @@ def decode_continuation(token: str) -> dict[str, Any]:
     if (
         not isinstance(payload, dict)
         or payload.get("v") != CONTINUATION_VERSION
-        or not isinstance(payload.get("todo"), list)
+        or not isinstance(payload.get("todo", payload.get("exclude")), list)
     ):
         raise InputError(
             "continuation is not one this action returned (it may be cut short); pass the continuation of the "
@@ -258,7 +262,8 @@ class Resumed:
     options: ChangeOptions
     rule: Rule
     chosen: str
-    todo: list[str]
+    todo: list[str] | None  # guests chosen by name still to do; None when the rule chooses them again
+    exclude: frozenset[str]
 
 
 def resume(token: str, event_id: str, options: ChangeOptions, rule: Rule, identifiers: list[str]) -> Resumed:
@@ -280,7 +285,9 @@ def resume(token: str, event_id: str, options: ChangeOptions, rule: Rule, identi
             "continuation was made with other inputs: repeat the first call's inputs exactly, or give only "
             "event_api_id, status and continuation."
         )
-    return Resumed(saved, saved_rule, str(state.get("chosen")), [str(guest_id) for guest_id in state["todo"]])
+    todo = [str(guest_id) for guest_id in state["todo"]] if "todo" in state else None
+    exclude = frozenset(str(guest_id) for guest_id in state.get("exclude") or [])
+    return Resumed(saved, saved_rule, str(state.get("chosen")), todo, exclude)
 
 
 # ---- reading the guests ---------------------------------------------------------------------------------------
@@ -310,8 +317,8 @@ async def read_guest_list(client: LumaClient, event_id: str, status: str | None,
 async def guests_again(
     client: LumaClient, event_id: str, status: str, guest_ids: list[str]
 ) -> list[tuple[str, dict[str, Any] | None]]:
-    """A continuation's guests as they are now, all chosen from one status: sought on that status's list page by
-    page until every one is found, and one look-up each for any not found (they left it since: the look-up says
+    """A continuation's named guests as they are now, all chosen from one status: sought on that status's list page
+    by page until every one is found, and one look-up each for any not found (they left it since: the look-up says
     where they went). The read stops once it has cost as many pages as look-ups of the guests still missing would,
     so it never costs more than twice the cheaper way, and usually one or two pages for a hundred guests."""
     wanted, index = set(guest_ids), {}
@@ -406,7 +413,7 @@ class Changes:
 
     async def _worker(self) -> None:
         while self.queue and self.stopped is None:
-            if self.client.time_left() < MIN_SECONDS_FOR_CHANGE:
+            if self.client.time_left() < WRITE_MIN_SECONDS:
                 self.stopped = "This run's time budget ran out before these guests."
                 return
             guest = self.queue.popleft()
@@ -417,7 +424,12 @@ class Changes:
             except LumaUnconfirmedWriteError:
                 self.sent += 1
                 self.outcomes.record(guest, "unconfirmed", previous_status=previous, message=UNCONFIRMED)
-            except (LumaRateLimitError, LumaConnectError) as error:
+                # Luma is not answering reliably (hanging, 5xx): sending more would only add to the unconfirmed.
+                self.stopped = self.stopped or (
+                    "Luma's answer to a change was lost and could not be confirmed, so no more were started; the "
+                    "continuation holds the rest."
+                )
+            except (LumaRateLimitError, LumaConnectError, LumaNotSentError) as error:
                 self._stop(guest, error.message)
             except (LumaAuthError, LumaPermissionError) as error:
                 self.fatal = self.fatal or error
@@ -475,9 +487,12 @@ async def update_guests_status(
         )
     chosen = _fingerprint(identifiers)
     named = bool(identifiers)
+    exclude: frozenset[str] = frozenset()
     if continuation is not None:
         resumed = resume(continuation, event_id, options, rule, identifiers)
-        options, rule, chosen, identifiers, named = resumed.options, resumed.rule, resumed.chosen, resumed.todo, True
+        options, rule, chosen, exclude = resumed.options, resumed.rule, resumed.chosen, resumed.exclude
+        named = resumed.todo is not None
+        identifiers = resumed.todo or []
     elif not identifiers and not rule.given():
         raise InputError(
             "Say which guests to change: guest_api_ids or emails, and/or a rule (from_status, email_domains, "
@@ -486,12 +501,13 @@ async def update_guests_status(
         )
     # Luma filters its list by one status: a single from_status reads only those guests.
     only = rule.from_status[0] if len(rule.from_status) == 1 else None
-    again = continuation is not None and only is not None
+    again = continuation is not None and named and only is not None
     # The event is read only for what needs it: the questions an answers rule names, and the size of the guest
     # list when named guests are found by look-ups or by one read of the list, whichever takes fewer requests.
     event = await get_event(client, event_id) if rule.answers or (named and not again) else None
     if event is not None:
         check_labels(event, rule)
+    await require_ticket_type(client, event_id, type_id=rule.event_ticket_type_id)
     if again:
         pairs = await guests_again(client, event_id, only, identifiers)  # type: ignore[arg-type]
     elif named:
@@ -506,10 +522,12 @@ async def update_guests_status(
             where = "on this event any more" if continuation else "on this event"
             message = f"No guest with {describe_guest(identifier)} is {where}."
             outcomes.record(None, "failed", identifier=identifier, message=message)
-        elif not named and not rule.selects(guest):
+        elif not named and (not rule.selects(guest) or str(guest.get("id")) in exclude):
             continue
         elif guest.get("approval_status") == options.status:
-            outcomes.record(guest, "already")
+            # Resumed by rule, a guest in the status already was reported by an earlier call (changed, or already).
+            if named or continuation is None:
+                outcomes.record(guest, "already")
         elif named and (why := rule.mismatch(guest)) is not None:
             outcomes.record(guest, "skipped", message=f"Not changed: {why}.")
         else:
@@ -522,5 +540,9 @@ async def update_guests_status(
     changes = Changes(client, event_id, options, outcomes)
     left = [str(guest["id"]) for guest in await changes.run(list(to_change.values()))]
     sort_as_chosen(outcomes, pairs)
-    token = encode_continuation(event_id, options, rule, chosen, left) if left else None
+    token = None
+    if left:
+        problems = [key for key, result in outcomes.results.items() if result["status"] in ("unconfirmed", "failed")]
+        todo = left if named else None
+        token = encode_continuation(event_id, options, rule, chosen, todo, sorted(exclude | set(problems)))
     return report(outcomes, left, token, changes.stopped)

@@ -16,7 +16,7 @@ from helpers import (
     has_id,
 )
 from validation import parse_datetime, to_luma_datetime, validate_timezone, visible_text
-from writes import FindNew, ReadBack, not_in
+from writes import FindNew, ReadBack, ReadBackChanges, not_in
 
 # The calendar fields calendars/update takes besides calendar_id. Luma's calendar object shows all but tint_color.
 CALENDAR_FIELDS = ("name", "slug", "description", "avatar_url", "tint_color")
@@ -72,13 +72,23 @@ async def update_calendar(
         fields["name"] = visible_text(fields["name"], "name")
     if "slug" in fields:
         fields["slug"] = fields["slug"].strip()
-    if calendar_id is None:
-        calendar_id = (await get_calendar(client))["id"]
+    # The calendar as it is before the change: its id when none is given, and what a check after a lost answer
+    # compares with (a field that already held the sent value proves nothing).
+    before = await get_calendar(client)
+    calendar_id = calendar_id or before["id"]
     body = {"calendar_id": calendar_id, **fields}
-    confirm = ReadBack(
-        read=lambda: get_calendar(client),
-        matches=lambda calendar: calendar_shows(calendar, body),
-        checked=f"calendar {calendar_id} for the fields sent",
+
+    async def read_updated() -> dict[str, Any] | None:
+        calendar = await get_calendar(client)
+        return calendar if calendar.get("id") == calendar_id else None
+
+    confirm = ReadBackChanges(
+        read=read_updated,
+        before=before if before.get("id") == calendar_id else {},
+        sent=fields,
+        same=_same,
+        unseen=frozenset(_NOT_SHOWN),
+        checked=f"calendar {calendar_id} for the fields this update changes",
         verify="Read the calendar with get_calendar",
     )
     return await client.post(routes.CALENDARS_UPDATE, body, confirm=confirm, expect_id=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import routes
 from helpers import LumaClient, LumaNotFoundError
-from operations import events
+from operations import events, people
 from operations.changes import (
     Record,
     all_or_error,
@@ -95,9 +95,11 @@ def _state_record(state: dict[str, Any]) -> Record:
     return record(f"{state['event_api_id']}:{fingerprint(state)}", state)
 
 
-def _cancelled(event_id: str) -> dict[str, Any]:
+def _gone(event_id: str) -> dict[str, Any]:
+    # Luma deletes a cancelled event, and an event moved to another calendar is out of this key's sight too: from
+    # here the two cannot be told apart, so neither is claimed.
     gone = {field: None for field in event_state({})}
-    return {**gone, "event_api_id": event_id, "capacity_status": None, "status": "cancelled"}
+    return {**gone, "event_api_id": event_id, "capacity_status": None, "status": "gone"}
 
 
 @all_or_error
@@ -105,7 +107,7 @@ async def event_updates(client: LumaClient, last_poll_ts: str | None, *, event_i
     """Each watched event as it stands, named after a fingerprint of its watched fields: a record id changes only
     when one of those fields does, so the platform's de-duplication reports each change once. Luma keeps no time
     of a change, so `last_poll_ts` cannot narrow this. Luma deletes a cancelled event: one watched by id is then
-    reported cancelled; calendar-wide, a cancelled event just leaves the list."""
+    reported gone (cancelled, or moved to another calendar); calendar-wide, it just leaves the list."""
     poll_window(last_poll_ts)  # a malformed last_poll_ts is refused like on every other trigger
     if event_id is None:
         return [_state_record(event_state(event)) for event in await upcoming_events(client)]
@@ -114,7 +116,7 @@ async def event_updates(client: LumaClient, last_poll_ts: str | None, *, event_i
     except LumaNotFoundError:
         if last_poll_ts is None:
             raise  # a first poll of an id Luma does not know: the id is wrong, not an event that was cancelled
-        return [_state_record(_cancelled(event_id))]
+        return [_state_record(_gone(event_id))]
     return [_state_record(event_state(event))]
 
 
@@ -139,11 +141,13 @@ async def new_people(client: LumaClient, last_poll_ts: str | None, *, tags: list
     """One record per person added to the calendar since the last poll (subscribed, imported, or joined through
     an event), optionally only those with any of `tags`; read newest first, back to the last poll."""
     window = poll_window(last_poll_ts)
-    params = {"sort_column": "created_at", "sort_direction": "desc nulls last", "tags": tags}
-    people = await newer_than(client, routes.CONTACTS_LIST, params, window.since, stamp_of("created_at"))
+    # Luma answers a tag it does not know with nobody, so a misspelt tag would never fire: names become ids first.
+    tag_ids = [tag["id"] for tag in await people.resolve_tags(client, tags)] or None
+    params = {"sort_column": "created_at", "sort_direction": "desc nulls last", "tags": tag_ids}
+    added = await newer_than(client, routes.CONTACTS_LIST, params, window.since, stamp_of("created_at"))
     found = [
         record(f"{contact['id']}:{contact['created_at']}", person(contact))
-        for contact in people
+        for contact in added
         if window.holds(contact.get("created_at"))
     ]
     return in_order(found, lambda data: data["created_at"])

@@ -38,6 +38,10 @@ from validation import currency_exponent, luma_instant, to_luma_datetime
 
 # A first poll has no last poll to start from: it reports what changed in this recent window.
 FIRST_POLL_WINDOW = timedelta(hours=1)
+# A change shows in Luma's lists a moment after the time it carries (the write still in flight when the list was read,
+# or Luma's clock a little behind ours). Each window therefore ends this long before its poll started, and the next
+# window starts exactly there: a late-showing change falls in the next poll's window, and none falls in two.
+VISIBILITY_LAG = timedelta(seconds=3)
 # "Every upcoming event": the next WATCHED_EVENTS by start time, counting from events that started up to
 # STARTED_WITHIN ago, because check-ins and late approvals happen during and just after an event.
 WATCHED_EVENTS = 50
@@ -67,8 +71,8 @@ def now() -> datetime:
 
 @dataclass(frozen=True)
 class Window:
-    """The changes one poll reports: after `since` (the last poll's time), up to and including `until` (this
-    poll's start)."""
+    """The changes one poll reports: after `since`, up to and including `until`: the last poll's time and this
+    poll's start, both VISIBILITY_LAG earlier."""
 
     since: datetime
     until: datetime
@@ -79,8 +83,8 @@ class Window:
 
 
 def poll_window(last_poll_ts: str | None) -> Window:
-    """From the last poll's time, or for a first poll from FIRST_POLL_WINDOW ago, to now."""
-    until = now()
+    """From the last poll's time, or for a first poll from FIRST_POLL_WINDOW ago, to now (both less the lag)."""
+    until = now() - VISIBILITY_LAG
     if last_poll_ts is None:
         return Window(until - FIRST_POLL_WINDOW, until)
     since = luma_instant(last_poll_ts)
@@ -89,7 +93,7 @@ def poll_window(last_poll_ts: str | None) -> Window:
             f"last_poll_ts '{last_poll_ts}' is not an ISO 8601 date-time (e.g. 2026-11-01T09:00:00Z); give the time "
             "of the last poll, or none for a first poll."
         )
-    return Window(since, until)
+    return Window(since - VISIBILITY_LAG, until)
 
 
 # Failures that pass: the next poll, from the same point, may well succeed.
@@ -184,13 +188,19 @@ async def watched_events(client: LumaClient, event_id: str | None) -> list[dict[
     WATCHED_EVENTS events by start time, counting from those that started up to STARTED_WITHIN ago."""
     if event_id is not None:
         return [{"id": event_id}]
-    found = await events.list_events(
-        client,
-        after=to_luma_datetime(now() - STARTED_WITHIN),
-        sort_direction="asc",
-        limit=WATCHED_EVENTS,
-    )
-    return [event for event in found["entries"] if has_id(event)]
+    params = {"after": to_luma_datetime(now() - STARTED_WITHIN), "sort_column": "start_at", "sort_direction": "asc"}
+    found: list[dict[str, Any]] = []
+    # Every page or an error (never `collect`, which hands back part of a list): a watched event missing from one
+    # poll would lose its registrations for good.
+    pages = client.pages(routes.CALENDAR_EVENTS_LIST, params, limit=WATCHED_EVENTS)
+    try:
+        async for page in pages:
+            found += [event for event in page.entries if has_id(event)]
+            if len(found) >= WATCHED_EVENTS:
+                break
+    finally:
+        await pages.aclose()
+    return found[:WATCHED_EVENTS]
 
 
 async def upcoming_events(client: LumaClient) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import routes
 from helpers import (
-    REQUEST_TIMEOUT_SECONDS,
+    WRITE_MIN_SECONDS,
     InputError,
     LumaClient,
     LumaError,
@@ -28,8 +28,6 @@ from operations.ticket_types import create_ticket_type, list_ticket_types, ticke
 from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone
 from writes import ReadBack
 
-# A write is only started when it, and its check after a lost answer, still fit in the run.
-MIN_SECONDS_FOR_STEP = REQUEST_TIMEOUT_SECONDS
 # Event settings Luma's API takes on create but never shows on an event, so a clone cannot read them to copy.
 NOT_SHOWN = (
     "slug",
@@ -184,7 +182,7 @@ class CloneRun:
         self.stopped: str | None = None
 
     async def step(self, item: dict[str, Any], write: Callable[[], Awaitable[dict[str, Any]]], done: str) -> Any:
-        if self.stopped is None and self.client.time_left() < MIN_SECONDS_FOR_STEP:
+        if self.stopped is None and self.client.time_left() < WRITE_MIN_SECONDS:
             self.stopped = "This run's time budget ran out."
         if self.stopped is not None:
             item.update(status="not_done", message=self.stopped)
@@ -280,7 +278,11 @@ async def copy_coupons(
             item.update(status="not_done", message=f"Its ticket type ({tied}) was not copied; see ticket_types.")
         else:
             fields = coupon_fields(coupon, shift, type_ids.get(tied) if tied and type_ids else None)
-            await run.step(item, _bind(create_coupon, run.client, target_id, fields), "created")
+            await run.step(item, _bind(_new_coupon, run.client, target_id, fields), "created")
+
+
+async def _new_coupon(client: LumaClient, event_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return (await create_coupon(client, event_id, fields))["coupon"]
 
 
 def _ready(found: dict[str, Any]) -> Callable[[], Awaitable[dict[str, Any]]]:

@@ -243,6 +243,11 @@ class CodeLookup:
         raise code_taken(entry, self.place.where, self.place.listing)
 
 
+async def coupon_before(client: LumaClient, place: CouponPlace, code: str) -> dict[str, Any] | None:
+    """The coupon holding the code before a create is sent, if any."""
+    return await find_coupon(client, place, code)
+
+
 async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[str, Any]) -> dict[str, Any]:
     """Creates a coupon on the event, or on the calendar when event_id is None, and returns it."""
     place = coupon_place(event_id)
@@ -265,7 +270,16 @@ async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[s
             "event_ticket_type_id": fields.get("event_ticket_type_id"),
         }
     )
-    return await client.post(place.create_path, body, confirm=CodeLookup(client, place, body), expect_id=True)
+    # Codes are unique where they live, so one look before sending settles it: a coupon already there with these terms
+    # is the answer (nothing to create), one with other terms a conflict; and after a lost answer, a coupon holding
+    # the code can only be this call's.
+    existing = await coupon_before(client, place, code)
+    if existing is not None:
+        if coupon_terms_match(existing, body):
+            return {"coupon": existing, "already_existed": True}
+        raise code_taken(existing, place.where, place.listing)
+    coupon = await client.post(place.create_path, body, confirm=CodeLookup(client, place, body), expect_id=True)
+    return {"coupon": coupon, "already_existed": False}
 
 
 def coupon_not_found(code: str, place: CouponPlace) -> LumaNotFoundError:

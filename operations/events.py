@@ -1,13 +1,26 @@
-"""Events: read, list, create and update, with Luma's time rules and a safe check after a lost answer."""
+"""Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
+answer."""
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaResponseError, compact, has_id, lean
-from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
-from writes import FindNew, ReadBack, created_after
+from helpers import (
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaNotFoundError,
+    LumaResponseError,
+    LumaUnconfirmedWriteError,
+    compact,
+    has_id,
+    lean,
+)
+from operations.calendar import LUMA_HOSTS
+from validation import lacks_offset, luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
+from writes import FindNew, ReadBack, ReadBackChanges, created_after
 
 # When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
 FIND_WINDOW = timedelta(minutes=1)
@@ -42,6 +55,50 @@ def event_summary(event: dict[str, Any]) -> dict[str, Any]:
 
 async def get_event(client: LumaClient, event_id: str) -> dict[str, Any]:
     return await client.get_object(routes.EVENTS_GET, {"event_id": event_id})
+
+
+def event_page(url: str) -> tuple[str, str]:
+    """(platform, url) as the calendar lookup takes them: a Luma page in Luma's own spelling of event URLs, any other
+    site's page as given (an external event is matched by the URL it was submitted with)."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        host = ""
+    if not host:
+        raise InputError(f"url '{text}' is not a web address; give the event page's full URL, e.g. https://luma.com/x.")
+    if host not in LUMA_HOSTS:
+        return "external", text
+    path = parts.path.rstrip("/")
+    if not path:
+        raise InputError(
+            f"url '{text}' is Luma's home page, not an event; give the event's page, e.g. https://luma.com/x."
+        )
+    # Luma names an event's page https://luma.com/<slug>, whichever of its addresses was pasted.
+    return "luma", f"https://luma.com{path}"
+
+
+async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: str | None = None) -> dict | None:
+    """The event's entry on the connected calendar ({id, status, submitted_by}), or None when it is not on it."""
+    if (url is None) == (event_id is None):
+        raise InputError(
+            "Give the event as url or as event_api_id"
+            + (", not both." if url is not None else " (the event's page, or its evt- id).")
+        )
+    if event_id is not None:
+        params = {"event_id": event_id}
+    else:
+        platform, page = event_page(url)
+        params = {"platform": platform, "url": page}
+    data = await client.get(routes.CALENDAR_EVENTS_LOOKUP, params)
+    found = data.get("event", False)
+    if found is not None and not has_id(found):
+        # A missing key or an entry without id is Luma misbehaving: never report that as "not on the calendar".
+        raise LumaResponseError(
+            f"GET {routes.CALENDAR_EVENTS_LOOKUP}: Luma's answer had no event entry and no null. Retry later."
+        )
+    return found
 
 
 async def list_events(
@@ -110,13 +167,30 @@ def _same(key: str, shown: Any, sent: Any) -> bool:
     return shown == sent
 
 
+def event_view(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with what Luma shows under another name, so sent fields can be compared: the slug is the last part
+    of its url; the capacity is the spots remaining plus the approved guests."""
+    view = dict(event)
+    url = event.get("url")
+    if isinstance(url, str) and url.strip("/"):
+        view["slug"] = url.rstrip("/").rsplit("/", 1)[-1]
+    counts = event.get("guest_counts")
+    approved = counts.get("approved") if isinstance(counts, dict) else None
+    spots = event.get("spots_remaining")
+    if isinstance(spots, int) and isinstance(approved, dict) and isinstance(approved.get("guests"), int):
+        view["max_capacity"] = spots + approved["guests"]
+    return view
+
+
 def event_shows(event: dict[str, Any], body: dict[str, Any]) -> bool:
-    """True when every field sent that the event object shows holds the sent value, and at least one does."""
+    """True when every field sent that the event shows (under its own name or another) holds the sent value, and at
+    least one does."""
+    view = event_view(event)
     compared = 0
     for key, sent in body.items():
-        if key in _NOT_SHOWN or event.get(key) is None:
+        if key in _NOT_SHOWN or view.get(key) is None:
             continue
-        if not _same(key, event[key], sent):
+        if not _same(key, view[key], sent):
             return False
         compared += 1
     return compared > 0
@@ -189,35 +263,42 @@ async def update_event(
     zone = validate_timezone(changes["timezone"]) if "timezone" in changes else None
     if zone is not None:
         changes["timezone"] = zone
+    for value, field in ((start_in, "start_at"), (end_in, "end_at")):
+        if value is not None:
+            parse_datetime(value, field, zone, require_time=True)  # refused before anything is read or sent
+    if start_in is not None and end_in is not None and (zone or not (lacks_offset(start_in) or lacks_offset(end_in))):
+        # Both moments are known without the event: their order is refused before anything is read.
+        _event_end(parse_datetime(start_in, "start_at", zone, require_time=True), end_in, None, zone)
+    # The event as it is: its times and zone for times given alone, and what a check after a lost answer compares
+    # with (a field that already held the sent value proves nothing).
+    current = await get_event(client, event_id)
     if start_in is not None or end_in is not None or duration is not None:
-        start, end = await _updated_times(client, event_id, start_in, end_in, duration, zone)
+        start, end = _updated_times(current, start_in, end_in, duration, zone)
         changes["start_at"] = to_luma_datetime(start) if start else None
         changes["end_at"] = to_luma_datetime(end) if end else None
-    body = compact({"event_id": event_id, **changes, "suppress_notifications": suppress_notifications})
-    confirm = ReadBack(
+    sent = compact(changes)
+    body = {"event_id": event_id, **sent, **compact({"suppress_notifications": suppress_notifications})}
+    confirm = ReadBackChanges(
         read=lambda: get_event(client, event_id),
-        matches=lambda event: event_shows(event, body),
-        checked=f"event {event_id} for the fields sent",
+        before=current,
+        sent=sent,
+        same=_same,
+        view=event_view,
+        checked=f"event {event_id} for the fields this update changes",
         verify=f"Read the event with get_events (event_api_id {event_id})",
     )
     landed = await client.post(routes.EVENTS_UPDATE, body, confirm=confirm)
     return landed if has_id(landed) else await read_back(client, event_id, body)
 
 
-async def _updated_times(
-    client: LumaClient, event_id: str, start_in: str | None, end_in: str | None, duration: int | None, zone: str | None
+def _updated_times(
+    current: dict[str, Any], start_in: str | None, end_in: str | None, duration: int | None, zone: str | None
 ) -> tuple[datetime | None, datetime | None]:
     """The new start and end of an updated event, checked against its current times where only one is given.
 
     The new end is sent explicitly so the result does not depend on how Luma treats a lone start (undocumented)."""
-    for value, field in ((start_in, "start_at"), (end_in, "end_at")):
-        if value is not None:
-            parse_datetime(value, field, zone, require_time=True)  # reject it before anything is sent
-    current: dict[str, Any] = {}
     # A time without offset and without a new timezone is read in the event's own timezone.
-    if zone is None or start_in is None or (end_in is None and duration is None):
-        current = await get_event(client, event_id)
-        zone = zone or _known_zone(current.get("timezone"))
+    zone = zone or _known_zone(current.get("timezone"))
     start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
     end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
     old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))
@@ -241,3 +322,63 @@ def _known_zone(value: Any) -> str | None:
         return validate_timezone(value) if isinstance(value, str) else None
     except InputError:
         return None
+
+
+async def event_or_none(client: LumaClient, event_id: str) -> dict[str, Any] | None:
+    """The event, or None when Luma has no such event (a cancelled event is deleted)."""
+    try:
+        return await get_event(client, event_id)
+    except LumaNotFoundError:
+        return None
+
+
+async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool | None = None) -> dict[str, Any]:
+    """Luma's two-step cancel in one: a token from cancel/request (valid 15 minutes, far longer than a run), then
+    the cancel. {event_api_id, cancelled, already_absent, guest_count?, is_paid?, should_refund?}."""
+    absent = {"event_api_id": event_id, "cancelled": False, "already_absent": True}
+    try:
+        # Only issues a token: nothing changes for guests until the cancel itself.
+        request = await client.post(routes.EVENTS_CANCEL_REQUEST, {"event_id": event_id})
+    except LumaNotFoundError:
+        return absent
+    except LumaUnconfirmedWriteError as error:
+        raise _no_token(event_id, error.status, error.luma_message) from None
+    token = request.get("cancellation_token")
+    if not isinstance(token, str) or not token:
+        raise _no_token(event_id, None, None)
+    is_paid, guest_count = request.get("is_paid"), request.get("guest_count")
+    if is_paid is True and should_refund is None:
+        raise InputError(
+            f"Event {event_id} has paid guests ({guest_count} approved guests in all), so Luma needs should_refund "
+            "to cancel it: run cancel_event again with should_refund true to refund them, or false to keep their "
+            "payments. Nothing was cancelled."
+        )
+    body = compact({"event_id": event_id, "cancellation_token": token, "should_refund": should_refund})
+    confirm = ReadBack(
+        read=lambda: event_or_none(client, event_id),
+        matches=lambda event: False,
+        checked=f"whether event {event_id} still exists",
+        verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
+        gone=True,
+    )
+    try:
+        await client.post(routes.EVENTS_CANCEL, body, confirm=confirm)
+    except LumaNotFoundError:
+        return absent  # cancelled by someone else between the two steps
+    return {
+        "event_api_id": event_id,
+        "cancelled": True,
+        "already_absent": False,
+        **compact({"guest_count": guest_count, "is_paid": is_paid, "should_refund": should_refund}),
+    }
+
+
+def _no_token(event_id: str, status: int | None, luma_message: str | None) -> LumaUnconfirmedWriteError:
+    return LumaUnconfirmedWriteError(
+        f"The cancellation of event {event_id} was not confirmed, and did not happen: Luma's answer to the "
+        "cancellation request (the first of its two steps, which only issues a token) was lost or unusable, so no "
+        "token arrived and the cancel itself was never sent. The event and its guests are unchanged; run "
+        "cancel_event again (if the event is gone by then, it says already_absent).",
+        status=status,
+        luma_message=luma_message,
+    )

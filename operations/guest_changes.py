@@ -13,6 +13,7 @@ from typing import Any
 
 import routes
 from helpers import LumaClient, has_id
+from operations.ticket_types import require_ticket_type
 from operations.changes import (
     Record,
     Window,
@@ -142,6 +143,9 @@ async def new_tickets(
     """One record per ticket of the registrations since the last poll, paid or free, optionally of one ticket type
     (by id or by name) or paid only. Luma stamps a ticket with its guest's registration time only."""
     window = poll_window(last_poll_ts)
+    if event_id is not None:
+        # A ticket type the watched event lacks would make a trigger that never fires.
+        await require_ticket_type(client, event_id, type_id=ticket_type_id, type_name=ticket_type_name)
 
     async def find(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         return [

@@ -101,6 +101,24 @@ async def list_ticket_types(client: LumaClient, event_id: str, *, include_hidden
     return await client.get_entries(routes.TICKET_TYPES_LIST, params)
 
 
+async def require_ticket_type(
+    client: LumaClient, event_id: str, *, type_id: str | None = None, type_name: str | None = None
+) -> None:
+    """Refuses a ticket type (by id, or by name in any case) the event does not have: as a filter it would match
+    nobody, silently. The error lists the event's ticket types, hidden ones included."""
+    if type_id is None and type_name is None:
+        return
+    types = await list_ticket_types(client, event_id, include_hidden=True)
+    if type_id is not None and any(entry.get("id") == type_id for entry in types):
+        return
+    folded = type_name.strip().casefold() if type_name is not None else None
+    if folded is not None and any(str(entry.get("name") or "").strip().casefold() == folded for entry in types):
+        return
+    given = f"event_ticket_type_id '{type_id}'" if type_id is not None else f"ticket_type_name '{type_name}'"
+    known = ", ".join(f"'{entry.get('name')}' ({entry.get('id')})" for entry in types) or "none"
+    raise InputError(f"{given} is not a ticket type of event {event_id}; its ticket types are: {known}.")
+
+
 def ticket_type_shows(entry: dict[str, Any], body: dict[str, Any]) -> bool:
     """True when every field sent shows on the ticket type with the sent value."""
     for key, sent in body.items():
@@ -230,6 +248,13 @@ def updated_price(current: dict[str, Any] | None, fields: dict[str, Any]) -> dic
             kind, price=price, cents=cents, currency=currency, is_flexible=is_flexible, min_cents=min_cents
         )
     after = kind or current.get("type")
+    was = str(current.get("currency") or "").lower()
+    if after == "paid" and price is None and cents is None and currency and was and currency.lower() != was:
+        # Luma keeps the amount in minor units: 2500 USD cents would silently become 2500 JPY (25 USD → 2,500 yen).
+        raise InputError(
+            f"currency changes from {was} to {currency}, but the price stays {current.get('cents')} in minor units, "
+            "which means something else in the new currency: give price (or cents) together with currency."
+        )
     if after == "paid":
         keeps_price = price is None and cents is None
         checked = ticket_price(

@@ -186,6 +186,28 @@ async def test_cancel_two_step(client: aiohttp.ClientSession, emu: LumaEmulator)
     assert emu.event(event_id) is None
 
 
+async def test_cancel_request_counts_approved_guests_and_paid_ones(
+    client: aiohttp.ClientSession, emu: LumaEmulator
+) -> None:
+    event_id = emu.seed_events(1)[0]["id"]
+    emu.seed_guests(event_id, 2)
+    for status in ("pending_approval", "waitlist", "invited", "declined"):
+        emu.seed_guests(event_id, 1, approval_status=status)
+    status, req = await call(client, "POST", "/v1/events/cancel/request", json={"event_id": event_id})
+    # Luma's document: guest_count is "the number of approved guests for this event".
+    assert status == 200 and (req["guest_count"], req["is_paid"]) == (2, False)
+    paid = {"event_id": event_id, "name": "Paid", "type": "paid", "cents": 1000, "currency": "usd"}
+    _, ticket = await call(client, "POST", "/v1/events/ticket-types/create", json=paid)
+    emu.register_guest(event_id, "payer@example.com", "Payer", ticket_type_id=ticket["id"])
+    status, req = await call(client, "POST", "/v1/events/cancel/request", json={"event_id": event_id})
+    assert (req["guest_count"], req["is_paid"]) == (3, True)
+    body = {"event_id": event_id, "cancellation_token": req["cancellation_token"]}
+    status, data = await call(client, "POST", "/v1/events/cancel", json=body)
+    assert status == 400 and "should_refund" in data["message"]
+    assert await call(client, "POST", "/v1/events/cancel", json={**body, "should_refund": True}) == (200, {})
+    assert emu.event(event_id) is None
+
+
 async def test_hosts_rules(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
     event_id = await create_event(client)
     body = {"event_id": event_id, "email": "cohost@x.io", "name": "Co Host"}

@@ -55,12 +55,17 @@ class TestUpdateCalendar:
             ("POST", "/v1/calendars/update", [], {"calendar_id": "cal-main", **self.CHANGES}),
         ]
 
-    async def test_calendar_id_given_saves_the_read(self, mock_context):
+    async def test_the_calendar_is_read_first_even_with_its_id(self, mock_context):
+        # What it was before is what a check after a lost answer compares with: a field that already held the
+        # sent value proves nothing.
         mock_context.fetch.return_value = ok(CALENDAR)
         inputs = {"calendar_id": " cal-main ", "slug": " autohive-builders ", "avatar_url": CALENDAR["avatar_url"]}
         ok_data(await run("update_calendar", inputs, mock_context))
         body = {"calendar_id": "cal-main", "slug": "autohive-builders", "avatar_url": CALENDAR["avatar_url"]}
-        assert requests(mock_context) == [("POST", "/v1/calendars/update", [], body)]
+        assert requests(mock_context) == [
+            ("GET", "/v1/calendars/get", [], None),
+            ("POST", "/v1/calendars/update", [], body),
+        ]
 
     @pytest.mark.parametrize("inputs", [{}, {"calendar_id": "cal-main"}])
     async def test_nothing_to_change_is_refused_before_sending(self, mock_context, inputs):
@@ -91,10 +96,10 @@ class TestUpdateCalendar:
     async def test_lost_answer_is_confirmed_by_reading_the_calendar_back(self, mock_context, no_sleep):
         updated = dict(CALENDAR, name="New Name", slug="New-Slug")
         inputs = {"calendar_id": "cal-main", "name": "New Name", "slug": "new-slug", "tint_color": "#abc"}
-        mock_context.fetch.side_effect = [lost(), ok(updated)]
+        mock_context.fetch.side_effect = [ok(CALENDAR), lost(), ok(updated)]
         data = ok_data(await run("update_calendar", inputs, mock_context))
         assert data == {"calendar": updated}
-        assert endpoints(mock_context) == [UPDATE, GET_CALENDAR]
+        assert endpoints(mock_context) == [GET_CALENDAR, UPDATE, GET_CALENDAR]
 
     async def test_lost_answer_not_shown_is_not_confirmed_and_never_resent(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [ok(CALENDAR), lost(), ok(CALENDAR), ok(CALENDAR)]
@@ -103,20 +108,27 @@ class TestUpdateCalendar:
         assert endpoints(mock_context) == [GET_CALENDAR, UPDATE, GET_CALENDAR, GET_CALENDAR]
 
     async def test_a_tint_color_alone_cannot_be_confirmed(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [unavailable(), ok(CALENDAR), ok(CALENDAR)]
+        mock_context.fetch.side_effect = [ok(CALENDAR), unavailable(), ok(CALENDAR), ok(CALENDAR)]
         inputs = {"calendar_id": "cal-main", "tint_color": "#E3CBEF"}
         failed(await run("update_calendar", inputs, mock_context), "not confirmed")
         assert methods(mock_context).count("POST") == 1
 
     async def test_another_calendar_read_back_is_never_taken_for_this_one(self, mock_context, no_sleep):
         other = dict(CALENDAR, id="cal-other", name="New Name")
-        mock_context.fetch.side_effect = [lost(), ok(other), ok(other)]
+        mock_context.fetch.side_effect = [ok(CALENDAR), lost(), ok(other), ok(other)]
         inputs = {"calendar_id": "cal-main", "name": "New Name"}
         failed(await run("update_calendar", inputs, mock_context), "not confirmed")
 
+    async def test_a_field_that_already_held_the_value_confirms_nothing(self, mock_context, no_sleep):
+        # The name is unchanged, the slug is new: after a 503 (Luma did nothing) the calendar shows the old slug.
+        inputs = {"calendar_id": "cal-main", "name": CALENDAR["name"], "slug": "renamed"}
+        mock_context.fetch.side_effect = [ok(CALENDAR), unavailable(), ok(CALENDAR), ok(CALENDAR)]
+        failed(await run("update_calendar", inputs, mock_context), "not confirmed")
+        assert methods(mock_context).count("POST") == 1
+
     async def test_an_answer_without_the_calendar_is_checked_by_reading_it(self, mock_context, no_sleep):
         updated = dict(CALENDAR, description="")
-        mock_context.fetch.side_effect = [ok({}), ok(dict(updated, description=None))]
+        mock_context.fetch.side_effect = [ok(CALENDAR), ok({}), ok(dict(updated, description=None))]
         inputs = {"calendar_id": "cal-main", "description": ""}
         data = ok_data(await run("update_calendar", inputs, mock_context))
         assert data["calendar"]["description"] is None

@@ -253,6 +253,14 @@ def test_the_routes_an_action_declares_are_routes_of_lumas_contract(action):
     assert declared <= contract, f"{action} declares routes Luma does not have: {sorted(declared - contract)}"
 
 
+def test_every_route_of_lumas_contract_is_declared_by_an_action_or_a_trigger():
+    # The README says the integration covers every operation of Luma's document; this keeps it true.
+    contract = set(json.loads(CONTRACT_PATH.read_text(encoding="utf-8"))["routes"])
+    names = [*luma.config.actions, *luma.config.polling_triggers]
+    declared = set().union(*(examples.luma_routes_of(name) for name in names))
+    assert not contract - declared, f"no action or trigger calls {sorted(contract - declared)}"
+
+
 # ---- examples say what is missing ---------------------------------------------------------------------------
 
 

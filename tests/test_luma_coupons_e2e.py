@@ -67,9 +67,10 @@ class TestCreateCoupon:
         launch = [c for c in luma_emulator.coupons(event["id"]) if c["code"].lower() == "launch"]
         assert launch == [data["coupon"]]
         assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
-        assert len(luma_emulator.requests_to("/v1/events/coupons/list")) == 2
+        # Two pages before sending (is the code free?), two pages after the lost answer (is it ours now?).
+        assert len(luma_emulator.requests_to("/v1/events/coupons/list")) == 4
 
-    async def test_lost_answer_with_code_held_by_other_terms_is_an_error(self, luma_emulator, live_context, event):
+    async def test_code_held_by_other_terms_is_an_error_before_sending(self, luma_emulator, live_context, event):
         add_coupon(luma_emulator, event["id"], "LAUNCH", discount_type="percent", percent_off=10)
         luma_emulator.inject("POST /v1/events/coupons/create", status=503)
         inputs = {"event_api_id": event["id"], "code": "launch", "percent_off": 15}
@@ -81,7 +82,7 @@ class TestCreateCoupon:
         )
         (coupon,) = luma_emulator.coupons(event["id"])
         assert (coupon["code"], coupon["percent_off"]) == ("LAUNCH", 10)
-        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 1
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 0, "the code was seen taken before sending"
 
     async def test_lost_answer_with_code_held_by_same_terms_is_that_coupon(self, luma_emulator, live_context, event):
         luma_emulator.inject("POST /v1/events/coupons/create", drop_after_work=True)
@@ -93,8 +94,16 @@ class TestCreateCoupon:
     async def test_existing_code_in_other_case_is_reported(self, luma_emulator, live_context, event):
         add_coupon(luma_emulator, event["id"], "EARLYBIRD")
         inputs = {"event_api_id": event["id"], "code": "earlybird", "cents_off": 500, "currency": "usd"}
-        failed(await run("create_coupon", inputs, live_context), "400", "already exists")
+        failed(await run("create_coupon", inputs, live_context), "'EARLYBIRD' already exists", "different terms")
         assert len(luma_emulator.coupons(event["id"])) == 1
+        assert len(posts(luma_emulator, "/v1/events/coupons/create")) == 0
+
+    async def test_running_it_again_is_safe(self, luma_emulator, live_context, event):
+        inputs = {"event_api_id": event["id"], "code": "AGAIN", "percent_off": 15}
+        first = ok_data(await run("create_coupon", inputs, live_context))
+        second = ok_data(await run("create_coupon", inputs, live_context))
+        assert (first["already_existed"], second["already_existed"]) == (False, True)
+        assert first["coupon"]["id"] == second["coupon"]["id"] and len(luma_emulator.coupons(event["id"])) == 1
 
     @pytest.mark.parametrize("answer", UNUSABLE_2XX)
     async def test_accepted_with_unusable_answer_returns_the_one_coupon(

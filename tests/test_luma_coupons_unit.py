@@ -1,6 +1,7 @@
 """Coupon actions (list_coupons, create_coupon) with a mocked context.fetch (Autohive conventions)."""
 
 import pytest
+from operations import coupons
 from autohive_integrations_sdk.integration import ResultType
 
 from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
@@ -11,6 +12,17 @@ pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
 
 # ---- list_coupons ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def code_free_before(monkeypatch):
+    """No coupon holds the code when the create starts (the look before sending is tested on its own below), so the
+    requests each test scripts are the create's own."""
+
+    async def nothing_before(client, place, code):
+        return None
+
+    monkeypatch.setattr(coupons, "coupon_before", nothing_before)
 
 
 class TestListCoupons:
@@ -115,6 +127,7 @@ class TestListCoupons:
 # ---- create_coupon -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("code_free_before")
 class TestCreateCoupon:
     HALF = {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}
 
@@ -122,7 +135,7 @@ class TestCreateCoupon:
         mock_context.fetch.return_value = ok(COUPON)
         result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"coupon": COUPON}
+        assert result.result.data == {"coupon": COUPON, "already_existed": False}
         discount = {"discount_type": "percent", "percent_off": 50}
         body = {"event_id": "evt-1", "code": "HALF", "discount": discount, "remaining_count": 1000000}
         assert requests(mock_context) == [("POST", "/v1/events/coupons/create", [], body)]
@@ -224,7 +237,7 @@ class TestCreateCoupon:
         other = dict(COUPON, id="ecp-other", code="OTHER")
         mock_context.fetch.side_effect = [lost(), page([other], "c1"), page([stored])]
         result = await run("create_coupon", self.HALF, mock_context)
-        assert result.result.data == {"coupon": stored}
+        assert result.result.data == {"coupon": stored, "already_existed": False}
         sent = requests(mock_context)
         assert [(r[0], r[1]) for r in sent] == [
             ("POST", "/v1/events/coupons/create"),
@@ -279,7 +292,7 @@ class TestCreateCoupon:
             "valid_end_at": "2026-03-31T00:00:00+00:00",
         }
         result = await run("create_coupon", inputs, mock_context)
-        assert result.result.data == {"coupon": stored}
+        assert result.result.data == {"coupon": stored, "already_existed": False}
         assert methods(mock_context) == ["POST", "GET"]
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
@@ -291,7 +304,8 @@ class TestCreateCoupon:
 
     async def test_recheck_failing_leaves_an_uncertain_error(self, mock_context, no_sleep):
         failure = luma_error(503, "down")
-        mock_context.fetch.side_effect = [lost(), failure, failure, failure]
+        # Three attempts at the first look, three at the second after the settle delay: Luma stays down.
+        mock_context.fetch.side_effect = [lost()] + [failure] * 6
         result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "failed too" in result.result.message
@@ -303,10 +317,10 @@ class TestCreateCoupon:
         mock_context.fetch.side_effect = [ok(answer), page([stored])]
         result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"coupon": stored}
+        assert result.result.data == {"coupon": stored, "already_existed": False}
         assert endpoints(mock_context) == [("POST", "/v1/events/coupons/create"), ("GET", "/v1/events/coupons/list")]
 
-    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         mock_context.fetch.side_effect = [ok({}), *lookup]
         result = await run("create_coupon", self.HALF, mock_context)
@@ -325,7 +339,7 @@ class TestCreateCoupon:
         mock_context.fetch.side_effect = [ok(answer), page([COUPON])]
         result = await run("create_coupon", self.HALF, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"coupon": COUPON}
+        assert result.result.data == {"coupon": COUPON, "already_existed": False}
         assert methods(mock_context) == ["POST", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
@@ -355,6 +369,7 @@ class TestCreateCoupon:
 # ---- create_coupon: agent-sized rules ----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("code_free_before")
 class TestCreateCouponRules:
     BASE = {"event_api_id": "evt-1", "code": "HALF"}
     EVENT_GET = ("GET", "/v1/events/get", [("event_id", "evt-1")], None)
@@ -515,7 +530,7 @@ class TestUpdateCoupon:
         assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_a_failed_read_after_the_change_answers_what_was_sent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [page([self.STORED]), ok({}), *[unavailable()] * 3]
+        mock_context.fetch.side_effect = [page([self.STORED]), ok({}), *[unavailable()] * 6]
         result = await run(
             "update_coupon", {"event_api_id": "evt-1", "code": "half", "remaining_count": 5}, mock_context
         )
@@ -561,13 +576,17 @@ class TestListCalendarCoupons:
 # ---- create_calendar_coupon --------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("code_free_before")
 class TestCreateCalendarCoupon:
     MEMBERS = {"code": "MEMBERS", "amount_off": "5", "currency": "eur"}
     CALENDAR = {"id": "cal-main", "name": "Main", "location": {"city": "Paris", "timezone": "Europe/Paris"}}
 
     async def test_body_has_no_event(self, mock_context):
         mock_context.fetch.return_value = ok(COUPON)
-        assert ok_data(await run("create_calendar_coupon", self.MEMBERS, mock_context)) == {"coupon": COUPON}
+        assert ok_data(await run("create_calendar_coupon", self.MEMBERS, mock_context)) == {
+            "coupon": COUPON,
+            "already_existed": False,
+        }
         body = {
             "code": "MEMBERS",
             "discount": {"discount_type": "amount", "cents_off": 500, "currency": "eur"},
@@ -596,7 +615,10 @@ class TestCreateCalendarCoupon:
     async def test_lost_answer_finds_the_code_on_the_calendar(self, mock_context, no_sleep):
         stored = dict(COUPON, code="members", percent_off=None, cents_off=500, currency="eur")
         mock_context.fetch.side_effect = [lost(), page([stored])]
-        assert ok_data(await run("create_calendar_coupon", self.MEMBERS, mock_context)) == {"coupon": stored}
+        assert ok_data(await run("create_calendar_coupon", self.MEMBERS, mock_context)) == {
+            "coupon": stored,
+            "already_existed": False,
+        }
         assert endpoints(mock_context) == [
             ("POST", "/v1/calendars/coupons/create"),
             ("GET", "/v1/calendars/coupons/list"),
@@ -645,3 +667,28 @@ class TestUpdateCalendarCoupon:
         result = await run("update_calendar_coupon", {"code": "NOPE", "remaining_count": 3}, mock_context)
         failed(result, "No coupon with code 'NOPE'", "the calendar", "list_calendar_coupons")
         assert methods(mock_context) == ["GET"]
+
+
+class TestCreateCouponLooksFirst:
+    async def test_a_coupon_with_the_code_and_these_terms_is_returned_and_nothing_sent(self, mock_context):
+        there = dict(COUPON, code="half")
+        mock_context.fetch.side_effect = [page([there])]
+        data = ok_data(
+            await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        )
+        assert data == {"coupon": there, "already_existed": True}
+        assert methods(mock_context) == ["GET"]
+
+    async def test_a_coupon_with_the_code_and_other_terms_is_an_error_before_sending(self, mock_context):
+        mock_context.fetch.side_effect = [page([dict(COUPON, code="half", percent_off=10)])]
+        result = await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        failed(result, "already exists", "10% off", "list_coupons")
+        assert methods(mock_context) == ["GET"]
+
+    async def test_a_free_code_is_created_and_said_new(self, mock_context):
+        mock_context.fetch.side_effect = [page([]), ok(COUPON)]
+        data = ok_data(
+            await run("create_coupon", {"event_api_id": "evt-1", "code": "HALF", "percent_off": 50}, mock_context)
+        )
+        assert data == {"coupon": COUPON, "already_existed": False}
+        assert methods(mock_context) == ["GET", "POST"]

@@ -22,6 +22,23 @@ class TestGetEvents:
         assert data == {"event": luma_emulator.event(event["id"])}
         assert data["event"]["hosts"][0]["email"] == "owner@example.com"
 
+    async def test_one_event_with_guest_counts_spots_registration_and_price(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, max_capacity=10, waitlist_status="enabled")[0]
+        luma_emulator.seed_guests(event["id"], 3)
+        luma_emulator.seed_guests(event["id"], 2, approval_status="invited")
+        free = luma_emulator.ticket_types(event["id"])[0]
+        paid = {"event_id": event["id"], "name": "Supporter", "type": "paid", "cents": 1999, "currency": "eur"}
+        luma_emulator.call("POST", "/v1/events/ticket-types/create", body=paid)
+        hide = {"event_ticket_type_id": free["id"], "is_hidden": True}
+        luma_emulator.call("POST", "/v1/events/ticket-types/update", body=hide)
+        got = ok_data(await run("get_events", {"event_api_id": event["id"]}, live_context))["event"]
+        assert got == luma_emulator.event(event["id"])
+        assert got["guest_counts"]["approved"] == {"guests": 3, "tickets": 3}
+        assert got["guest_counts"]["invited"] == {"guests": 2, "tickets": 0}
+        assert (got["spots_remaining"], got["registration_open"], got["waitlist_status"]) == (7, True, "enabled")
+        # 19.99 EUR in minor units, as Luma shows the starting price.
+        assert got["display_price"] == {"amount": 1999, "currency": "eur", "is_flexible": False}
+
     async def test_more_than_100_events_with_limit_and_cursor(self, luma_emulator, live_context):
         seeded = [e["id"] for e in luma_emulator.seed_events(120)]
         first = ok_data(await run("get_events", {"limit": 110}, live_context))
@@ -61,6 +78,49 @@ class TestGetEvents:
         failed(await run("get_events", {"event_api_id": event["id"]}, live_context), "/v1/events/get", "no id")
 
 
+class TestLookupEvent:
+    async def test_an_event_the_calendar_manages(self, luma_emulator, live_context, event):
+        by_id = ok_data(await run("lookup_event", {"event_api_id": event["id"]}, live_context))
+        assert (by_id["event"]["id"], by_id["event"]["status"]) == (event["id"], "approved")
+        assert by_id["event"]["submitted_by"]["email"] == "owner@example.com"
+        # Its page, as people paste it: lu.ma, a tracking query, a trailing slash.
+        slug = event["url"].rsplit("/", 1)[1]
+        by_url = ok_data(await run("lookup_event", {"url": f"https://lu.ma/{slug}/?utm_source=x"}, live_context))
+        assert by_url == by_id
+        sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
+        assert (sent.query_values("platform"), sent.query_values("url")) == (["luma"], [event["url"]])
+
+    async def test_an_external_event_submitted_to_the_calendar(self, luma_emulator, live_context):
+        url = "https://www.meetup.com/python-akl/events/301/"
+        submitted = luma_emulator.submit_calendar_event(name="Python AKL", start_at="2030-05-01T06:00:00Z", url=url)
+        data = ok_data(await run("lookup_event", {"url": url}, live_context))
+        assert (data["event"]["id"], data["event"]["status"]) == (submitted["id"], "pending")
+        assert data["event"]["id"].startswith("calev-")
+        assert data["event"]["submitted_by"]["email"] == "submitter@example.com"
+        sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
+        assert sent.query_values("platform") == ["external"]
+
+    async def test_a_luma_event_of_another_calendar_submitted_here(self, luma_emulator, live_context):
+        other = luma_emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})
+        theirs = luma_emulator.seed_events(1, name="Partner Night")[0]
+        move = {"event_id": theirs["id"], "calendar_id": other["id"]}
+        luma_emulator.call("POST", "/v1/organizations/events/transfer-calendar", body=move)
+        assert ok_data(await run("lookup_event", {"event_api_id": theirs["id"]}, live_context)) == {"event": None}
+        submitted = luma_emulator.submit_calendar_event(event_id=theirs["id"])
+        data = ok_data(await run("lookup_event", {"event_api_id": theirs["id"]}, live_context))
+        assert (data["event"]["id"], data["event"]["status"]) == (submitted["id"], "pending")
+
+    async def test_not_on_the_calendar_is_null(self, luma_emulator, live_context):
+        for inputs in ({"url": "https://www.eventbrite.com/e/unknown-1"}, {"event_api_id": "evt-unknown"}):
+            assert ok_data(await run("lookup_event", inputs, live_context)) == {"event": None}
+
+    async def test_both_or_neither_is_refused_before_sending(self, luma_emulator, live_context, event):
+        failed(await run("lookup_event", {}, live_context), "url", "event_api_id")
+        both = {"url": event["url"], "event_api_id": event["id"]}
+        failed(await run("lookup_event", both, live_context), "not both")
+        assert luma_emulator.requests == []
+
+
 class TestCreateEvent:
     INPUTS = {
         "name": "Founders Breakfast",
@@ -84,6 +144,30 @@ class TestCreateEvent:
         assert stored["url"] == "https://luma.com/founders-breakfast"
         assert stored["registration_questions"] == self.INPUTS["registration_questions"]
         assert stored["geo_address_json"]["address"] == self.INPUTS["geo_address_json"]["address"]
+
+    async def test_registration_settings_and_capacity(self, luma_emulator, live_context):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        data = ok_data(await run("create_event", dict(self.INPUTS, max_capacity=50, **settings), live_context))
+        stored = luma_emulator.event(data["event"]["id"])
+        assert data["event"] == stored and {key: stored[key] for key in settings} == settings
+        # Luma does not return max_capacity: the answer carries what was set, and Luma the places left.
+        assert data["max_capacity_set"] == 50 and stored["spots_remaining"] == 50
+        assert "max_capacity" not in stored
+
+    async def test_a_new_event_comes_with_a_free_ticket_type(self, luma_emulator, live_context):
+        # What create_event's description warns about: a paid event must hide or delete this one.
+        data = ok_data(await run("create_event", self.INPUTS, live_context))
+        assert data["max_capacity_set"] is None and data["event"]["spots_remaining"] is None
+        (ticket,) = luma_emulator.ticket_types(data["event"]["id"])
+        assert (ticket["type"], ticket["is_hidden"]) == ("free", False)
+
+    async def test_lost_answer_with_registration_settings_creates_exactly_one(self, luma_emulator, live_context):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
+        data = ok_data(await run("create_event", dict(self.INPUTS, **settings), live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
+        assert data["event"]["registration_open"] is False
+        assert len(posts(luma_emulator, "/v1/events/create")) == 1
 
     async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
@@ -220,6 +304,45 @@ class TestUpdateEvent:
         assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
         assert (stored["start_at"], stored["description_md"]) == (event["start_at"], event["description_md"])
 
+    async def test_close_registration_and_set_capacity(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 4)
+        inputs = {
+            "event_api_id": event["id"],
+            "registration_open": False,
+            "location_visibility": "guests-only",
+            "max_capacity": 30,
+        }
+        data = ok_data(await run("update_event", inputs, live_context))
+        stored = luma_emulator.event(event["id"])
+        assert data == {"event": stored, "max_capacity_set": 30}
+        assert (stored["registration_open"], stored["location_visibility"], stored["spots_remaining"]) == (
+            False,
+            "guests-only",
+            26,
+        )
+
+    async def test_capacity_below_the_guests_going_is_refused(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 4)
+        failed(await run("update_event", {"event_api_id": event["id"], "max_capacity": 3}, live_context), "400")
+        assert luma_emulator.event(event["id"])["spots_remaining"] is None
+
+    async def test_lost_answer_reopening_registration_is_applied_once(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, registration_open=False)[0]
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "registration_open": True, "waitlist_status": "enabled"}
+        data = ok_data(await run("update_event", inputs, live_context))
+        assert (data["event"]["registration_open"], data["event"]["waitlist_status"]) == (True, "enabled")
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
+    async def test_lost_answer_of_a_capacity_change_alone_is_not_confirmed(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        failed(
+            await run("update_event", {"event_api_id": event["id"], "max_capacity": 30}, live_context),
+            "not confirmed",
+        )
+        assert luma_emulator.event(event["id"])["spots_remaining"] == 30, "Luma applied it; the check cannot see it"
+        assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
     async def test_lone_start_moves_the_whole_event(self, luma_emulator, live_context, event):
         # The seeded event is 2 hours long, in Pacific/Auckland.
         inputs = {"event_api_id": event["id"], "start_at": "2030-01-10T19:00:00"}
@@ -258,8 +381,18 @@ class TestUpdateEvent:
         failed(await run("update_event", {"event_api_id": event["id"], "end_at": "2030-01-10"}, live_context), "end_at")
         assert luma_emulator.requests_to("/v1/events/update") == []
 
-    async def test_read_back_failing_reports_what_was_sent(self, luma_emulator, live_context, no_sleep, event):
-        luma_emulator.inject("GET /v1/events/get", status=503, times=3)
+    async def test_read_back_failing_reports_what_was_sent(
+        self, luma_emulator, live_context, no_sleep, event, monkeypatch
+    ):
+        send = live_context.fetch
+
+        async def fetch(url, *args, **kwargs):
+            answer = await send(url, *args, **kwargs)
+            if kwargs.get("method") == "POST":  # Luma fails every read after the update landed
+                luma_emulator.inject("GET /v1/events/get", status=503, times=3)
+            return answer
+
+        monkeypatch.setattr(live_context, "fetch", fetch)
         data = ok_data(await run("update_event", {"event_api_id": event["id"], "name": "Renamed"}, live_context))
         assert data == {"event": {"id": event["id"], "name": "Renamed"}}
         assert luma_emulator.event(event["id"])["name"] == "Renamed"
@@ -289,3 +422,90 @@ class TestUpdateEvent:
         assert data["event"] == luma_emulator.event(event["id"])
         assert instant(data["event"]["end_at"]) - instant(data["event"]["start_at"]) == timedelta(minutes=30)
         assert len(posts(luma_emulator, "/v1/events/update")) == 1
+
+
+def paid_guest(emulator, event_id, email="payer@example.com"):
+    """A guest who paid for a ticket through the event page."""
+    paid = {"event_id": event_id, "name": "Supporter", "type": "paid", "cents": 2000, "currency": "usd"}
+    ticket = emulator.call("POST", "/v1/events/ticket-types/create", body=paid)
+    return emulator.register_guest(event_id, email, "Payer", ticket_type_id=ticket["id"])
+
+
+class TestCancelEvent:
+    async def test_cancels_a_free_event_in_one_call(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 3)
+        luma_emulator.seed_guests(event["id"], 1, approval_status="invited")
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert data == {
+            "event_api_id": event["id"],
+            "cancelled": True,
+            "already_absent": False,
+            "guest_count": 3,
+            "is_paid": False,
+        }
+        assert luma_emulator.event(event["id"]) is None
+        assert [r.path for r in luma_emulator.requests] == ["/v1/events/cancel/request", "/v1/events/cancel"]
+
+    async def test_paid_event_needs_should_refund_and_is_left_as_it_was(self, luma_emulator, live_context, event):
+        luma_emulator.seed_guests(event["id"], 2)
+        paid_guest(luma_emulator, event["id"])
+        message = failed(await run("cancel_event", {"event_api_id": event["id"]}, live_context), "should_refund")
+        assert "3 approved guests" in message and "Nothing was cancelled" in message
+        assert luma_emulator.event(event["id"]) is not None
+        assert posts(luma_emulator, "/v1/events/cancel") == []
+
+    async def test_paid_event_with_refunds(self, luma_emulator, live_context, event):
+        paid_guest(luma_emulator, event["id"])
+        inputs = {"event_api_id": event["id"], "should_refund": True}
+        data = ok_data(await run("cancel_event", inputs, live_context))
+        assert (data["cancelled"], data["is_paid"], data["should_refund"], data["guest_count"]) == (True, True, True, 1)
+        assert luma_emulator.event(event["id"]) is None
+        (cancel,) = posts(luma_emulator, "/v1/events/cancel")
+        assert cancel.json["should_refund"] is True
+
+    async def test_twice_is_already_absent(self, luma_emulator, live_context, event):
+        ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        again = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert again == {"event_api_id": event["id"], "cancelled": False, "already_absent": True}
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+
+    async def test_only_the_named_event_is_cancelled(self, luma_emulator, live_context):
+        keep, doomed = luma_emulator.seed_events(2)
+        ok_data(await run("cancel_event", {"event_api_id": doomed["id"]}, live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [keep["id"]]
+
+    async def test_lost_answer_to_the_cancel_is_found_done(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/cancel", drop_after_work=True)
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert (data["cancelled"], data["already_absent"]) == (True, False)
+        assert luma_emulator.event(event["id"]) is None
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+        assert len(luma_emulator.requests_to("/v1/events/get")) == 1
+
+    async def test_slow_cancel_applied_after_the_timeout_is_found(
+        self, luma_emulator, live_context, monkeypatch, event
+    ):
+        apply_late(monkeypatch, luma_emulator, live_context, "/v1/events/cancel")
+        data = ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))
+        assert data["cancelled"] is True and luma_emulator.event(event["id"]) is None
+
+    async def test_server_error_on_the_cancel_is_not_confirmed_and_never_resent(
+        self, luma_emulator, live_context, event
+    ):
+        luma_emulator.inject("POST /v1/events/cancel", status=503)
+        failed(await run("cancel_event", {"event_api_id": event["id"]}, live_context), "not confirmed", "get_events")
+        assert luma_emulator.event(event["id"]) is not None
+        assert len(posts(luma_emulator, "/v1/events/cancel")) == 1
+
+    async def test_lost_token_cancels_nothing_and_running_again_works(self, luma_emulator, live_context, event):
+        luma_emulator.inject("POST /v1/events/cancel/request", drop_after_work=True)
+        failed(
+            await run("cancel_event", {"event_api_id": event["id"]}, live_context), "not confirmed", "did not happen"
+        )
+        assert luma_emulator.event(event["id"]) is not None and posts(luma_emulator, "/v1/events/cancel") == []
+        assert ok_data(await run("cancel_event", {"event_api_id": event["id"]}, live_context))["cancelled"] is True
+        assert luma_emulator.event(event["id"]) is None
+
+    async def test_unknown_event_is_already_absent(self, luma_emulator, live_context):
+        data = ok_data(await run("cancel_event", {"event_api_id": "evt-neverwas"}, live_context))
+        assert data["already_absent"] is True and posts(luma_emulator, "/v1/events/cancel") == []

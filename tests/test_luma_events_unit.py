@@ -4,9 +4,10 @@ import pytest
 from autohive_integrations_sdk import HTTPError, RateLimitError
 from autohive_integrations_sdk.integration import ResultType
 
-from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, lost, luma_error, methods, ok, page
-from tests.support.fakes import requests, run, unavailable
-from tests.support.samples import EVENT
+from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
+from tests.support.fakes import ok, page
+from tests.support.fakes import ok_data, requests, run, unavailable
+from tests.support.samples import EVENT, USER
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
@@ -21,6 +22,26 @@ class TestGetEvents:
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": EVENT}
         assert requests(mock_context) == [("GET", "/v1/events/get", [("event_id", "evt-abc123")], None)]
+
+    async def test_one_event_carries_lumas_counts_spots_and_price(self, mock_context):
+        mock_context.fetch.return_value = ok(EVENT)
+        event = ok_data(await run("get_events", {"event_api_id": "evt-abc123"}, mock_context))["event"]
+        assert event["guest_counts"]["approved"] == {"guests": 2, "tickets": 2}
+        assert (event["spots_remaining"], event["registration_open"]) == (38, True)
+        assert event["display_price"] == {"amount": 2500, "currency": "usd", "is_flexible": False}
+
+    @pytest.mark.parametrize(
+        "luma_shows",
+        [
+            {"spots_remaining": None, "display_price": None},  # no capacity limit; registration can be free
+            {"spots_remaining": 0, "registration_open": False, "require_approval": True},
+            {"display_price": {"amount": 1500, "currency": "jpy", "is_flexible": True}},
+        ],
+    )
+    async def test_the_output_schema_takes_every_form_luma_documents(self, mock_context, luma_shows):
+        mock_context.fetch.return_value = ok(dict(EVENT, **luma_shows))
+        event = ok_data(await run("get_events", {"event_api_id": "evt-abc123"}, mock_context))["event"]
+        assert event == dict(EVENT, **luma_shows)
 
     async def test_list_defaults_to_50(self, mock_context):
         mock_context.fetch.return_value = page([EVENT])
@@ -124,6 +145,68 @@ class TestGetEvents:
         assert "429" in result.result.message and "Retry in 30 seconds" in result.result.message
 
 
+# ---- lookup_event ------------------------------------------------------------------------------------------
+
+
+class TestLookupEvent:
+    SUBMITTED = {"id": "calev-123", "status": "pending", "submitted_by": USER}
+
+    async def test_by_event_id(self, mock_context):
+        mock_context.fetch.return_value = ok(
+            {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        )
+        data = ok_data(await run("lookup_event", {"event_api_id": "evt-abc123"}, mock_context))
+        assert data == {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        assert requests(mock_context) == [("GET", "/v1/calendars/events/lookup", [("event_id", "evt-abc123")], None)]
+
+    @pytest.mark.parametrize(
+        ("url", "sent"),
+        [
+            ("https://luma.com/ai-night", "https://luma.com/ai-night"),
+            (" https://lu.ma/ai-night/?tk=abc#top ", "https://luma.com/ai-night"),
+            ("http://WWW.Luma.com/ai-night", "https://luma.com/ai-night"),
+        ],
+    )
+    async def test_a_luma_page_is_sent_as_luma_spells_it(self, mock_context, url, sent):
+        mock_context.fetch.return_value = ok({"event": None})
+        assert ok_data(await run("lookup_event", {"url": url}, mock_context)) == {"event": None}
+        assert requests(mock_context)[0][2] == [("platform", "luma"), ("url", sent)]
+
+    async def test_another_sites_page_is_an_external_event_sent_as_given(self, mock_context):
+        mock_context.fetch.return_value = ok({"event": self.SUBMITTED})
+        url = "https://www.eventbrite.com/e/ai-night-tickets-123?aff=x"
+        data = ok_data(await run("lookup_event", {"url": f" {url} "}, mock_context))
+        assert data == {"event": self.SUBMITTED}
+        assert requests(mock_context)[0][2] == [("platform", "external"), ("url", url)]
+
+    @pytest.mark.parametrize(
+        ("inputs", "words"),
+        [
+            ({}, ["url", "event_api_id"]),
+            ({"url": "https://luma.com/x", "event_api_id": "evt-1"}, ["not both"]),
+            ({"url": "https://luma.com/"}, ["home page"]),
+            ({"url": "https://lu.ma"}, ["home page"]),
+            ({"url": "https://[::1/x"}, ["not a web address"]),
+        ],
+    )
+    async def test_inputs_refused_before_sending(self, mock_context, inputs, words):
+        assert_input_error(await run("lookup_event", inputs, mock_context), mock_context, *words)
+
+    @pytest.mark.parametrize("url", ["luma.com/x", "ftp://luma.com/x", "https://luma.com/a b", ""])
+    async def test_schema_rejects_what_is_not_a_web_address(self, mock_context, url):
+        assert_schema_error(await run("lookup_event", {"url": url}, mock_context), mock_context)
+
+    @pytest.mark.parametrize("answer", [{}, {"event": {}}, {"event": {"status": "approved"}}, {"entries": []}])
+    async def test_an_answer_without_the_entry_is_a_clear_error_not_absence(self, mock_context, answer):
+        mock_context.fetch.return_value = ok(answer)
+        failed(await run("lookup_event", {"event_api_id": "evt-1"}, mock_context), "no event entry")
+
+    async def test_is_retried_as_a_read(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [unavailable(), ok({"event": None})]
+        assert ok_data(await run("lookup_event", {"event_api_id": "evt-1"}, mock_context)) == {"event": None}
+        assert methods(mock_context) == ["GET", "GET"]
+
+
 # ---- create_event ------------------------------------------------------------------------------------------
 
 
@@ -134,7 +217,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
         result = await run("create_event", dict(self.BASIC, end_at="2026-03-01T20:00:00"), mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert requests(mock_context) == [
             (
                 "POST",
@@ -193,7 +276,8 @@ class TestCreateEvent:
                 "end_at": "2026-03-02T00:00:00.000Z",
                 "timezone": "America/New_York",
                 "slug": "py-meetup",
-            }
+            },
+            "max_capacity_set": None,
         }
         assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
@@ -227,6 +311,9 @@ class TestCreateEvent:
             "name_requirement": "first-last",
             "phone_number_requirement": "required",
             "feedback_email": {"enabled": True, "delay": "PT2H"},
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
             "registration_questions": [
                 {
                     "id": "co",
@@ -291,10 +378,29 @@ class TestCreateEvent:
             },
             {"name": "   "},
             {"location": "somewhere"},
+            {"registration_open": "no"},
+            {"waitlist_status": "on"},
+            {"location_visibility": "private"},
         ],
     )
     async def test_schema_rejects(self, mock_context, extra):
         assert_schema_error(await run("create_event", dict(self.BASIC, **extra), mock_context), mock_context)
+
+    async def test_capacity_sent_is_returned_beside_the_event(self, mock_context):
+        # Luma's event object has no max_capacity, only spots_remaining.
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(dict(EVENT, spots_remaining=80))]
+        result = await run("create_event", dict(self.BASIC, max_capacity=80), mock_context)
+        data = ok_data(result)
+        assert data["max_capacity_set"] == 80 and data["event"]["spots_remaining"] == 80
+        assert "max_capacity" not in data["event"]
+        assert requests(mock_context)[0][3]["max_capacity"] == 80
+
+    async def test_enum_settings_in_another_case_are_sent_as_luma_spells_them(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-abc123"}), ok(EVENT)]
+        inputs = dict(self.BASIC, waitlist_status="Enabled", location_visibility=" GUESTS-ONLY ")
+        assert ok_data(await run("create_event", inputs, mock_context))["event"] == EVENT
+        body = requests(mock_context)[0][3]
+        assert (body["waitlist_status"], body["location_visibility"]) == ("enabled", "guests-only")
 
     async def test_missing_required(self, mock_context):
         result = await run("create_event", {"name": "X", "start_at": "2026-03-01T18:00:00Z"}, mock_context)
@@ -306,7 +412,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [lost(), page([older, listed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         sent = requests(mock_context)
         assert [(m, p) for m, p, _, _ in sent] == [
             ("POST", "/v1/events/create"),
@@ -348,7 +454,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [HTTPError(504, "Gateway Timeout", None), page([]), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
 
     async def test_two_matching_candidates_are_reported_not_picked(self, mock_context, no_sleep):
@@ -373,14 +479,14 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert endpoints(mock_context) == [
             ("POST", "/v1/events/create"),
             ("GET", "/v1/calendars/events/list"),
             ("GET", "/v1/events/get"),
         ]
 
-    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[page([]), page([])], [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         mock_context.fetch.side_effect = [ok({}), *lookup]
         result = await run("create_event", self.BASIC, mock_context)
@@ -395,7 +501,7 @@ class TestCreateEvent:
         mock_context.fetch.side_effect = [ok(answer), page([landed]), ok(EVENT)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION, result.result
-        assert result.result.data == {"event": EVENT}
+        assert result.result.data == {"event": EVENT, "max_capacity_set": None}
         assert methods(mock_context) == ["POST", "GET", "GET"]
 
     async def test_unreadable_2xx_not_found_is_never_resent(self, mock_context, no_sleep):
@@ -413,6 +519,9 @@ class TestCreateEvent:
             ({"description_md": "Room A"}, {"description_md": "Room B"}),
             ({"meeting_url": "https://meet.example/a"}, {"meeting_url": "https://meet.example/b"}),
             ({"max_capacity": 20}, {"max_capacity": 40}),
+            ({"registration_open": False}, {"registration_open": True}),
+            ({"waitlist_status": "enabled"}, {"waitlist_status": "disabled"}),
+            ({"location_visibility": "guests-only"}, {"location_visibility": "public"}),
             (
                 {"geo_address_json": {"type": "manual", "address": "Room A, 1 Main St"}},
                 {"geo_address_json": {"address": "Room B, 1 Main St", "full_address": "Room B, 1 Main St"}},
@@ -443,6 +552,14 @@ class TestCreateEvent:
         assert result.type == ResultType.ACTION
         assert methods(mock_context) == ["POST", "GET", "GET"]
 
+    async def test_lost_response_compares_the_registration_settings_luma_shows(self, mock_context, no_sleep):
+        settings = {"registration_open": False, "waitlist_status": "enabled", "location_visibility": "guests-only"}
+        landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", **settings)
+        mock_context.fetch.side_effect = [lost(), page([landed]), ok(landed)]
+        data = ok_data(await run("create_event", dict(self.BASIC, **settings), mock_context))
+        assert data["event"] == landed
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         result = await run("create_event", dict(self.BASIC, start_at="2026-03-08T02:30:00"), mock_context)
         assert_input_error(result, mock_context, "does not exist", "America/New_York")
@@ -456,12 +573,14 @@ class TestUpdateEvent:
 
     async def test_sends_only_the_changes(self, mock_context):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [ok({}), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(renamed)]
         inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
         result = await run("update_event", inputs, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": renamed}
+        # The event is read first: what a check after a lost answer compares with.
         assert requests(mock_context) == [
+            ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
             (
                 "POST",
                 "/v1/events/update",
@@ -471,8 +590,63 @@ class TestUpdateEvent:
             ("GET", "/v1/events/get", [("event_id", "evt-abc123")], None),
         ]
 
-    async def test_full_new_times_need_no_lookup(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+    async def test_registration_settings_are_sent_and_the_capacity_returned(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(dict(EVENT, registration_open=False))]
+        inputs = {
+            "event_api_id": "evt-abc123",
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
+            "max_capacity": 120,
+        }
+        data = ok_data(await run("update_event", inputs, mock_context))
+        assert data == {"event": dict(EVENT, registration_open=False), "max_capacity_set": 120}
+        assert requests(mock_context)[1][3] == {
+            "event_id": "evt-abc123",
+            "registration_open": False,
+            "waitlist_status": "enabled",
+            "location_visibility": "guests-only",
+            "max_capacity": 120,
+        }
+
+    async def test_no_capacity_key_when_capacity_was_not_changed(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
+        data = ok_data(
+            await run("update_event", {"event_api_id": "evt-abc123", "registration_open": True}, mock_context)
+        )
+        assert data == {"event": EVENT}
+
+    async def test_lost_answer_closing_registration_is_seen_on_the_event(self, mock_context, no_sleep):
+        closed = dict(EVENT, registration_open=True)
+        opened = dict(EVENT, registration_open=False)
+        mock_context.fetch.side_effect = [ok(closed), lost(), ok(opened)]
+        data = ok_data(
+            await run("update_event", {"event_api_id": "evt-abc123", "registration_open": False}, mock_context)
+        )
+        assert data == {"event": opened}
+        assert methods(mock_context) == ["GET", "POST", "GET"]
+
+    @pytest.mark.parametrize(
+        "sent",
+        [{"registration_open": False}, {"waitlist_status": "enabled"}, {"location_visibility": "guests-only"}],
+    )
+    async def test_lost_answer_with_the_old_setting_is_unconfirmed(self, mock_context, no_sleep, sent):
+        # Registration open, no waitlist, public location: the event still shows that after the lost answer.
+        before = dict(EVENT, registration_open=True, waitlist_status="disabled", location_visibility="public")
+        mock_context.fetch.side_effect = [ok(before), lost(), ok(before), ok(before)]
+        result = await run("update_event", dict(sent, event_api_id="evt-abc123"), mock_context)
+        failed(result, "not confirmed", "get_events")
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
+
+    async def test_lost_answer_of_a_capacity_change_alone_is_unconfirmed(self, mock_context, no_sleep):
+        # Luma's event does not show max_capacity, so nothing on it can prove the change.
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(EVENT), ok(EVENT)]
+        result = await run("update_event", {"event_api_id": "evt-abc123", "max_capacity": 10}, mock_context)
+        failed(result, "not confirmed")
+        assert methods(mock_context).count("POST") == 1
+
+    async def test_full_new_times_read_the_event_once(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         inputs = {
             "event_api_id": "evt-abc123",
             "start_at": "2026-06-01T09:00:00",
@@ -481,13 +655,13 @@ class TestUpdateEvent:
         }
         await run("update_event", inputs, mock_context)
         sent = requests(mock_context)
-        assert sent[0][3] == {
+        assert sent[1][3] == {
             "event_id": "evt-abc123",
             "timezone": "Europe/London",
             "start_at": "2026-06-01T08:00:00.000Z",
             "end_at": "2026-06-01T10:00:00.000Z",
         }
-        assert len(sent) == 2
+        assert len(sent) == 3
 
     async def test_lone_start_keeps_the_events_length(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
@@ -525,7 +699,7 @@ class TestUpdateEvent:
         ],
     )
     async def test_start_with_duration_is_elapsed_time_across_dst(self, mock_context, start_at, minutes, end_utc):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         inputs = {
             "event_api_id": "evt-abc123",
             "start_at": start_at,
@@ -533,7 +707,7 @@ class TestUpdateEvent:
             "timezone": "America/New_York",
         }
         assert (await run("update_event", inputs, mock_context)).type == ResultType.ACTION
-        assert requests(mock_context)[0][3]["end_at"] == end_utc
+        assert requests(mock_context)[1][3]["end_at"] == end_utc
 
     async def test_lone_duration_in_the_events_timezone_across_dst(self, mock_context):
         before_change = dict(EVENT, start_at="2026-03-08T06:00:00.000Z", end_at="2026-03-08T07:00:00.000Z")
@@ -542,10 +716,10 @@ class TestUpdateEvent:
         assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "end_at": "2026-03-08T08:00:00.000Z"}
 
     async def test_timezone_is_sent_canonical(self, mock_context):
-        mock_context.fetch.side_effect = [ok({}), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), ok(EVENT)]
         result = await run("update_event", {"event_api_id": "evt-abc123", "timezone": " europe/LONDON"}, mock_context)
         assert result.type == ResultType.ACTION
-        assert requests(mock_context)[0][3] == {"event_id": "evt-abc123", "timezone": "Europe/London"}
+        assert requests(mock_context)[1][3] == {"event_id": "evt-abc123", "timezone": "Europe/London"}
 
     async def test_current_event_without_id_is_a_clear_error(self, mock_context):
         mock_context.fetch.side_effect = [ok({})]
@@ -554,12 +728,12 @@ class TestUpdateEvent:
         assert methods(mock_context) == ["GET"]
 
     async def test_read_back_failing_reports_what_was_sent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok({}), unavailable(), unavailable(), unavailable()]
+        mock_context.fetch.side_effect = [ok(EVENT), ok({}), unavailable(), unavailable(), unavailable()]
         inputs = {"event_api_id": "evt-abc123", "name": "New name", "suppress_notifications": True}
         result = await run("update_event", inputs, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": {"id": "evt-abc123", "name": "New name"}}
-        assert methods(mock_context) == ["POST", "GET", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET", "GET"]
 
     async def test_lone_end_before_current_start_is_refused(self, mock_context):
         mock_context.fetch.side_effect = [ok(EVENT)]
@@ -597,11 +771,11 @@ class TestUpdateEvent:
 
     async def test_lost_response_that_landed_is_not_resent(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [lost(), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_lost_time_change_is_matched_by_instant(self, mock_context, no_sleep):
         # Luma may render the same instant differently (no milliseconds, offset); it still counts as landed.
@@ -614,39 +788,39 @@ class TestUpdateEvent:
 
     async def test_lost_response_not_landed_is_unconfirmed_not_resent(self, mock_context, no_sleep):
         # Re-sending an update repeats its guest notifications, so it is reported, not sent twice.
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost(), ok(EVENT), ok(EVENT)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "not confirmed" in result.result.message and "get_events" in result.result.message
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_slow_update_seen_on_the_second_look(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [TimeoutError(), ok(EVENT), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), TimeoutError(), ok(EVENT), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_lost_response_with_unreadable_field_is_unconfirmed(self, mock_context, no_sleep):
         # tint_color does not appear on the event, so the check cannot show the update landed.
-        mock_context.fetch.side_effect = [lost(), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), lost()]
         result = await run("update_event", {"event_api_id": "evt-abc123", "tint_color": "#000000"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST"], "nothing on the event could show it: no read is worth making"
 
     async def test_unreadable_2xx_that_landed_is_returned(self, mock_context, no_sleep):
         renamed = dict(EVENT, name="New name")
-        mock_context.fetch.side_effect = [ok("<html>ok</html>"), ok(renamed)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok("<html>ok</html>"), ok(renamed)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION, result.result
         assert result.result.data == {"event": renamed}
-        assert methods(mock_context) == ["POST", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET"]
 
     async def test_unreadable_2xx_not_showing_is_never_resent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok(["updated"]), ok(EVENT), ok(EVENT)]
+        mock_context.fetch.side_effect = [ok(EVENT), ok(["updated"]), ok(EVENT), ok(EVENT)]
         result = await run("update_event", self.RENAME, mock_context)
         assert result.type == ResultType.ACTION_ERROR
-        assert methods(mock_context) == ["POST", "GET", "GET"]
+        assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_time_skipped_by_dst_is_refused(self, mock_context):
         inputs = {"event_api_id": "evt-abc123", "start_at": "2026-03-08T02:30:00", "timezone": "America/New_York"}
@@ -656,3 +830,115 @@ class TestUpdateEvent:
         mock_context.fetch.side_effect = luma_error(404, "Event evt-nope not found")
         result = await run("update_event", {"event_api_id": "evt-nope", "name": "X"}, mock_context)
         assert result.type == ResultType.ACTION_ERROR and "Event evt-nope not found" in result.result.message
+
+
+# ---- cancel_event ------------------------------------------------------------------------------------------
+
+
+class TestCancelEvent:
+    CANCEL = {"event_api_id": "evt-abc123"}
+    # A fake token, as Luma's cancel/request issues it.
+    TOKEN = "tok-123"  # nosec B105
+    FREE = {"cancellation_token": TOKEN, "is_paid": False, "guest_count": 12}
+    PAID = {"cancellation_token": TOKEN, "is_paid": True, "guest_count": 40}
+
+    async def test_requests_a_token_then_cancels(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), ok({})]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert data == {
+            "event_api_id": "evt-abc123",
+            "cancelled": True,
+            "already_absent": False,
+            "guest_count": 12,
+            "is_paid": False,
+        }
+        assert requests(mock_context) == [
+            ("POST", "/v1/events/cancel/request", [], {"event_id": "evt-abc123"}),
+            ("POST", "/v1/events/cancel", [], {"event_id": "evt-abc123", "cancellation_token": self.TOKEN}),
+        ]
+        assert self.TOKEN not in str(data)
+
+    @pytest.mark.parametrize("refund", [True, False])
+    async def test_paid_event_with_should_refund(self, mock_context, refund):
+        mock_context.fetch.side_effect = [ok(self.PAID), ok({})]
+        data = ok_data(await run("cancel_event", dict(self.CANCEL, should_refund=refund), mock_context))
+        assert (data["cancelled"], data["is_paid"], data["should_refund"]) == (True, True, refund)
+        assert requests(mock_context)[1][3] == {
+            "event_id": "evt-abc123",
+            "cancellation_token": self.TOKEN,
+            "should_refund": refund,
+        }
+
+    async def test_paid_event_without_should_refund_is_refused_and_nothing_cancelled(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.PAID)]
+        result = await run("cancel_event", self.CANCEL, mock_context)
+        message = failed(
+            result, "paid guests", "40 approved guests", "should_refund true", "false", "Nothing was cancelled"
+        )
+        assert "evt-abc123" in message
+        assert endpoints(mock_context) == [("POST", "/v1/events/cancel/request")]
+
+    async def test_free_event_takes_should_refund_too(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), ok({})]
+        data = ok_data(await run("cancel_event", dict(self.CANCEL, should_refund=False), mock_context))
+        assert data["should_refund"] is False and requests(mock_context)[1][3]["should_refund"] is False
+
+    async def test_an_event_luma_does_not_have_is_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [luma_error(404, "Event evt-abc123 not found")]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert data == {"event_api_id": "evt-abc123", "cancelled": False, "already_absent": True}
+        assert methods(mock_context) == ["POST"]
+
+    async def test_cancelled_elsewhere_between_the_steps_is_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), luma_error(404, "Event evt-abc123 not found")]
+        assert ok_data(await run("cancel_event", self.CANCEL, mock_context))["already_absent"] is True
+
+    async def test_no_access_is_an_error_not_already_absent(self, mock_context):
+        mock_context.fetch.side_effect = [luma_error(403, "You don't have access to this event.")]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "403", "don't have access")
+
+    async def test_lost_answer_to_the_cancel_with_the_event_gone_is_done(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(self.FREE), lost(), luma_error(404, "Event evt-abc123 not found")]
+        data = ok_data(await run("cancel_event", self.CANCEL, mock_context))
+        assert (data["cancelled"], data["already_absent"], data["guest_count"]) == (True, False, 12)
+        assert endpoints(mock_context) == [
+            ("POST", "/v1/events/cancel/request"),
+            ("POST", "/v1/events/cancel"),
+            ("GET", "/v1/events/get"),
+        ]
+
+    async def test_slow_cancel_seen_on_the_second_look(self, mock_context, no_sleep):
+        gone = luma_error(404, "Event evt-abc123 not found")
+        mock_context.fetch.side_effect = [ok(self.FREE), TimeoutError(), ok(EVENT), gone]
+        assert ok_data(await run("cancel_event", self.CANCEL, mock_context))["cancelled"] is True
+        assert methods(mock_context) == ["POST", "POST", "GET", "GET"]
+
+    async def test_lost_answer_with_the_event_still_there_is_unconfirmed_not_resent(self, mock_context, no_sleep):
+        mock_context.fetch.side_effect = [ok(self.FREE), unavailable(), ok(EVENT), ok(EVENT)]
+        message = failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "not sent again")
+        assert "get_events" in message and "'not found' means it was cancelled" in message
+        assert methods(mock_context) == ["POST", "POST", "GET", "GET"]
+
+    async def test_lost_answer_and_a_failing_check_is_unconfirmed(self, mock_context, no_sleep):
+        # Three attempts at the first look, three at the second after the settle delay: Luma stays down.
+        mock_context.fetch.side_effect = [ok(self.FREE), lost(), *[unavailable()] * 6]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "failed too")
+        assert methods(mock_context).count("POST") == 2
+
+    @pytest.mark.parametrize(
+        "first", [lost(), unavailable(), TimeoutError(), ok({}), ok({"is_paid": False}), ok("<html>ok</html>")]
+    )
+    async def test_no_token_means_nothing_was_cancelled(self, mock_context, no_sleep, first):
+        mock_context.fetch.side_effect = [first]
+        message = failed(await run("cancel_event", self.CANCEL, mock_context), "not confirmed", "did not happen")
+        assert "never sent" in message and "run cancel_event again" in message
+        assert endpoints(mock_context) == [("POST", "/v1/events/cancel/request")]
+
+    async def test_luma_refusal_of_the_cancel_is_passed_on(self, mock_context):
+        mock_context.fetch.side_effect = [ok(self.FREE), luma_error(400, "cancellation_token has expired")]
+        failed(await run("cancel_event", self.CANCEL, mock_context), "400", "cancellation_token has expired")
+        assert methods(mock_context) == ["POST", "POST"]
+
+    @pytest.mark.parametrize("inputs", [{}, {"event_api_id": ""}, {"event_api_id": "evt-1", "should_refund": "yes"}])
+    async def test_schema_rejects(self, mock_context, inputs):
+        assert_schema_error(await run("cancel_event", inputs, mock_context), mock_context)

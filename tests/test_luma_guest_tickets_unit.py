@@ -184,7 +184,7 @@ class TestUpdateGuestTickets:
         assert methods(mock_context) == ["GET", "POST", "GET", "GET"]
 
     async def test_failed_check_is_unconfirmed_never_resent(self, mock_context, no_sleep):
-        mock_context.fetch.side_effect = [ok(guest(GA)), lost(), *[unavailable()] * 3]
+        mock_context.fetch.side_effect = [ok(guest(GA)), lost(), *[unavailable()] * 6]
         failed(await run("update_guest_tickets", self.ADD_VIP, mock_context), "not confirmed", "failed too")
         assert methods(mock_context).count("POST") == 1
 

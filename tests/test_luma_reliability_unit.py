@@ -13,7 +13,7 @@ from autohive_integrations_sdk.integration import ResultType
 import helpers
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
-from tests.support.fakes import TEST_API_KEY, luma_error, ok, production_auth
+from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth
 from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
@@ -239,7 +239,7 @@ class TestValidationMessages:
         assert message == "unknown input 'duration'; did you mean 'duration_minutes'?"
 
     async def test_currency_in_another_case_is_accepted(self, mock_context):
-        mock_context.fetch.return_value = ok({"id": "ecp-1", "code": "X"})
+        mock_context.fetch.side_effect = [page([]), ok({"id": "ecp-1", "code": "X"})]
         inputs = {"event_api_id": "evt-1", "code": "X", "cents_off": 500, "currency": "EUR"}
         result = await luma.execute_action("create_coupon", inputs, mock_context)
         assert result.type == ResultType.ACTION

@@ -271,7 +271,7 @@ class TestCreateTicketType:
         assert result.result.data == {"ticket_type": created}
         assert requests(mock_context)[2] == self.LIST
 
-    @pytest.mark.parametrize("lookup", [[listed(TICKET_TYPE)] * 2, [unavailable()] * 3])
+    @pytest.mark.parametrize("lookup", [[listed(TICKET_TYPE)] * 2, [unavailable()] * 6])
     async def test_answer_without_id_not_found_is_unconfirmed(self, mock_context, no_sleep, lookup):
         # The one listed existed before this run, so it is not the new one.
         mock_context.fetch.side_effect = [listed(TICKET_TYPE), ok({}), *lookup]
@@ -638,3 +638,19 @@ class TestDeleteTicketType:
 
     async def test_needs_an_id(self, mock_context):
         assert_schema_error(await run("delete_ticket_type", {}, mock_context), mock_context)
+
+
+class TestUpdateTicketTypeCurrency:
+    async def test_a_new_currency_without_a_new_price_is_refused(self, mock_context):
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE)]
+        inputs = {"event_ticket_type_id": "ttype-vip", "currency": "jpy"}
+        result = await run("update_ticket_type", inputs, mock_context)
+        failed(result, "currency changes from usd to jpy", "give price (or cents) together with currency")
+        assert methods(mock_context) == ["GET"], "nothing is sent"
+
+    async def test_a_new_currency_with_its_price_is_sent(self, mock_context):
+        updated = dict(TICKET_TYPE, cents=2500, currency="jpy")
+        mock_context.fetch.side_effect = [ok(TICKET_TYPE), ok(updated)]
+        inputs = {"event_ticket_type_id": "ttype-vip", "currency": "jpy", "price": 2500}
+        ok_data(await run("update_ticket_type", inputs, mock_context))
+        assert sent_body(mock_context)["cents"] == 2500 and sent_body(mock_context)["currency"] == "jpy"

@@ -2,7 +2,7 @@
 and how a poll that cannot finish fails instead of reporting part of the changes."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +12,7 @@ import helpers
 from luma import luma
 from luma_integration import TriggerError
 from operations import changes
-from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, path_of, query_of, requests, sent_url
+from tests.support.fakes import TEST_API_KEY, listed, luma_error, ok, page, path_of, query_of, requests, sent_url
 from tests.support.samples import EVENT, NOW, contact, guest_record
 from validation import to_luma_datetime
 
@@ -112,8 +112,11 @@ class TestPollMachinery:
         )
 
     async def test_only_changes_after_the_last_poll_are_reported(self, mock_context):
+        # Each window ends VISIBILITY_LAG before its poll started, and the next starts there: the last poll (at
+        # SINCE) reported up to SINCE - lag, so this one reports what is newer than that.
+        lag = changes.VISIBILITY_LAG.total_seconds() / 60
         mock_context.fetch.side_effect = [
-            page([guest("after", at(0.001)), guest("exactly", at(0)), guest("before", at(-1))]),
+            page([guest("after", at(-lag + 0.001)), guest("exactly", at(-lag)), guest("before", at(-1))]),
             ok(event(1)),
         ]
         records = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
@@ -122,7 +125,7 @@ class TestPollMachinery:
     async def test_a_change_made_after_the_poll_started_is_left_to_the_next_poll(self, mock_context, monkeypatch):
         # Registered while this poll ran (after NOW, when it started): the next poll, from NOW, reports it, so the
         # two polls never both report it, with or without the platform's de-duplication.
-        late, early = guest("late", at(5.5)), guest("early", at(4))
+        late, early = guest("late", at(4.99)), guest("early", at(4))
         mock_context.fetch.side_effect = [page([late, early]), ok(event(1))]
         first = await poll("new_guest", {"event_api_id": "evt-1"}, SINCE, mock_context)
         monkeypatch.setattr(helpers, "_utc_now", lambda: NOW + timedelta(minutes=5))
@@ -150,7 +153,7 @@ class TestPollMachinery:
     async def test_pages_past_a_full_first_page_and_reports_each_change_once_oldest_first(self, mock_context):
         # 30 registrations since the last poll: the first page of 25 is all new, so the next page is read with
         # Luma's largest page size. A registration arriving between the reads pushes "g24" onto page two as well.
-        newest = [guest(f"g{n:02d}", at(5 - n * 0.1)) for n in range(30)]
+        newest = [guest(f"g{n:02d}", at(4.9 - n * 0.1)) for n in range(30)]
         mock_context.fetch.side_effect = [
             page(newest[:25], next_cursor="c1"),
             page([newest[24], *newest[25:], guest("old", at(-1))]),
@@ -444,10 +447,16 @@ class TestNewTicket:
     )
     async def test_filters(self, mock_context, inputs, wanted):
         held = [ticket("tkt-1", "VIP", 2500, "usd"), ticket("tkt-2", "General")]
-        mock_context.fetch.side_effect = [page([guest("ana", at(1), tickets=held)]), ok(event(1))]
+        # A ticket type filter is checked against the event's ticket types first: a typo would never fire.
+        type_filter = "event_ticket_type_id" in inputs or "ticket_type_name" in inputs
+        types = (
+            [listed({"id": "ttype-vip", "name": "VIP"}, {"id": "ttype-ga", "name": "General"})] if type_filter else []
+        )
+        mock_context.fetch.side_effect = [*types, page([guest("ana", at(1), tickets=held)]), ok(event(1))]
         records = await poll("new_ticket", {"event_api_id": "evt-1", **inputs}, SINCE, mock_context)
         assert [r["id"] for r in records] == wanted
-        assert mock_context.fetch.call_count == (2 if wanted else 1), "the event is read only to name a record"
+        read_event = 1 if wanted else 0  # the event is read only to name a record
+        assert mock_context.fetch.call_count == len(types) + 1 + read_event
 
 
 class TestGuestStatusChanged:
@@ -572,10 +581,11 @@ class TestEventUpdated:
             "1 Main St",
         )
 
-    async def test_an_event_gone_after_a_poll_is_reported_cancelled(self, mock_context):
+    async def test_an_event_gone_after_a_poll_is_reported_gone(self, mock_context):
         mock_context.fetch.side_effect = luma_error(404, "Event evt-1 not found")
         [record] = await poll("event_updated", {"event_api_id": "evt-1"}, SINCE, mock_context)
-        assert record["data"]["status"] == "cancelled" and record["data"]["event_api_id"] == "evt-1"
+        # Cancelled (Luma deletes it) or moved to another calendar: from here the two look the same.
+        assert record["data"]["status"] == "gone" and record["data"]["event_api_id"] == "evt-1"
         assert record["data"]["event_name"] is None and record["id"].startswith("evt-1:")
 
     async def test_an_unknown_event_on_a_first_poll_is_an_error(self, mock_context):
@@ -597,9 +607,11 @@ class TestNewPerson:
             "created_at": at(2),
             "membership": {"status": "approved", "calendar_membership_tier_id": None},
         }
-        mock_context.fetch.return_value = page(
-            [newer, {**contact(1), "created_at": at(1)}, {**contact(0), "created_at": at(-1)}]
-        )
+        tags = listed({"id": "tag-vip", "name": "VIP"}, {"id": "tag-sponsor", "name": "Sponsor"})
+        mock_context.fetch.side_effect = [
+            tags,
+            page([newer, {**contact(1), "created_at": at(1)}, {**contact(0), "created_at": at(-1)}]),
+        ]
         records = await poll("new_person", {"tags": ["vip", "tag-sponsor"]}, SINCE, mock_context)
         assert [r["id"] for r in records] == [f"cnt-1:{at(1)}", f"cnt-2:{at(2)}"]
         assert records[1]["data"] == {
@@ -614,13 +626,15 @@ class TestNewPerson:
             "event_approved_count": 2,
             "event_checked_in_count": 1,
         }
-        [(method, path, query, _)] = requests(mock_context)
+        # The tags are looked up first, so a name in any case finds its tag and a misspelt one is an error.
+        [(_, tags_path, _, _), (method, path, query, _)] = requests(mock_context)
+        assert tags_path == "/v1/calendars/contact-tags/list"
         assert (method, path) == ("GET", CONTACTS)
         assert sorted(query) == sorted(
             [
                 ("sort_column", "created_at"),
                 ("sort_direction", "desc nulls last"),
-                ("tags", "vip"),
+                ("tags", "tag-vip"),
                 ("tags", "tag-sponsor"),
                 ("pagination_limit", "25"),
             ]
@@ -737,8 +751,11 @@ class TestParts:
         ]
         assert [item["id"] for item in changes.in_order(items, lambda data: data["t"])] == ["c", "b", "a"]
 
-    def test_the_first_poll_window_ends_now(self):
-        assert changes.poll_window(None) == changes.Window(NOW - changes.FIRST_POLL_WINDOW, NOW)
+    def test_the_first_poll_window_ends_the_lag_before_now(self):
+        lag = changes.VISIBILITY_LAG
+        assert changes.poll_window(None) == changes.Window(NOW - lag - changes.FIRST_POLL_WINDOW, NOW - lag)
         window = changes.poll_window("2026-02-01T11:55:00+01:00")
-        assert window.holds("2026-02-01T10:55:00.001Z") and not window.holds("2026-02-01T10:55:00Z")
-        assert window.holds(NOW) and not window.holds("2026-02-01T12:00:00.001Z") and not window.holds(None)
+        since = datetime(2026, 2, 1, 10, 55, tzinfo=timezone.utc) - lag
+        assert window.holds(since + timedelta(milliseconds=1)) and not window.holds(since)
+        assert window.holds(NOW - lag) and not window.holds(NOW - lag + timedelta(milliseconds=1))
+        assert not window.holds(None)

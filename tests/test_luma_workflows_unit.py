@@ -372,7 +372,7 @@ class TestUpdateGuestsStatus:
             ),
         ]
         people[1]["event_tickets"] = [ticket("ttype-vip", 2500, "usd")]
-        fake = FakeLuma(people).answering(mock_context)
+        fake = FakeLuma(people, types=(GA, {**GA, "id": "ttype-vip", "name": "VIP"})).answering(mock_context)
         fake.events[EVENT_ID]["registration_questions"] = [{"id": "q1", "label": "Company size", "required": False}]
         inputs = {"event_api_id": EVENT_ID, "status": "approved", "answers": {"company size": ["50-200", "200+"]}}
         data = ok_data(await run("update_guests_status", {**inputs, "dry_run": True}, mock_context))
@@ -497,6 +497,19 @@ class TestUpdateGuestsStatus:
         assert len(fake.posts(UPDATE)) == 2
         unconfirmed = next(row for row in data["results"] if row["status"] == "unconfirmed")
         assert "not sent again" in unconfirmed["message"] and data["continuation"] is None
+
+    async def test_luma_not_answering_stops_new_changes_after_the_first_unconfirmed(self, mock_context, no_sleep):
+        people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(30)]
+        fake = FakeLuma(people).answering(mock_context)
+        fake.script[("POST", UPDATE)] = ["lost"] * 30  # Luma hangs up on every change and applies none
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        # Only the changes already in flight when the first went unconfirmed were sent; the rest wait in the
+        # continuation instead of piling up as more unconfirmed guests.
+        sent = len(fake.posts(UPDATE))
+        assert sent <= 6 and data["unconfirmed_count"] == sent
+        assert data["remaining_count"] == 30 - sent and data["continuation"]
+        assert "could not be confirmed" in data["stopped_because"]
 
     async def test_refusal_is_failed_with_lumas_words_and_capacity_stops_the_rest(self, mock_context):
         people = [guest(f"p{n}@example.com", "pending_approval") for n in range(10)]

@@ -33,7 +33,7 @@ async def test_demo_walks_the_five_workflows_and_the_trigger(capsys):
     assert "left for manual review: kim.lee@gmail.example" in out
     assert "6 'Early Bird' tickets issued (0 paid, 6 complimentary)" in out
     assert "Milestone reached: created code THANKS5" in out
-    assert "1 record, then 0: the registration is reported once" in out
+    assert "Polled again since then: 0 records: each registration is reported once." in out
     assert "All five workflows and the trigger ran" in out
     assert "HTTP error encountered" not in out, "the SDK's stdout chatter stays out of the summary"
 

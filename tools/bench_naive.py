@@ -218,9 +218,13 @@ def demo(luma: NaiveLuma, target: dict[str, Any]) -> int:
             },
         )
         list(luma.entries("/v1/events/coupons/list", event_id=event_id))
-    # The sixth part: registrations since the last look, by reading the whole guest list each time.
+    # The sixth part: registrations since the last look, by reading the whole guest list each time, at the moments
+    # the demo polls (it pauses as a poll interval would).
+    from operations.changes import VISIBILITY_LAG
+
     seen = {guest["id"] for guest in luma.entries("/v1/events/guests/list", event_id=event_id)}
     luma.outside.register_guest(event_id, "nina.patel@acme.example", "Nina Patel", ticket_type_id=paid["id"])
     for _ in range(2):
+        time.sleep(VISIBILITY_LAG.total_seconds() + 0.5)
         seen |= {guest["id"] for guest in luma.entries("/v1/events/guests/list", event_id=event_id)}
     return 1

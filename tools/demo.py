@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from operations.changes import VISIBILITY_LAG
 from tools.session import Session, luma_session, outcome
 
 VERIFIED_DOMAINS = {"acme.example", "globex.example"}
@@ -235,19 +236,28 @@ class Demo:
 
         first_poll = datetime.now(timezone.utc)
         recent = await poll(None)
-        self.say(f"First poll (no earlier poll: the last hour): {len(recent)} registrations, the guests added above.")
+        self.say(
+            f"First poll (no earlier poll: a baseline of the last hour): {len(recent)} registrations "
+            "(the guests added above are only seconds old: the next poll has them)."
+        )
         self.session.emulator.register_guest(
             event["id"], "nina.patel@acme.example", "Nina Patel", ticket_type_id=paid_ticket["id"]
         )
         self.say(f"Nina Patel registers on the event page and buys a ticket: {paid_ticket['name']}.")
+        # A poll reports changes up to a moment (VISIBILITY_LAG) before it starts; wait that long, as the platform's
+        # 5-minute interval would.
+        await asyncio.sleep(VISIBILITY_LAG.total_seconds() + 0.5)
         second_poll = datetime.now(timezone.utc)
         found = await poll(first_poll)
-        for record in found:
+        nina = [record for record in found if record["data"]["guest_email"] == "nina.patel@acme.example"]
+        for record in nina:
             data = record["data"]
             paid = f"{data['amount']} {str(data['currency']).upper()}" if data["amount_cents"] else "free"
             self.say(f"  new_guest: {data['guest_name']} <{data['guest_email']}>, {data['ticket_type']}, {paid}")
+        self.say(f"Second poll, since the first: {len(found)} records, Nina's among them once.")
+        await asyncio.sleep(VISIBILITY_LAG.total_seconds() + 0.5)
         again = await poll(second_poll)
-        self.say(f"Polled again since then: {len(found)} record, then {len(again)}: the registration is reported once.")
+        self.say(f"Polled again since then: {len(again)} records: each registration is reported once.")
 
 
 async def main() -> int:

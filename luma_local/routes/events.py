@@ -255,8 +255,9 @@ def cancel_request(ctx: Ctx) -> dict:
     is_paid = any(t["amount"] > 0 for g in guests for t in g["event_tickets"])
     token = secrets.token_urlsafe(24)
     ev["_cancel"] = {"token": token, "expires": ctx.emu.clock() + CANCEL_TOKEN_TTL, "is_paid": is_paid}
-    active = [g for g in guests if g["approval_status"] in ("approved", "pending_approval", "waitlist")]
-    return {"cancellation_token": token, "is_paid": is_paid, "guest_count": len(active)}
+    # Luma: "The number of approved guests for this event."
+    approved = [g for g in guests if g["approval_status"] == "approved"]
+    return {"cancellation_token": token, "is_paid": is_paid, "guest_count": len(approved)}
 
 
 def cancel(ctx: Ctx) -> dict:

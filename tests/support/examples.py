@@ -81,6 +81,7 @@ PLACEHOLDERS: dict[str, Callable[[LumaEmulator, dict[str, Any]], Any]] = {
     "$removed_person_email": lambda emulator, seeded: removed_person(emulator),
     "$submitted_event_id": lambda emulator, seeded: submitted_event(emulator),
     "$event_to_clone_api_id": lambda emulator, seeded: event_to_clone(emulator)["id"],
+    "$host_email": lambda emulator, seeded: add_host(emulator, seeded["event"]["id"], "cohost@example.com"),
 }
 _tag_serial = itertools.count(1)
 
@@ -127,6 +128,12 @@ def pending_member(emulator: LumaEmulator) -> str:
     body = {"email": person["email"], "membership_tier_id": tier["id"]}
     emulator.call("POST", "/v1/memberships/members/add", body=body)
     return person["email"]
+
+
+def add_host(emulator: LumaEmulator, event_id: str, email: str) -> str:
+    """A host of the event besides its creator (who cannot be changed or removed); returns the email."""
+    emulator.call("POST", "/v1/events/hosts/add", body={"event_id": event_id, "email": email, "name": "Co Host"})
+    return email
 
 
 class ExampleError(Exception):
