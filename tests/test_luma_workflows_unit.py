@@ -48,6 +48,23 @@ def guest(email: str, status: str = "approved", tickets: list | None = None, ans
     return record
 
 
+def overlapping_posts(fake: "FakeLuma", ctx) -> dict[str, int]:
+    """Makes `fake` answer ctx.fetch with each POST letting the others start first, as a round trip would; the
+    state's `most` is how many POSTs were in flight at once."""
+    state = {"in_flight": 0, "most": 0}
+
+    async def fetch(url, method="GET", **kwargs):
+        if method == "POST":
+            state["in_flight"] += 1
+            state["most"] = max(state["most"], state["in_flight"])
+            await asyncio.sleep(0)
+            state["in_flight"] -= 1
+        return await fake.fetch(url, method=method, **kwargs)
+
+    ctx.fetch.side_effect = fetch
+    return state
+
+
 class FakeLuma:
     """Luma for one calendar: events, their ticket types, guests and coupons. `script[(method, path)]` lists what
     the next writes to that route do: "apply" (default), "drop" (apply, then lose the answer), "lost" (lose the
@@ -594,17 +611,7 @@ class TestUpdateGuestsStatus:
     async def test_changes_go_together_within_the_rate_window(self, mock_context):
         people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(30)]
         fake = FakeLuma(people)
-        state = {"in_flight": 0, "most": 0}
-
-        async def fetch(url, method="GET", **kwargs):
-            if method == "POST":
-                state["in_flight"] += 1
-                state["most"] = max(state["most"], state["in_flight"])
-                await asyncio.sleep(0)
-                state["in_flight"] -= 1
-            return await fake.fetch(url, method=method, **kwargs)
-
-        mock_context.fetch.side_effect = fetch
+        state = overlapping_posts(fake, mock_context)
         inputs = {"event_api_id": EVENT_ID, "status": "approved", "from_status": ["pending_approval"]}
         data = ok_data(await run("update_guests_status", inputs, mock_context))
         assert data["changed_count"] == 30 and state["most"] == 30, "30 changes in one round trip"
@@ -621,17 +628,7 @@ class TestUpdateGuestsStatus:
         # within a second, so its changes still go together (each waits its turn in the pacer), not one by one.
         people = [guest(f"p{n:02d}@example.com", "pending_approval") for n in range(30)]
         fake = FakeLuma(people)
-        state = {"in_flight": 0, "most": 0}
-
-        async def fetch(url, method="GET", **kwargs):
-            if method == "POST":
-                state["in_flight"] += 1
-                state["most"] = max(state["most"], state["in_flight"])
-                await asyncio.sleep(0)
-                state["in_flight"] -= 1
-            return await fake.fetch(url, method=method, **kwargs)
-
-        mock_context.fetch.side_effect = fetch
+        state = overlapping_posts(fake, mock_context)
         limiter = helpers.limiter_for(mock_context.auth["credentials"]["api_key"])
         # The last minute's 200 requests leave the window one every 10 ms from half a second on.
         limiter.slots = [[clock.now - 59.5 + n / 100] for n in range(limiter.limit)]

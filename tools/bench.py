@@ -469,6 +469,19 @@ def demo_bound(sizes: Sizes, record: DemoCalls) -> Bound:
     return Bound(sum(b.requests for b in bounds), sum(b.depth for b in bounds), record.paused)
 
 
+def guest_write_job(key: str, label: str, action: str, done: str, baseline: Callable[..., int]) -> Job:
+    """add_guests or send_invites of `sizes.<key>` new emails to an event with no guests."""
+    return Job(
+        key,
+        lambda s: label.format(getattr(s, key)),
+        partial(seed_new_guests, count=key),
+        guest_writer(action, done),
+        baseline,
+        # The pre-check reads the (empty) guest list's one page; then batches of 100, all at once.
+        lambda s, _: Bound(1 + math.ceil(getattr(s, key) / PAGE), 2),
+    )
+
+
 JOBS: list[Job] = [
     Job(
         "events",
@@ -494,23 +507,8 @@ JOBS: list[Job] = [
         naive.list_people,
         lambda s, _: Bound(pages(s.people), pages(s.people)),
     ),
-    Job(
-        "add",
-        lambda s: f"add {s.add:,} guests",
-        partial(seed_new_guests, count="add"),
-        guest_writer("add_guests", "added"),
-        naive.add_guests,
-        # The pre-check reads the (empty) guest list's one page; then batches of 100, all at once.
-        lambda s, _: Bound(1 + math.ceil(s.add / PAGE), 2),
-    ),
-    Job(
-        "invite",
-        lambda s: f"invite {s.invite:,} emails",
-        partial(seed_new_guests, count="invite"),
-        guest_writer("send_invites", "invited"),
-        naive.send_invites,
-        lambda s, _: Bound(1 + math.ceil(s.invite / PAGE), 2),
-    ),
+    guest_write_job("add", "add {:,} guests", "add_guests", "added", naive.add_guests),
+    guest_write_job("invite", "invite {:,} emails", "send_invites", "invited", naive.send_invites),
     Job(
         "approve",
         lambda s: f"approve {s.approve:,} guests by rule",
