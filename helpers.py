@@ -549,6 +549,11 @@ class LumaClient:
     def can_wait(self, seconds: float) -> bool:
         return seconds < self.time_left() - 1.0
 
+    def affordable(self, reserve: float = 0.0) -> int:
+        """How many requests this run can still make: the key's window slots that are free, or free up, while the
+        run can wait and still keep `reserve` seconds for what must follow."""
+        return self.limiter.free(_now(), within=max(0.0, self.time_left() - reserve))
+
     def concurrency(self, wanted: int) -> int:
         """How many independent requests to have in flight together: `wanted`, but at most MAX_IN_FLIGHT and no more
         than the key's window lets through while this run can still wait (and at least one, which waits its turn in

@@ -123,8 +123,9 @@ class EmailBatches:
     def body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
         raise NotImplementedError
 
-    async def existing(self, emails: list[str]) -> dict[str, Record]:
-        """The records of those emails Luma already has (by lowercased email), for the pre-check."""
+    async def existing(self, emails: list[str], max_requests: int) -> tuple[dict[str, Record], list[str]]:
+        """The records of those emails Luma already has (by lowercased email), for the pre-check, in at most
+        `max_requests` requests; and the emails that budget left unchecked (a huge guest list)."""
         raise NotImplementedError
 
     async def lookup(self, emails: list[str]) -> list[Record | None]:
@@ -159,10 +160,23 @@ class EmailBatches:
         self._mark(entries, self.done)
 
     async def precheck(self, entries: list[dict[str, str]]) -> None:
-        found = await self.existing([entry["email"] for entry in entries])
+        # What the pre-check may spend: what the run can still afford, less a request per batch to send. On a huge
+        # list, checking every email one by one would take more requests than Luma's rate limit allows in a minute,
+        # and no call would ever add anyone: the emails left unchecked wait for the next call instead.
+        batches = -(-len(entries) // self.batch_size)
+        budget = max(1, self.client.affordable(WRITE_MIN_SECONDS) - batches)
+        found, unchecked = await self.existing([entry["email"] for entry in entries], budget)
+        later = {email.lower() for email in unchecked}
         for entry in entries:
             record = found.get(entry["email"].lower())
-            if record is not None and self.shows(record):
+            if entry["email"].lower() in later:
+                self._mark(
+                    [entry],
+                    "not_processed",
+                    f"Not sent: checking it against {self.listing} would take more requests than Luma's rate limit "
+                    "leaves this call. Call the action again with these emails.",
+                )
+            elif record is not None and self.shows(record):
                 self._mark_already(entry, record, "; nothing was sent")
             else:
                 self.absent_before.add(entry["email"].lower())

@@ -180,41 +180,48 @@ def _keep(found: dict[str, dict[str, Any]], guests: list[dict[str, Any]], wanted
             found[email] = guest
 
 
-async def existing_guests(client: LumaClient, event_id: str, emails: list[str]) -> dict[str, dict[str, Any]]:
-    """The guest records of those emails already on the event (by lowercased email), in the fewest requests. Luma
-    has no lookup by many emails. One email is looked up. More are sought on the guest list's first page, which is
-    the whole list for most events (one request, however many emails); when the list goes on, the emails not on
-    that page are looked up one by one, or the list is read on when its size (the event's guest_counts) makes
-    that cheaper."""
+async def existing_guests(
+    client: LumaClient, event_id: str, emails: list[str], max_requests: int | None = None
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The guest records of those emails already on the event (by lowercased email), in the fewest requests, and the
+    emails left unchecked when that would take more than `max_requests`. Luma has no lookup by many emails. One email
+    is looked up. More are sought on the guest list's first page, which is the whole list for most events (one
+    request, however many emails); when the list goes on, the emails not on that page are looked up one by one, or
+    the list is read on when its size (the event's guest_counts) makes that cheaper. Past the budget, the first
+    emails are looked up and the rest left for a later call."""
     if len(emails) <= 1:
         records = await find_guests(client, event_id, emails)
-        return {email.lower(): record for email, record in zip(emails, records) if record is not None}
+        return {email.lower(): record for email, record in zip(emails, records) if record is not None}, []
     wanted = {email.lower() for email in emails}
     found: dict[str, dict[str, Any]] = {}
+    budget = max_requests if max_requests is not None else math.inf
     pages = client.pages(routes.GUESTS_LIST, {"event_id": event_id})
     try:
         first = await anext(pages)
         _keep(found, first.entries, wanted)
         missing = [email for email in emails if email.lower() not in found]
         if not first.has_more or not missing:
-            return found
+            return found, []
+        budget -= 1
         if len(missing) > LOOKUP_MAX_EMAILS:
             size = await guest_list_size(client, event_id)
+            budget -= 1
             pages_left = math.ceil(max(0, (size or 0) - len(first.entries)) / LUMA_MAX_PAGE_SIZE)
-            if size is None or pages_left < len(missing):
+            if (size is None or pages_left < len(missing)) and pages_left <= budget:
                 async for page in pages:
                     _keep(found, page.entries, wanted)
-                return found
+                return found, []
     finally:
         await pages.aclose()
-    records = await find_guests(client, event_id, missing)
-    found.update((email.lower(), record) for email, record in zip(missing, records) if record is not None)
-    return found
+    checked, unchecked = (missing, []) if len(missing) <= budget else (missing[: int(budget)], missing[int(budget) :])
+    records = await find_guests(client, event_id, checked)
+    found.update((email.lower(), record) for email, record in zip(checked, records) if record is not None)
+    return found, unchecked
 
 
 async def lookup_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
     """Each email's guest record on the event, or None, in the fewest requests (see existing_guests)."""
-    found = await existing_guests(client, event_id, emails)
+    found, _ = await existing_guests(client, event_id, emails)
     return [found.get(email.lower()) for email in emails]
 
 
@@ -328,8 +335,8 @@ class GuestBatches(EmailBatches):
     def body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
         return {"event_id": self.event_id, "guests": batch, **self.extra}
 
-    async def existing(self, emails: list[str]) -> dict[str, dict[str, Any]]:
-        return await existing_guests(self.client, self.event_id, emails)
+    async def existing(self, emails: list[str], max_requests: int) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        return await existing_guests(self.client, self.event_id, emails, max_requests)
 
     async def lookup(self, emails: list[str]) -> list[dict[str, Any] | None]:
         return await lookup_guests(self.client, self.event_id, emails)

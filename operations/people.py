@@ -4,6 +4,7 @@ remove or restore one person.
 Luma's contact object has no status: a blocked or removed person simply leaves contacts/list, so the list shows who
 is active and nothing more. Blocked and removed people cannot be told apart through the API."""
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -153,13 +154,16 @@ async def find_person(
     return None
 
 
-async def existing_people(client: LumaClient, emails: list[str]) -> dict[str, dict[str, Any]]:
+async def existing_people(
+    client: LumaClient, emails: list[str], max_requests: int | None = None
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """The people of those emails already on the calendar (by lowercased email), in few requests: a search per
     email, or a paged read of the people list. Luma gives no count of people, so the read stops once it has cost
     as many requests as the searches for the emails still missing would, and searches for those instead (never
-    more than twice the cheaper way)."""
+    more than twice the cheaper way). Past `max_requests`, the emails not yet checked are returned for a later call."""
     found: dict[str, dict[str, Any]] = {}
     wanted = {email.lower() for email in emails}
+    budget = max_requests if max_requests is not None else math.inf
     if len(emails) > LOOKUP_MAX_EMAILS:
         pages_read = 0
         async for page in client.pages(routes.CONTACTS_LIST):
@@ -169,13 +173,15 @@ async def existing_people(client: LumaClient, emails: list[str]) -> dict[str, di
                     found[email] = entry
             pages_read += 1
             if len(found) == len(wanted) or not page.has_more:
-                return found
-            if pages_read >= len(wanted) - len(found):
+                return found, []
+            if pages_read >= min(len(wanted) - len(found), budget / 2):
                 break
+        budget -= pages_read
     rest = [email for email in emails if email.lower() not in found]
-    records = await look_up_each(rest, lambda email: find_person(client, email=email))
-    found.update({email.lower(): record for email, record in zip(rest, records) if record is not None})
-    return found
+    checked, unchecked = (rest, []) if len(rest) <= budget else (rest[: int(budget)], rest[int(budget) :])
+    records = await look_up_each(checked, lambda email: find_person(client, email=email))
+    found.update({email.lower(): record for email, record in zip(checked, records) if record is not None})
+    return found, unchecked
 
 
 # ---- import -------------------------------------------------------------------------------------------------
@@ -215,13 +221,13 @@ class PeopleImport(EmailBatches):
     def body(self, batch: list[dict[str, str]]) -> dict[str, Any]:
         return compact({"contacts": batch, "tags": self.tag_ids or None})
 
-    async def existing(self, emails: list[str]) -> dict[str, Record]:
-        found = await existing_people(self.client, emails)
+    async def existing(self, emails: list[str], max_requests: int) -> tuple[dict[str, Record], list[str]]:
+        found, unchecked = await existing_people(self.client, emails, max_requests)
         self.present_before = set(found)
-        return found
+        return found, unchecked
 
     async def lookup(self, emails: list[str]) -> list[Record | None]:
-        found = await existing_people(self.client, emails)
+        found, _ = await existing_people(self.client, emails)
         return [found.get(email.lower()) for email in emails]
 
     def already_message(self, record: Record, note: str) -> str:
