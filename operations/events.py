@@ -19,8 +19,9 @@ from helpers import (
     lean,
 )
 from operations.calendar import LUMA_HOSTS
+from operations.removals import remove
 from validation import lacks_offset, luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
-from writes import FindNew, ReadBack, ReadBackChanges, created_after
+from writes import FindNew, ReadBackChanges, created_after, gone_check
 
 # When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
 FIND_WINDOW = timedelta(minutes=1)
@@ -354,16 +355,12 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
             "payments. Nothing was cancelled."
         )
     body = compact({"event_id": event_id, "cancellation_token": token, "should_refund": should_refund})
-    confirm = ReadBack(
-        read=lambda: event_or_none(client, event_id),
-        matches=lambda event: False,
+    confirm = gone_check(
+        lambda: event_or_none(client, event_id),
         checked=f"whether event {event_id} still exists",
         verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
-        gone=True,
     )
-    try:
-        await client.post(routes.EVENTS_CANCEL, body, confirm=confirm)
-    except LumaNotFoundError:
+    if await remove(client, routes.EVENTS_CANCEL, body, confirm):
         return absent  # cancelled by someone else between the two steps
     return {
         "event_api_id": event_id,

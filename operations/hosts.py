@@ -20,6 +20,7 @@ from helpers import (
     has_id,
 )
 from operations.events import get_event
+from operations.removals import remove
 from validation import normalize_email, visible_text
 from writes import ReadBack
 
@@ -152,15 +153,13 @@ async def remove_host(client: LumaClient, event_id: str, email: str) -> dict[str
         return gone
     body = {"event_id": event_id, "email": email}
     try:
-        await client.post(routes.HOSTS_REMOVE, body, confirm=_host_check(client, event_id, email, gone=True))
-    except LumaNotFoundError:
-        # Seen a moment ago, unknown now: removed by someone else in between.
-        return gone
+        # Already absent when seen a moment ago and unknown now: removed by someone else in between.
+        absent = await remove(client, routes.HOSTS_REMOVE, body, _host_check(client, event_id, email, gone=True))
     except WriteConflict:
         raise
     except LumaInvalidRequestError as error:
         raise _refusal(error, event, host, f"remove host {email}") from None
-    return {**gone, "already_absent": False}
+    return {**gone, "already_absent": absent}
 
 
 def _settings(access_level: str | None, is_visible: bool | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
 from operations.batches import EmailBatches, Record, look_up_each
+from operations.removals import remove
 from validation import luma_instant, normalize_email
 from writes import Absent, ReadBack
 
@@ -323,11 +324,7 @@ async def remove_person(client: LumaClient, email: str | None, contact_id: str |
     if person is None:
         return _reference(key, value, None), True
     confirm = _listing_check(client, key, value, person, gone=True)
-    try:
-        await client.post(routes.CONTACTS_REMOVE, {key: value}, confirm=confirm)
-    except LumaNotFoundError:
-        return _reference(key, value, person), True
-    return _reference(key, value, person), False
+    return _reference(key, value, person), await remove(client, routes.CONTACTS_REMOVE, {key: value}, confirm)
 
 
 async def block_person(
@@ -347,9 +344,7 @@ async def block_person(
             "neither blocked nor removed people, so it cannot show this block)",
             verify="Blocking again is harmless: call block_person again",
         )
-    try:
-        await client.post(routes.CONTACTS_BLOCK, {key: value}, confirm=confirm)
-    except LumaNotFoundError:
+    if await remove(client, routes.CONTACTS_BLOCK, {key: value}, confirm):
         return _reference(key, value, None), False, True
     return _reference(key, value, person), True, person is None
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, LumaResponseError, compact, has_id
+from operations.removals import remove
 from validation import normalize_email, visible_text
-from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, not_in
+from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, gone_check, not_in
 
 # Luma documents no maximum for one apply/unapply. A call is one request, never split, so its counts are Luma's own
 # for the whole call; 100 keeps that request quick, and a check after a lost answer short (it reads 100 people or
@@ -242,18 +243,13 @@ async def update_tag(
 async def delete_tag(client: LumaClient, kind: TagKind, tag_id: str) -> dict[str, Any]:
     """Deletes the tag (Luma takes it off everything carrying it). A tag Luma does not know (404) is reported as
     already absent, as a retry after a lost answer finds it."""
-    confirm = ReadBack(
-        read=lambda: find_tag(client, kind, tag_id),
-        matches=lambda tag: False,
-        gone=True,
+    confirm = gone_check(
+        lambda: find_tag(client, kind, tag_id),
         checked=f"the calendar's {kind.noun}s for {tag_id}",
         verify=f"Look for it with {kind.list_action}",
     )
-    try:
-        await client.post(kind.delete_route, {"tag_id": tag_id}, confirm=confirm)
-    except LumaNotFoundError:
-        return {"deleted": True, "tag_id": tag_id, "already_absent": True}
-    return {"deleted": True, "tag_id": tag_id, "already_absent": False}
+    absent = await remove(client, kind.delete_route, {"tag_id": tag_id}, confirm)
+    return {"deleted": True, "tag_id": tag_id, "already_absent": absent}
 
 
 # ---- Put on and take off -----------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaInvalidRequestError, LumaNotFoundError, compact, lean
+from operations.removals import remove
 from validation import currency_exponent, luma_date, price_to_minor_units, visible_text
-from writes import FindNew, ReadBack, not_in
+from writes import FindNew, ReadBack, gone_check, not_in
 
 # Luma does not document the minor unit of its crypto currencies: amounts for them must come in Luma's units.
 NO_DECIMAL_CONVERSION = {"solana_sol", "solana_usdc"}
@@ -361,17 +362,14 @@ async def delete_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[st
 
     if existing is None:
         return deleted(already_absent=True)
-    confirm = ReadBack(
-        read=lambda: find_ticket_type(client, ticket_type_id),
-        matches=lambda found: False,
+    confirm = gone_check(
+        lambda: find_ticket_type(client, ticket_type_id),
         checked=f"whether ticket type {ticket_type_id} still exists",
         verify=f"Read it with get_ticket_type (event_ticket_type_id {ticket_type_id}): a 404 means it was deleted",
-        gone=True,
     )
     try:
-        await client.post(routes.TICKET_TYPES_DELETE, {"event_ticket_type_id": ticket_type_id}, confirm=confirm)
-    except LumaNotFoundError:
-        return deleted(already_absent=True)  # deleted by someone else between the read and the delete
+        # Already absent here: deleted by someone else between the read and the delete.
+        absent = await remove(client, routes.TICKET_TYPES_DELETE, {"event_ticket_type_id": ticket_type_id}, confirm)
     except LumaInvalidRequestError as error:
         raise undeletable(ticket_type_id, existing, error) from None
-    return deleted(already_absent=False)
+    return deleted(already_absent=absent)

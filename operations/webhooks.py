@@ -6,8 +6,9 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, has_id, not_found
+from operations.removals import remove
 from validation import luma_instant
-from writes import FindNew, ReadBack, created_after
+from writes import FindNew, ReadBack, created_after, gone_check
 
 MASKED_SECRET = "whsec_****"  # nosec B105 - the mask shown instead of a secret, not a secret
 
@@ -106,16 +107,10 @@ async def update_webhook(
 
 
 async def delete_webhook(client: LumaClient, webhook_id: str) -> dict[str, Any]:
-    confirm = ReadBack(
-        read=lambda: _read_if_there(client, webhook_id),
-        matches=lambda webhook: False,
+    confirm = gone_check(
+        lambda: _read_if_there(client, webhook_id),
         checked=f"whether webhook {webhook_id} still exists",
         verify=f"Look it up with get_webhook (webhook_id {webhook_id})",
-        gone=True,
     )
-    try:
-        await client.post(routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm=confirm)
-    except LumaNotFoundError:
-        # Luma knows no webhook with this id: whatever became of it, it is gone, which is what a delete asks for.
-        return {"webhook_id": webhook_id, "deleted": True, "already_absent": True}
-    return {"webhook_id": webhook_id, "deleted": True, "already_absent": False}
+    absent = await remove(client, routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm)
+    return {"webhook_id": webhook_id, "deleted": True, "already_absent": absent}
