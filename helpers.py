@@ -195,8 +195,7 @@ def _error_for_status(status: int, luma_message: str | None, what: str, hint: st
         kind, failed, todo = LumaServerError, f"Luma had a server error ({status})", "Try again in a minute."
     else:
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
-    said = f" Luma said: {luma_message}." if luma_message else ""
-    return kind(f"{what}: {failed}.{said} {hint or todo}", status=status, luma_message=luma_message)
+    return kind(f"{what}: {failed}.{luma_said(luma_message)} {hint or todo}", status=status, luma_message=luma_message)
 
 
 def key_scope_hint(path: str, status: int, luma_message: str | None, calendar_id: str | None) -> str:
@@ -222,10 +221,16 @@ def key_scope_hint(path: str, status: int, luma_message: str | None, calendar_id
     return ""
 
 
-def not_found(found_nothing: str, todo: str, error: LumaError) -> LumaNotFoundError:
-    """A 404 told in the terms of the action that met it ("no webhook with id X"), with Luma's own words kept."""
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(f"{found_nothing} (404).{said} {todo}", luma_message=error.luma_message)
+def luma_said(luma_message: str | None) -> str:
+    """Luma's own words as a sentence to append to a message; empty when Luma gave none."""
+    return f" Luma said: {luma_message}." if luma_message else ""
+
+
+def not_found(found_nothing: str, todo: str, error: LumaError | None = None) -> LumaNotFoundError:
+    """Nothing found, told in the terms of the action that met it ("The calendar has no webhook with id X (404)"),
+    then what to do; with Luma's own words kept when Luma's 404 (`error`) is behind it."""
+    luma_message = error.luma_message if error is not None else None
+    return LumaNotFoundError(f"{found_nothing}.{luma_said(luma_message)} {todo}", luma_message=luma_message)
 
 
 _TAGS = re.compile(r"<[^>]+>")

@@ -16,6 +16,7 @@ from helpers import (
     compact,
     has_id,
     lean,
+    not_found,
 )
 from operations.events import get_event
 from operations.ticket_types import decimal_text, minor_units
@@ -283,10 +284,9 @@ async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[s
 
 
 def coupon_not_found(code: str, place: CouponPlace) -> LumaNotFoundError:
-    return LumaNotFoundError(
-        f"No coupon with code '{code}' exists on {place.where} (codes are compared case-insensitively). See "
-        f"{place.listing} for its codes.",
-        status=404,
+    return not_found(
+        f"No coupon with code '{code}' exists on {place.where} (codes are compared case-insensitively)",
+        f"See {place.listing} for its codes.",
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import LUMA_MAX_PAGE_SIZE, InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
+from helpers import LUMA_MAX_PAGE_SIZE, InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean, not_found
 from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
 from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
 from validation import luma_instant, normalize_email
@@ -108,13 +108,11 @@ def describe_guest(identifier: str) -> str:
 
 
 def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(
-        f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404).{said} Check the "
-        "email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list the "
-        "event's guests.",
-        status=404,
-        luma_message=error.luma_message,
+    return not_found(
+        f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404)",
+        "Check the email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list "
+        "the event's guests.",
+        error,
     )
 
 

@@ -118,7 +118,7 @@ async def add_member(client: LumaClient, email: str, tier_id: str, *, skip_payme
         answer = await client.post(routes.MEMBERS_ADD, body, confirm=confirm)
     except LumaNotFoundError as error:
         raise not_found(
-            f"membership_tier_id {tier_id} is not a membership tier of this calendar",
+            f"membership_tier_id {tier_id} is not a membership tier of this calendar (404)",
             "list_membership_tiers shows the tiers and their ids.",
             error,
         ) from None
@@ -163,7 +163,7 @@ async def update_member_status(client: LumaClient, user_id: str, status: str) ->
         )
     except LumaNotFoundError as error:
         raise not_found(
-            f"{user_id} holds no membership of this calendar, so there is no status to change",
+            f"{user_id} holds no membership of this calendar, so there is no status to change (404)",
             "Add them with add_member, or check the user id or email with list_people.",
             error,
         ) from None

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
+from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import remove
 from validation import luma_instant, normalize_email
@@ -360,12 +360,10 @@ async def restore_person(client: LumaClient, email: str | None, contact_id: str 
     try:
         answer = await client.post(routes.CONTACTS_RESTORE, {key: value}, confirm=confirm)
     except LumaNotFoundError as error:
-        said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-        raise LumaNotFoundError(
-            f"Luma knows no person with {_described(key, value)} on this calendar (404), so there is no one to "
-            f"restore.{said} Restore brings back someone blocked or removed; to add someone new, use import_people.",
-            status=404,
-            luma_message=error.luma_message,
+        raise not_found(
+            f"Luma knows no person with {_described(key, value)} on this calendar (404), so there is no one to restore",
+            "Restore brings back someone blocked or removed; to add someone new, use import_people.",
+            error,
         ) from None
     if isinstance(answer, dict) and answer.get("email"):
         return person_summary(answer), False

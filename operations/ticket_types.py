@@ -5,7 +5,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaInvalidRequestError, LumaNotFoundError, compact, lean
+from helpers import (
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaInvalidRequestError,
+    LumaNotFoundError,
+    compact,
+    lean,
+    luma_said,
+    not_found,
+)
 from operations.removals import remove
 from validation import currency_exponent, luma_date, price_to_minor_units, visible_text
 from writes import FindNew, ReadBack, gone_check, not_in
@@ -197,12 +207,10 @@ def ticket_type_summary(ticket_type: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticket_type_not_found(ticket_type_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(
-        f"No ticket type {ticket_type_id} exists (Luma answered 404; a deleted one is gone too).{said} Check the id "
-        "with list_ticket_types (include_hidden true).",
-        status=404,
-        luma_message=error.luma_message,
+    return not_found(
+        f"No ticket type {ticket_type_id} exists (Luma answered 404; a deleted one is gone too)",
+        "Check the id with list_ticket_types (include_hidden true).",
+        error,
     )
 
 
@@ -332,7 +340,6 @@ EITHER_ADVICE = (
 
 def undeletable(ticket_type_id: str, ticket_type: dict[str, Any], error: LumaInvalidRequestError) -> LumaError:
     """Luma's refusal of a delete, with what to do instead."""
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
     words = error.luma_message or ""
     if _SOLD.search(words):
         advice = SOLD_ADVICE
@@ -342,7 +349,8 @@ def undeletable(ticket_type_id: str, ticket_type: dict[str, Any], error: LumaInv
         advice = EITHER_ADVICE
     name = f" ('{ticket_type['name']}')" if isinstance(ticket_type.get("name"), str) else ""
     return LumaInvalidRequestError(
-        f"Luma refused to delete ticket type {ticket_type_id}{name} ({error.status}); nothing was deleted.{said} "
+        f"Luma refused to delete ticket type {ticket_type_id}{name} ({error.status}); nothing was deleted."
+        f"{luma_said(error.luma_message)} "
         f"{advice}",
         status=error.status,
         luma_message=error.luma_message,

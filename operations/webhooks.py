@@ -29,7 +29,7 @@ async def list_webhooks(client: LumaClient, *, limit: int | None = None, cursor:
 
 def _missing(webhook_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
     return not_found(
-        f"The calendar has no webhook with id {webhook_id}", "list_webhooks shows its webhooks and ids.", error
+        f"The calendar has no webhook with id {webhook_id} (404)", "list_webhooks shows its webhooks and ids.", error
     )
 
 
