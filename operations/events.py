@@ -20,7 +20,16 @@ from helpers import (
 )
 from operations.calendar import LUMA_HOSTS
 from operations.removals import remove
-from validation import lacks_offset, luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
+from validation import (
+    known_zone,
+    lacks_offset,
+    luma_instant,
+    parse_datetime,
+    start_window,
+    to_luma_datetime,
+    validate_timezone,
+    visible_text,
+)
 from writes import FindNew, ReadBackChanges, created_after, gone_check
 
 # When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
@@ -115,13 +124,8 @@ async def list_events(
     shape: Callable[[dict[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
     """The calendar's events: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
-    start = parse_datetime(after, "after") if after is not None else None
-    end = parse_datetime(before, "before") if before is not None else None
-    if start is not None and end is not None and start >= end:
-        raise InputError(f"after ({to_luma_datetime(start)}) must be earlier than before ({to_luma_datetime(end)}).")
     params = {
-        "after": to_luma_datetime(start) if start else None,
-        "before": to_luma_datetime(end) if end else None,
+        **start_window(after, before),
         "status": status,
         "platforms": platforms,
         # start_at is the only column Luma sorts events by.
@@ -299,7 +303,7 @@ def _updated_times(
 
     The new end is sent explicitly so the result does not depend on how Luma treats a lone start (undocumented)."""
     # A time without offset and without a new timezone is read in the event's own timezone.
-    zone = zone or _known_zone(current.get("timezone"))
+    zone = zone or known_zone(current.get("timezone"))
     start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
     end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
     old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))
@@ -316,13 +320,6 @@ def _updated_times(
             "Give a later end_at, or give start_at as well."
         )
     return start, end
-
-
-def _known_zone(value: Any) -> str | None:
-    try:
-        return validate_timezone(value) if isinstance(value, str) else None
-    except InputError:
-        return None
 
 
 async def event_or_none(client: LumaClient, event_id: str) -> dict[str, Any] | None:
