@@ -55,20 +55,24 @@ def answers_by_label(guest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tickets(guest: dict[str, Any]) -> list[dict[str, Any]]:
+def tickets_of(guest: dict[str, Any]) -> list[dict[str, Any]]:
     tickets = guest.get("event_tickets")
     return [ticket for ticket in tickets if isinstance(ticket, dict)] if isinstance(tickets, list) else []
 
 
+def ticket_names(guest: dict[str, Any]) -> list[str]:
+    """The names of the guest's ticket types, each once."""
+    return list(dict.fromkeys(str(ticket.get("name")) for ticket in tickets_of(guest) if ticket.get("name")))
+
+
 def checked_in_at(guest: dict[str, Any]) -> str | None:
     """When the guest first checked in (Luma keeps it per ticket)."""
-    stamps = [ticket["checked_in_at"] for ticket in _tickets(guest) if isinstance(ticket.get("checked_in_at"), str)]
+    stamps = [ticket["checked_in_at"] for ticket in tickets_of(guest) if isinstance(ticket.get("checked_in_at"), str)]
     return min(stamps, key=lambda stamp: luma_instant(stamp) or stamp) if stamps else None
 
 
 def guest_summary(guest: dict[str, Any]) -> dict[str, Any]:
     """What a person scans on a guest list; detail "full" gives Luma's whole record."""
-    names = list(dict.fromkeys(str(ticket.get("name")) for ticket in _tickets(guest) if ticket.get("name")))
     return {
         "id": guest.get("id"),
         "email": guest.get("user_email"),
@@ -78,7 +82,7 @@ def guest_summary(guest: dict[str, Any]) -> dict[str, Any]:
                 "name": guest.get("user_name"),
                 "registered_at": guest.get("registered_at"),
                 "checked_in_at": checked_in_at(guest),
-                "ticket_types": names,
+                "ticket_types": ticket_names(guest),
                 "answers": answers_by_label(guest),
             }
         ),
