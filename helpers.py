@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -231,6 +231,14 @@ def not_found(found_nothing: str, todo: str, error: LumaError | None = None) -> 
     then what to do; with Luma's own words kept when Luma's 404 (`error`) is behind it."""
     luma_message = error.luma_message if error is not None else None
     return LumaNotFoundError(f"{found_nothing}.{luma_said(luma_message)} {todo}", luma_message=luma_message)
+
+
+async def or_none[T](read: Awaitable[T]) -> T | None:
+    """What `read` answers, or None where Luma answers 404: nothing there (any more)."""
+    try:
+        return await read
+    except LumaNotFoundError:
+        return None
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -593,6 +601,17 @@ class LumaClient:
                 f"GET {path}: Luma's answer had no id, so it is not the object asked for. Retry later."
             )
         return found
+
+    async def find(
+        self, path: str, params: dict[str, Any] | None = None, *, match: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The first entry of a paginated list that `match` holds for, reading no more pages than it takes; None
+        when no entry does."""
+        async for page in self.pages(path, params):
+            for entry in page.entries:
+                if match(entry):
+                    return entry
+        return None
 
     async def get_entries(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The entries of an unpaginated list (ticket types, admins)."""

@@ -183,11 +183,9 @@ async def list_coupons(
 
 async def find_coupon(client: LumaClient, place: CouponPlace, code: str) -> dict[str, Any] | None:
     """The coupon holding code (Luma compares codes case-insensitively), or None."""
-    async for page in client.pages(place.list_path, place.params):
-        for entry in page.entries:
-            if str(entry.get("code", "")).lower() == code.lower():
-                return entry
-    return None
+    return await client.find(
+        place.list_path, place.params, match=lambda entry: str(entry.get("code", "")).lower() == code.lower()
+    )
 
 
 def coupon_terms_match(entry: dict[str, Any], body: dict[str, Any]) -> bool:

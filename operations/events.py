@@ -17,6 +17,7 @@ from helpers import (
     compact,
     has_id,
     lean,
+    or_none,
 )
 from operations.calendar import LUMA_HOSTS
 from operations.removals import remove
@@ -324,10 +325,7 @@ def _updated_times(
 
 async def event_or_none(client: LumaClient, event_id: str) -> dict[str, Any] | None:
     """The event, or None when Luma has no such event (a cancelled event is deleted)."""
-    try:
-        return await get_event(client, event_id)
-    except LumaNotFoundError:
-        return None
+    return await or_none(get_event(client, event_id))
 
 
 async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool | None = None) -> dict[str, Any]:

@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import LUMA_MAX_PAGE_SIZE, InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean, not_found
+from helpers import (
+    LUMA_MAX_PAGE_SIZE,
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaNotFoundError,
+    compact,
+    lean,
+    not_found,
+    or_none,
+)
 from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
 from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
 from validation import luma_instant, normalize_email
@@ -129,10 +139,7 @@ async def get_guest(client: LumaClient, event_id: str, identifier: str) -> dict[
 
 async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any] | None:
     """The guest, or None when Luma has no such guest on the event."""
-    try:
-        return await client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier})
-    except LumaNotFoundError:
-        return None
+    return await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier}))
 
 
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:

@@ -140,19 +140,21 @@ async def list_people(
 async def find_person(
     client: LumaClient, *, email: str | None = None, contact_id: str | None = None
 ) -> dict[str, Any] | None:
-    """The person among the calendar's people, or None. An email is searched for (one request, usually); Luma
-    has no lookup by id, so a contact_id is looked for page by page through the whole list."""
+    """The person among the calendar's people, or None. An email is searched for (one request, usually): Luma's
+    `query` is a search, so its matches are filtered to exactly this email. Luma has no lookup by id, so a
+    contact_id is looked for page by page through the whole list."""
     if email is not None:
-        async for page in client.pages(routes.CONTACTS_LIST, {"query": email}):
-            for entry in page.entries:
-                if str(entry.get("email") or "").lower() == email.lower():
-                    return entry
-        return None
-    async for page in client.pages(routes.CONTACTS_LIST):
-        for entry in page.entries:
-            if contact_id in (entry.get("id"), entry.get("user_id")):
-                return entry
-    return None
+        return await client.find(
+            routes.CONTACTS_LIST,
+            {"query": email},
+            match=lambda entry: str(entry.get("email") or "").lower() == email.lower(),
+        )
+    return await client.find(routes.CONTACTS_LIST, match=is_person(contact_id))
+
+
+def is_person(contact_id: str | None) -> Callable[[dict[str, Any]], bool]:
+    """Whether an entry of the calendar's people is the one a contact id or a usr- id names."""
+    return lambda entry: contact_id in (entry.get("id"), entry.get("user_id"))
 
 
 async def existing_people(

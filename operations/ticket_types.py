@@ -15,6 +15,7 @@ from helpers import (
     lean,
     luma_said,
     not_found,
+    or_none,
 )
 from operations.removals import remove
 from validation import currency_exponent, luma_date, price_to_minor_units, visible_text
@@ -223,10 +224,7 @@ async def get_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[str, 
 
 async def find_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[str, Any] | None:
     """The ticket type, or None when Luma has no such (or no longer such) ticket type."""
-    try:
-        return await client.get_object(routes.TICKET_TYPES_GET, {"event_ticket_type_id": ticket_type_id})
-    except LumaNotFoundError:
-        return None
+    return await or_none(client.get_object(routes.TICKET_TYPES_GET, {"event_ticket_type_id": ticket_type_id}))
 
 
 _PRICE_FIELDS = ("price", "cents", "currency", "is_flexible", "min_cents")

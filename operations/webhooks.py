@@ -5,7 +5,7 @@ log of a run never carries it."""
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaNotFoundError, has_id, not_found
+from helpers import InputError, LumaClient, LumaNotFoundError, has_id, not_found, or_none
 from operations.removals import remove
 from validation import luma_instant
 from writes import FindNew, ReadBack, created_after, gone_check
@@ -42,10 +42,7 @@ async def _read(client: LumaClient, webhook_id: str) -> dict[str, Any]:
 
 
 async def _read_if_there(client: LumaClient, webhook_id: str) -> dict[str, Any] | None:
-    try:
-        return await _read(client, webhook_id)
-    except LumaNotFoundError:
-        return None
+    return await or_none(_read(client, webhook_id))
 
 
 async def get_webhook(client: LumaClient, webhook_id: str) -> dict[str, Any]:
