@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode
 
 import aiohttp
@@ -536,6 +536,15 @@ class Page:
     entries: list[dict[str, Any]]
     has_more: bool
     next_cursor: str | None
+
+
+class Paging(TypedDict, total=False):
+    """What a list operation takes besides its filters and hands on to `LumaClient.collect` as it is
+    (`**paging: Unpack[Paging]`)."""
+
+    limit: int | None
+    cursor: str | None
+    shape: Callable[[dict[str, Any]], Any] | None
 
 
 class LumaClient:

@@ -1,9 +1,8 @@
 """Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
 answer."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlsplit
 
 import routes
@@ -14,6 +13,7 @@ from helpers import (
     LumaNotFoundError,
     LumaResponseError,
     LumaUnconfirmedWriteError,
+    Paging,
     compact,
     has_id,
     lean,
@@ -120,9 +120,7 @@ async def list_events(
     sort_direction: str | None = None,
     status: str | None = None,
     platforms: list[str] | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     """The calendar's events: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
     params = {
@@ -133,7 +131,7 @@ async def list_events(
         "sort_column": "start_at" if sort_direction else None,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, **paging)
 
 
 def later(start: datetime, length: timedelta) -> datetime:

@@ -4,7 +4,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import routes
 from helpers import (
@@ -13,6 +13,7 @@ from helpers import (
     LumaClient,
     LumaError,
     LumaNotFoundError,
+    Paging,
     compact,
     lean,
     not_found,
@@ -155,9 +156,7 @@ async def list_guests(
     approval_status: str | None = None,
     sort_column: str | None = None,
     sort_direction: str | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     params = {
         "event_id": event_id,
@@ -165,7 +164,7 @@ async def list_guests(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.GUESTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.GUESTS_LIST, params, **paging)
 
 
 async def guest_list_size(client: LumaClient, event_id: str) -> int | None:

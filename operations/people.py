@@ -7,10 +7,10 @@ is active and nothing more. Blocked and removed people cannot be told apart thro
 import math
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean, not_found
+from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import remove
 from validation import luma_instant, normalize_email
@@ -117,9 +117,7 @@ async def list_people(
     calendar_membership_tier_id: str | None = None,
     sort_column: str | None = None,
     sort_direction: str | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     """The calendar's people: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
     # Luma answers an unknown tag with nobody rather than an error; the ids of the tags named are sent, so a name
@@ -134,7 +132,7 @@ async def list_people(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CONTACTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.CONTACTS_LIST, params, **paging)
 
 
 async def find_person(
