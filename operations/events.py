@@ -21,6 +21,7 @@ from helpers import (
 )
 from operations.calendar import LUMA_HOSTS
 from operations.removals import remove
+from operations.tags import tag_names
 from validation import (
     known_zone,
     lacks_offset,
@@ -42,7 +43,6 @@ _NOT_SHOWN = {"event_id", "suppress_notifications"}
 def event_summary(event: dict[str, Any]) -> dict[str, Any]:
     """What a person scans in a list of events; detail "full" gives Luma's whole event."""
     address = event.get("geo_address_json")
-    tags = event.get("tags")
     return {
         "id": event.get("id"),
         "name": event.get("name"),
@@ -58,7 +58,7 @@ def event_summary(event: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(address, dict)
                 else None,
                 "meeting_url": event.get("meeting_url"),
-                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+                "tags": tag_names(event),
             }
         ),
     }

@@ -13,6 +13,7 @@ import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import remove
+from operations.tags import tag_names
 from validation import luma_instant, normalize_email
 from writes import Absent, ReadBack
 
@@ -37,7 +38,6 @@ UNCONFIRMED_IMPORT = (
 
 def person_summary(person: dict[str, Any]) -> dict[str, Any]:
     """What a person scans in the calendar's people; detail "full" gives Luma's whole contact."""
-    tags = person.get("tags")
     membership = person.get("membership")
     return {
         "id": person.get("id"),
@@ -46,7 +46,7 @@ def person_summary(person: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": person.get("name"),
                 "created_at": person.get("created_at"),
-                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+                "tags": tag_names(person),
                 "membership_status": membership.get("status") if isinstance(membership, dict) else None,
                 "event_approved_count": person.get("event_approved_count") or None,
                 "event_checked_in_count": person.get("event_checked_in_count") or None,

@@ -101,6 +101,12 @@ EVENT_TAGS = TagKind(
 # ---- The calendar's tags -----------------------------------------------------------------------------------
 
 
+def tag_names(holder: dict[str, Any]) -> list[Any] | None:
+    """The names of the tags an event or a person carries, for a summary; None when Luma shows no list of them."""
+    tags = holder.get("tags")
+    return [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None
+
+
 def tag_summary(tag: dict[str, Any]) -> dict[str, Any]:
     """A tag is little more than its name; its color only matters when showing it, so detail full adds it."""
     return {"id": tag.get("id"), "name": tag.get("name")}
