@@ -13,11 +13,11 @@ import os
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode
 
 import aiohttp
@@ -195,8 +195,7 @@ def _error_for_status(status: int, luma_message: str | None, what: str, hint: st
         kind, failed, todo = LumaServerError, f"Luma had a server error ({status})", "Try again in a minute."
     else:
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
-    said = f" Luma said: {luma_message}." if luma_message else ""
-    return kind(f"{what}: {failed}.{said} {hint or todo}", status=status, luma_message=luma_message)
+    return kind(f"{what}: {failed}.{luma_said(luma_message)} {hint or todo}", status=status, luma_message=luma_message)
 
 
 def key_scope_hint(path: str, status: int, luma_message: str | None, calendar_id: str | None) -> str:
@@ -222,10 +221,24 @@ def key_scope_hint(path: str, status: int, luma_message: str | None, calendar_id
     return ""
 
 
-def not_found(found_nothing: str, todo: str, error: LumaError) -> LumaNotFoundError:
-    """A 404 told in the terms of the action that met it ("no webhook with id X"), with Luma's own words kept."""
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(f"{found_nothing} (404).{said} {todo}", luma_message=error.luma_message)
+def luma_said(luma_message: str | None) -> str:
+    """Luma's own words as a sentence to append to a message; empty when Luma gave none."""
+    return f" Luma said: {luma_message}." if luma_message else ""
+
+
+def not_found(found_nothing: str, todo: str, error: LumaError | None = None) -> LumaNotFoundError:
+    """Nothing found, told in the terms of the action that met it ("The calendar has no webhook with id X (404)"),
+    then what to do; with Luma's own words kept when Luma's 404 (`error`) is behind it."""
+    luma_message = error.luma_message if error is not None else None
+    return LumaNotFoundError(f"{found_nothing}.{luma_said(luma_message)} {todo}", luma_message=luma_message)
+
+
+async def or_none[T](read: Awaitable[T]) -> T | None:
+    """What `read` answers, or None where Luma answers 404: nothing there (any more)."""
+    try:
+        return await read
+    except LumaNotFoundError:
+        return None
 
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -525,6 +538,15 @@ class Page:
     next_cursor: str | None
 
 
+class Paging(TypedDict, total=False):
+    """What a list operation takes besides its filters and hands on to `LumaClient.collect` as it is
+    (`**paging: Unpack[Paging]`)."""
+
+    limit: int | None
+    cursor: str | None
+    shape: Callable[[dict[str, Any]], Any] | None
+
+
 class LumaClient:
     """One run's view of Luma: every request shares the run's time budget and the key's pacing."""
 
@@ -588,6 +610,17 @@ class LumaClient:
                 f"GET {path}: Luma's answer had no id, so it is not the object asked for. Retry later."
             )
         return found
+
+    async def find(
+        self, path: str, params: dict[str, Any] | None = None, *, match: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The first entry of a paginated list that `match` holds for, reading no more pages than it takes; None
+        when no entry does."""
+        async for page in self.pages(path, params):
+            for entry in page.entries:
+                if match(entry):
+                    return entry
+        return None
 
     async def get_entries(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The entries of an unpaginated list (ticket types, admins)."""

@@ -4,7 +4,8 @@ Luma has no idempotency keys, so a write whose answer was lost (timeout, dropped
 may or may not have been applied. `LumaClient.write` never re-sends it; it asks the write's `Confirmation` to look,
 and looks once more after a short settle delay. Each write action picks one strategy by name:
 
-* `ReadBack`: read the object and compare every field sent (status changes, deletes via `gone=True`).
+* `ReadBack`: read the object and compare every field sent (status changes, deletes via `gone=True`, which
+  `gone_check` builds).
 * `ReadBackChanges`: for updates, compare only the fields the write changes (read before it), never a field that
   already held the sent value; nothing visible changed means it cannot be confirmed.
 * `FindNew`: find the one new item among candidates, counting only items made after the request was sent and
@@ -84,6 +85,11 @@ class ReadBack:
         if self.gone:
             return Landed(None) if found is None else Absent()
         return Landed(found) if found is not None and self.matches(found) else Absent()
+
+
+def gone_check(read: Callable[[], Awaitable[dict[str, Any] | None]], *, checked: str, verify: str) -> ReadBack:
+    """The check of a delete or removal: it landed once `read` finds nothing."""
+    return ReadBack(read=read, matches=lambda found: False, checked=checked, verify=verify, gone=True)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from helpers import (
     LumaResponseError,
     compact,
     has_id,
+    not_found,
 )
 from validation import parse_datetime, to_luma_datetime, validate_timezone, visible_text
 from writes import FindNew, ReadBack, ReadBackChanges, not_in
@@ -275,12 +276,10 @@ async def set_submission_status(
     try:
         await client.post(path, body, confirm=confirm)
     except LumaNotFoundError as error:
-        said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-        raise LumaNotFoundError(
-            f"Nothing submitted to this calendar has the id {calendar_event_id} (Luma answered 404).{said} Give the "
-            f"calev- id from add_event_to_calendar, or the event's evt- id; list pending submissions with "
+        raise not_found(
+            f"Nothing submitted to this calendar has the id {calendar_event_id} (Luma answered 404)",
+            "Give the calev- id from add_event_to_calendar, or the event's evt- id; list pending submissions with "
             f"{SUBMISSION_LISTING}.",
-            status=404,
-            luma_message=error.luma_message,
+            error,
         ) from None
     return {**(before or {"id": calendar_event_id}), "status": status}, False

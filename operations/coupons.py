@@ -16,6 +16,7 @@ from helpers import (
     compact,
     has_id,
     lean,
+    not_found,
 )
 from operations.events import get_event
 from operations.ticket_types import decimal_text, minor_units
@@ -182,11 +183,9 @@ async def list_coupons(
 
 async def find_coupon(client: LumaClient, place: CouponPlace, code: str) -> dict[str, Any] | None:
     """The coupon holding code (Luma compares codes case-insensitively), or None."""
-    async for page in client.pages(place.list_path, place.params):
-        for entry in page.entries:
-            if str(entry.get("code", "")).lower() == code.lower():
-                return entry
-    return None
+    return await client.find(
+        place.list_path, place.params, match=lambda entry: str(entry.get("code", "")).lower() == code.lower()
+    )
 
 
 def coupon_terms_match(entry: dict[str, Any], body: dict[str, Any]) -> bool:
@@ -283,10 +282,9 @@ async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[s
 
 
 def coupon_not_found(code: str, place: CouponPlace) -> LumaNotFoundError:
-    return LumaNotFoundError(
-        f"No coupon with code '{code}' exists on {place.where} (codes are compared case-insensitively). See "
-        f"{place.listing} for its codes.",
-        status=404,
+    return not_found(
+        f"No coupon with code '{code}' exists on {place.where} (codes are compared case-insensitively)",
+        f"See {place.listing} for its codes.",
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import routes
 from helpers import LumaClient
 from operations.events import get_event
-from operations.guests import first_error
+from operations.guests import first_error, tickets_of
 from operations.ticket_types import NO_DECIMAL_CONVERSION, list_ticket_types
 from validation import currency_exponent
 
@@ -31,11 +31,6 @@ def decimal_amount(cents: int, currency: str) -> str | None:
 
 def _count(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def _tickets(guest: dict[str, Any]) -> list[dict[str, Any]]:
-    tickets = guest.get("event_tickets")
-    return [ticket for ticket in tickets if isinstance(ticket, dict)] if isinstance(tickets, list) else []
 
 
 def _type_entry(ticket_type: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +70,7 @@ def ticket_sales(guests: list[dict[str, Any]], ticket_types: list[dict[str, Any]
         status = guest.get("approval_status")
         if status != GOING and status not in WAITING:
             continue
-        for ticket in _tickets(guest):
+        for ticket in tickets_of(guest):
             type_id = ticket.get("event_ticket_type_id")
             if type_id not in types:
                 # A ticket type deleted after it sold: still counted, under the name on the ticket.
@@ -114,7 +109,7 @@ def sales_fields(guest: dict[str, Any]) -> dict[str, Any]:
     record), so a long guest list holds one raw page at a time."""
     return {
         "approval_status": guest.get("approval_status"),
-        "event_tickets": [{key: ticket.get(key) for key in _TICKET_FIELDS} for ticket in _tickets(guest)],
+        "event_tickets": [{key: ticket.get(key) for key in _TICKET_FIELDS} for ticket in tickets_of(guest)],
     }
 
 

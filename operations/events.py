@@ -1,9 +1,8 @@
 """Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
 answer."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlsplit
 
 import routes
@@ -14,13 +13,26 @@ from helpers import (
     LumaNotFoundError,
     LumaResponseError,
     LumaUnconfirmedWriteError,
+    Paging,
     compact,
     has_id,
     lean,
+    or_none,
 )
 from operations.calendar import LUMA_HOSTS
-from validation import lacks_offset, luma_instant, parse_datetime, to_luma_datetime, validate_timezone, visible_text
-from writes import FindNew, ReadBack, ReadBackChanges, created_after
+from operations.removals import remove
+from operations.tags import tag_names
+from validation import (
+    known_zone,
+    lacks_offset,
+    luma_instant,
+    parse_datetime,
+    start_window,
+    to_luma_datetime,
+    validate_timezone,
+    visible_text,
+)
+from writes import FindNew, ReadBackChanges, created_after, gone_check
 
 # When a create's answer is lost, the calendar's events starting this close to the sent start are candidates.
 FIND_WINDOW = timedelta(minutes=1)
@@ -31,7 +43,6 @@ _NOT_SHOWN = {"event_id", "suppress_notifications"}
 def event_summary(event: dict[str, Any]) -> dict[str, Any]:
     """What a person scans in a list of events; detail "full" gives Luma's whole event."""
     address = event.get("geo_address_json")
-    tags = event.get("tags")
     return {
         "id": event.get("id"),
         "name": event.get("name"),
@@ -47,7 +58,7 @@ def event_summary(event: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(address, dict)
                 else None,
                 "meeting_url": event.get("meeting_url"),
-                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+                "tags": tag_names(event),
             }
         ),
     }
@@ -109,25 +120,18 @@ async def list_events(
     sort_direction: str | None = None,
     status: str | None = None,
     platforms: list[str] | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     """The calendar's events: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
-    start = parse_datetime(after, "after") if after is not None else None
-    end = parse_datetime(before, "before") if before is not None else None
-    if start is not None and end is not None and start >= end:
-        raise InputError(f"after ({to_luma_datetime(start)}) must be earlier than before ({to_luma_datetime(end)}).")
     params = {
-        "after": to_luma_datetime(start) if start else None,
-        "before": to_luma_datetime(end) if end else None,
+        **start_window(after, before),
         "status": status,
         "platforms": platforms,
         # start_at is the only column Luma sorts events by.
         "sort_column": "start_at" if sort_direction else None,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.CALENDAR_EVENTS_LIST, params, **paging)
 
 
 def later(start: datetime, length: timedelta) -> datetime:
@@ -298,7 +302,7 @@ def _updated_times(
 
     The new end is sent explicitly so the result does not depend on how Luma treats a lone start (undocumented)."""
     # A time without offset and without a new timezone is read in the event's own timezone.
-    zone = zone or _known_zone(current.get("timezone"))
+    zone = zone or known_zone(current.get("timezone"))
     start = parse_datetime(start_in, "start_at", zone, require_time=True) if start_in is not None else None
     end = parse_datetime(end_in, "end_at", zone, require_time=True) if end_in is not None else None
     old_start, old_end = luma_instant(current.get("start_at")), luma_instant(current.get("end_at"))
@@ -317,19 +321,9 @@ def _updated_times(
     return start, end
 
 
-def _known_zone(value: Any) -> str | None:
-    try:
-        return validate_timezone(value) if isinstance(value, str) else None
-    except InputError:
-        return None
-
-
 async def event_or_none(client: LumaClient, event_id: str) -> dict[str, Any] | None:
     """The event, or None when Luma has no such event (a cancelled event is deleted)."""
-    try:
-        return await get_event(client, event_id)
-    except LumaNotFoundError:
-        return None
+    return await or_none(get_event(client, event_id))
 
 
 async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool | None = None) -> dict[str, Any]:
@@ -354,16 +348,12 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
             "payments. Nothing was cancelled."
         )
     body = compact({"event_id": event_id, "cancellation_token": token, "should_refund": should_refund})
-    confirm = ReadBack(
-        read=lambda: event_or_none(client, event_id),
-        matches=lambda event: False,
+    confirm = gone_check(
+        lambda: event_or_none(client, event_id),
         checked=f"whether event {event_id} still exists",
         verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
-        gone=True,
     )
-    try:
-        await client.post(routes.EVENTS_CANCEL, body, confirm=confirm)
-    except LumaNotFoundError:
+    if await remove(client, routes.EVENTS_CANCEL, body, confirm):
         return absent  # cancelled by someone else between the two steps
     return {
         "event_api_id": event_id,

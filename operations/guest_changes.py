@@ -26,25 +26,16 @@ from operations.changes import (
     record,
     stamp_of,
 )
-from operations.guests import answers_by_label, checked_in_at
+from operations.guests import answers_by_label, checked_in_at, ticket_names, tickets_of
 from validation import luma_instant
 
 # Luma puts guests without the sorted time first in a descending sort unless told otherwise.
 NEWEST_FIRST = "desc nulls last"
 
 
-def _tickets(guest: dict[str, Any]) -> list[dict[str, Any]]:
-    tickets = guest.get("event_tickets")
-    return [item for item in tickets if isinstance(item, dict)] if isinstance(tickets, list) else []
-
-
-def _ticket_names(guest: dict[str, Any]) -> list[str]:
-    return list(dict.fromkeys(str(ticket.get("name")) for ticket in _tickets(guest) if ticket.get("name")))
-
-
 def guest_fields(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
     """Who the guest is, on which event, in what status and with which tickets: flat, for a workflow's next step."""
-    names = _ticket_names(guest)
+    names = ticket_names(guest)
     return {
         "event_api_id": event["id"],
         "event_name": event.get("name"),
@@ -61,7 +52,7 @@ def guest_fields(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]
 
 
 def registration(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
-    tickets = _tickets(guest)
+    tickets = tickets_of(guest)
     paid = sum(ticket.get("amount") or 0 for ticket in tickets if isinstance(ticket.get("amount"), (int, float)))
     currency = next((ticket["currency"] for ticket in tickets if ticket.get("currency")), None)
     return {
@@ -75,7 +66,7 @@ def registration(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]
 
 
 def _latest_check_in(guest: dict[str, Any]) -> datetime | None:
-    stamps = [luma_instant(ticket.get("checked_in_at")) for ticket in _tickets(guest)]
+    stamps = [luma_instant(ticket.get("checked_in_at")) for ticket in tickets_of(guest)]
     return max((stamp for stamp in stamps if stamp is not None), default=None)
 
 
@@ -151,7 +142,7 @@ async def new_tickets(
         return [
             (guest, item)
             for guest in await _registered_in(client, event, window)
-            for item in _tickets(guest)
+            for item in tickets_of(guest)
             if has_id(item) and _ticket_wanted(item, ticket_type_id, ticket_type_name, paid_only)
         ]
 
@@ -181,7 +172,7 @@ async def check_ins(client: LumaClient, last_poll_ts: str | None, *, event_id: s
 
 
 def arrival(event: dict[str, Any], guest: dict[str, Any]) -> dict[str, Any]:
-    tickets = _tickets(guest)
+    tickets = tickets_of(guest)
     return {
         **guest_fields(event, guest),
         "checked_in_at": checked_in_at(guest),

@@ -5,13 +5,8 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, has_id
-from operations.guests import describe_guest, find_guest, get_guest, guest_not_found
+from operations.guests import describe_guest, find_guest, get_guest, guest_not_found, tickets_of
 from writes import ReadBack
-
-
-def tickets_of(guest: dict[str, Any]) -> list[dict[str, Any]]:
-    tickets = guest.get("event_tickets")
-    return [ticket for ticket in tickets if isinstance(ticket, dict)] if isinstance(tickets, list) else []
 
 
 def new_tickets(guest: dict[str, Any], held_before: set[str]) -> list[dict[str, Any]]:

@@ -4,10 +4,21 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import routes
-from helpers import LUMA_MAX_PAGE_SIZE, InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
+from helpers import (
+    LUMA_MAX_PAGE_SIZE,
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaNotFoundError,
+    Paging,
+    compact,
+    lean,
+    not_found,
+    or_none,
+)
 from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
 from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
 from validation import luma_instant, normalize_email
@@ -55,20 +66,24 @@ def answers_by_label(guest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tickets(guest: dict[str, Any]) -> list[dict[str, Any]]:
+def tickets_of(guest: dict[str, Any]) -> list[dict[str, Any]]:
     tickets = guest.get("event_tickets")
     return [ticket for ticket in tickets if isinstance(ticket, dict)] if isinstance(tickets, list) else []
 
 
+def ticket_names(guest: dict[str, Any]) -> list[str]:
+    """The names of the guest's ticket types, each once."""
+    return list(dict.fromkeys(str(ticket.get("name")) for ticket in tickets_of(guest) if ticket.get("name")))
+
+
 def checked_in_at(guest: dict[str, Any]) -> str | None:
     """When the guest first checked in (Luma keeps it per ticket)."""
-    stamps = [ticket["checked_in_at"] for ticket in _tickets(guest) if isinstance(ticket.get("checked_in_at"), str)]
+    stamps = [ticket["checked_in_at"] for ticket in tickets_of(guest) if isinstance(ticket.get("checked_in_at"), str)]
     return min(stamps, key=lambda stamp: luma_instant(stamp) or stamp) if stamps else None
 
 
 def guest_summary(guest: dict[str, Any]) -> dict[str, Any]:
     """What a person scans on a guest list; detail "full" gives Luma's whole record."""
-    names = list(dict.fromkeys(str(ticket.get("name")) for ticket in _tickets(guest) if ticket.get("name")))
     return {
         "id": guest.get("id"),
         "email": guest.get("user_email"),
@@ -78,7 +93,7 @@ def guest_summary(guest: dict[str, Any]) -> dict[str, Any]:
                 "name": guest.get("user_name"),
                 "registered_at": guest.get("registered_at"),
                 "checked_in_at": checked_in_at(guest),
-                "ticket_types": names,
+                "ticket_types": ticket_names(guest),
                 "answers": answers_by_label(guest),
             }
         ),
@@ -108,13 +123,11 @@ def describe_guest(identifier: str) -> str:
 
 
 def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(
-        f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404).{said} Check the "
-        "email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list the "
-        "event's guests.",
-        status=404,
-        luma_message=error.luma_message,
+    return not_found(
+        f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404)",
+        "Check the email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list "
+        "the event's guests.",
+        error,
     )
 
 
@@ -127,10 +140,7 @@ async def get_guest(client: LumaClient, event_id: str, identifier: str) -> dict[
 
 async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any] | None:
     """The guest, or None when Luma has no such guest on the event."""
-    try:
-        return await client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier})
-    except LumaNotFoundError:
-        return None
+    return await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier}))
 
 
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
@@ -146,9 +156,7 @@ async def list_guests(
     approval_status: str | None = None,
     sort_column: str | None = None,
     sort_direction: str | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     params = {
         "event_id": event_id,
@@ -156,7 +164,7 @@ async def list_guests(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.GUESTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.GUESTS_LIST, params, **paging)
 
 
 async def guest_list_size(client: LumaClient, event_id: str) -> int | None:

@@ -12,14 +12,16 @@ from helpers import (
     LumaClient,
     LumaError,
     LumaInvalidRequestError,
-    LumaNotFoundError,
     LumaResponseError,
     LumaUnconfirmedWriteError,
     WriteConflict,
     compact,
     has_id,
+    luma_said,
+    not_found,
 )
 from operations.events import get_event
+from operations.removals import remove
 from validation import normalize_email, visible_text
 from writes import ReadBack
 
@@ -66,15 +68,14 @@ async def _host_after(client: LumaClient, event_id: str, email: str, known: dict
 
 def _refusal(error: LumaInvalidRequestError, event: dict[str, Any], host: dict[str, Any], doing: str) -> LumaError:
     """Luma's 400 for the event's creator, said plainly; any other refusal as Luma gave it."""
-    said = error.luma_message or ""
     # Assumed: an event's user_id is its creator (Luma does not document the field); Luma's words may say so too.
-    creator = (has_id(host) and host["id"] == event.get("user_id")) or "creator" in said.lower()
+    creator = (has_id(host) and host["id"] == event.get("user_id")) or "creator" in (error.luma_message or "").lower()
     if not creator:
         return error
     return LumaInvalidRequestError(
         f"Luma refused to {doing}: {host.get('email')} created event {event.get('id')}, and Luma keeps an event's "
         "creator as a manager host: the creator cannot be removed and their access level cannot be changed. "
-        f"Nothing was changed.{f' Luma said: {said}.' if said else ''}",
+        f"Nothing was changed.{luma_said(error.luma_message)}",
         status=error.status,
         luma_message=error.luma_message,
     )
@@ -118,9 +119,9 @@ async def update_host(
     host = find_host(event, email)
     if host is None:
         listed = ", ".join(str(h.get("email")) for h in event_hosts(event)) or "none"
-        raise LumaNotFoundError(
-            f"{email} is not a host of event {event_id} (its hosts: {listed}); nothing was sent. "
-            "Add them with add_host, or check the email."
+        raise not_found(
+            f"{email} is not a host of event {event_id} (its hosts: {listed}); nothing was sent",
+            "Add them with add_host, or check the email.",
         )
     body = compact({"event_id": event_id, "email": email, "access_level": access_level, "is_visible": is_visible})
     try:
@@ -152,15 +153,13 @@ async def remove_host(client: LumaClient, event_id: str, email: str) -> dict[str
         return gone
     body = {"event_id": event_id, "email": email}
     try:
-        await client.post(routes.HOSTS_REMOVE, body, confirm=_host_check(client, event_id, email, gone=True))
-    except LumaNotFoundError:
-        # Seen a moment ago, unknown now: removed by someone else in between.
-        return gone
+        # Already absent when seen a moment ago and unknown now: removed by someone else in between.
+        absent = await remove(client, routes.HOSTS_REMOVE, body, _host_check(client, event_id, email, gone=True))
     except WriteConflict:
         raise
     except LumaInvalidRequestError as error:
         raise _refusal(error, event, host, f"remove host {email}") from None
-    return {**gone, "already_absent": False}
+    return {**gone, "already_absent": absent}
 
 
 def _settings(access_level: str | None, is_visible: bool | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, LumaResponseError, compact, lean, not_found
+from operations.people import find_person, is_person
 from validation import normalize_email
 from writes import ReadBack
 
@@ -32,11 +33,7 @@ async def list_tiers(client: LumaClient, *, limit: int | None = None, cursor: st
 
 
 async def find_tier(client: LumaClient, tier_id: str) -> dict[str, Any] | None:
-    async for page in client.pages(routes.MEMBERSHIP_TIERS_LIST):
-        for tier in page.entries:
-            if tier.get("id") == tier_id:
-                return tier
-    return None
+    return await client.find(routes.MEMBERSHIP_TIERS_LIST, match=lambda tier: tier.get("id") == tier_id)
 
 
 def _price(access: dict[str, Any]) -> str:
@@ -67,22 +64,9 @@ async def _refuse_unpaid_add(client: LumaClient, tier_id: str) -> None:
         )
 
 
-async def find_person(client: LumaClient, email: str) -> dict[str, Any] | None:
-    """The calendar's person with exactly this email: Luma's `query` is a search, so the matches are filtered."""
-    async for page in client.pages(routes.CONTACTS_LIST, {"query": email}):
-        for person in page.entries:
-            if str(person.get("email") or "").lower() == email.lower():
-                return person
-    return None
-
-
 async def find_member(client: LumaClient, user_id: str, status: str) -> dict[str, Any] | None:
     """The person a usr- id names, among the members with `status` (Luma searches names and emails, not ids)."""
-    async for page in client.pages(routes.CONTACTS_LIST, {"membership_status": status}):
-        for person in page.entries:
-            if user_id in (person.get("id"), person.get("user_id")):
-                return person
-    return None
+    return await client.find(routes.CONTACTS_LIST, {"membership_status": status}, match=is_person(user_id))
 
 
 def membership_in(person: dict[str, Any] | None, tier_id: str) -> dict[str, Any] | None:
@@ -98,13 +82,13 @@ async def add_member(client: LumaClient, email: str, tier_id: str, *, skip_payme
     if not skip_payment:
         await _refuse_unpaid_add(client, tier_id)
     result = {"email": email, "membership_tier_id": tier_id}
-    held = membership_in(await find_person(client, email), tier_id)
+    held = membership_in(await find_person(client, email=email), tier_id)
     if held is not None and held.get("status") in HOLDS_TIER:
         return {**result, "membership_id": None, "status": held["status"], "already_member": True}
 
     async def read() -> dict[str, Any] | None:
         # The person held no live membership of this tier before the request, so one seen now is its effect.
-        found = membership_in(await find_person(client, email), tier_id)
+        found = membership_in(await find_person(client, email=email), tier_id)
         return None if found is None else {"membership_id": None, "status": found.get("status")}
 
     confirm = ReadBack(
@@ -118,7 +102,7 @@ async def add_member(client: LumaClient, email: str, tier_id: str, *, skip_payme
         answer = await client.post(routes.MEMBERS_ADD, body, confirm=confirm)
     except LumaNotFoundError as error:
         raise not_found(
-            f"membership_tier_id {tier_id} is not a membership tier of this calendar",
+            f"membership_tier_id {tier_id} is not a membership tier of this calendar (404)",
             "list_membership_tiers shows the tiers and their ids.",
             error,
         ) from None
@@ -143,7 +127,7 @@ async def update_member_status(client: LumaClient, user_id: str, status: str) ->
     user_id = normalize_email(user_id, "user_id") if by_email else user_id
 
     async def read() -> dict[str, Any] | None:
-        person = await find_person(client, user_id) if by_email else await find_member(client, user_id, status)
+        person = await find_person(client, email=user_id) if by_email else await find_member(client, user_id, status)
         membership = person.get("membership") if isinstance(person, dict) else None
         return membership if isinstance(membership, dict) else None
 
@@ -163,7 +147,7 @@ async def update_member_status(client: LumaClient, user_id: str, status: str) ->
         )
     except LumaNotFoundError as error:
         raise not_found(
-            f"{user_id} holds no membership of this calendar, so there is no status to change",
+            f"{user_id} holds no membership of this calendar, so there is no status to change (404)",
             "Add them with add_member, or check the user id or email with list_people.",
             error,
         ) from None

@@ -96,11 +96,7 @@ async def create_calendar(client: LumaClient, fields: dict[str, Any]) -> dict[st
 
 async def find_event(client: LumaClient, event_id: str) -> dict[str, Any] | None:
     """The event among the organization's: Luma has no read of one event across calendars."""
-    async for page in client.pages(routes.ORGANIZATION_EVENTS_LIST):
-        for event in page.entries:
-            if event.get("id") == event_id:
-                return event
-    return None
+    return await client.find(routes.ORGANIZATION_EVENTS_LIST, match=lambda event: event.get("id") == event_id)
 
 
 def managed_by(event: dict[str, Any], calendar_id: str) -> bool:

@@ -7,11 +7,13 @@ is active and nothing more. Blocked and removed people cannot be told apart thro
 import math
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, lean
+from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
+from operations.removals import remove
+from operations.tags import tag_names
 from validation import luma_instant, normalize_email
 from writes import Absent, ReadBack
 
@@ -36,7 +38,6 @@ UNCONFIRMED_IMPORT = (
 
 def person_summary(person: dict[str, Any]) -> dict[str, Any]:
     """What a person scans in the calendar's people; detail "full" gives Luma's whole contact."""
-    tags = person.get("tags")
     membership = person.get("membership")
     return {
         "id": person.get("id"),
@@ -45,7 +46,7 @@ def person_summary(person: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": person.get("name"),
                 "created_at": person.get("created_at"),
-                "tags": [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None,
+                "tags": tag_names(person),
                 "membership_status": membership.get("status") if isinstance(membership, dict) else None,
                 "event_approved_count": person.get("event_approved_count") or None,
                 "event_checked_in_count": person.get("event_checked_in_count") or None,
@@ -116,9 +117,7 @@ async def list_people(
     calendar_membership_tier_id: str | None = None,
     sort_column: str | None = None,
     sort_direction: str | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
-    shape: Callable[[dict[str, Any]], Any] | None = None,
+    **paging: Unpack[Paging],
 ) -> dict[str, Any]:
     """The calendar's people: {entries, has_more, next_cursor}, each entry passed through `shape` when given."""
     # Luma answers an unknown tag with nobody rather than an error; the ids of the tags named are sent, so a name
@@ -133,25 +132,27 @@ async def list_people(
         "sort_column": sort_column,
         "sort_direction": sort_direction,
     }
-    return await client.collect(routes.CONTACTS_LIST, params, limit=limit, cursor=cursor, shape=shape)
+    return await client.collect(routes.CONTACTS_LIST, params, **paging)
 
 
 async def find_person(
     client: LumaClient, *, email: str | None = None, contact_id: str | None = None
 ) -> dict[str, Any] | None:
-    """The person among the calendar's people, or None. An email is searched for (one request, usually); Luma
-    has no lookup by id, so a contact_id is looked for page by page through the whole list."""
+    """The person among the calendar's people, or None. An email is searched for (one request, usually): Luma's
+    `query` is a search, so its matches are filtered to exactly this email. Luma has no lookup by id, so a
+    contact_id is looked for page by page through the whole list."""
     if email is not None:
-        async for page in client.pages(routes.CONTACTS_LIST, {"query": email}):
-            for entry in page.entries:
-                if str(entry.get("email") or "").lower() == email.lower():
-                    return entry
-        return None
-    async for page in client.pages(routes.CONTACTS_LIST):
-        for entry in page.entries:
-            if contact_id in (entry.get("id"), entry.get("user_id")):
-                return entry
-    return None
+        return await client.find(
+            routes.CONTACTS_LIST,
+            {"query": email},
+            match=lambda entry: str(entry.get("email") or "").lower() == email.lower(),
+        )
+    return await client.find(routes.CONTACTS_LIST, match=is_person(contact_id))
+
+
+def is_person(contact_id: str | None) -> Callable[[dict[str, Any]], bool]:
+    """Whether an entry of the calendar's people is the one a contact id or a usr- id names."""
+    return lambda entry: contact_id in (entry.get("id"), entry.get("user_id"))
 
 
 async def existing_people(
@@ -323,11 +324,7 @@ async def remove_person(client: LumaClient, email: str | None, contact_id: str |
     if person is None:
         return _reference(key, value, None), True
     confirm = _listing_check(client, key, value, person, gone=True)
-    try:
-        await client.post(routes.CONTACTS_REMOVE, {key: value}, confirm=confirm)
-    except LumaNotFoundError:
-        return _reference(key, value, person), True
-    return _reference(key, value, person), False
+    return _reference(key, value, person), await remove(client, routes.CONTACTS_REMOVE, {key: value}, confirm)
 
 
 async def block_person(
@@ -347,9 +344,7 @@ async def block_person(
             "neither blocked nor removed people, so it cannot show this block)",
             verify="Blocking again is harmless: call block_person again",
         )
-    try:
-        await client.post(routes.CONTACTS_BLOCK, {key: value}, confirm=confirm)
-    except LumaNotFoundError:
+    if await remove(client, routes.CONTACTS_BLOCK, {key: value}, confirm):
         return _reference(key, value, None), False, True
     return _reference(key, value, person), True, person is None
 
@@ -365,12 +360,10 @@ async def restore_person(client: LumaClient, email: str | None, contact_id: str 
     try:
         answer = await client.post(routes.CONTACTS_RESTORE, {key: value}, confirm=confirm)
     except LumaNotFoundError as error:
-        said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-        raise LumaNotFoundError(
-            f"Luma knows no person with {_described(key, value)} on this calendar (404), so there is no one to "
-            f"restore.{said} Restore brings back someone blocked or removed; to add someone new, use import_people.",
-            status=404,
-            luma_message=error.luma_message,
+        raise not_found(
+            f"Luma knows no person with {_described(key, value)} on this calendar (404), so there is no one to restore",
+            "Restore brings back someone blocked or removed; to add someone new, use import_people.",
+            error,
         ) from None
     if isinstance(answer, dict) and answer.get("email"):
         return person_summary(answer), False

@@ -12,8 +12,9 @@ from typing import Any
 
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, LumaResponseError, compact, has_id
+from operations.removals import remove
 from validation import normalize_email, visible_text
-from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, not_in
+from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, gone_check, not_in
 
 # Luma documents no maximum for one apply/unapply. A call is one request, never split, so its counts are Luma's own
 # for the whole call; 100 keeps that request quick, and a check after a lost answer short (it reads 100 people or
@@ -98,6 +99,12 @@ EVENT_TAGS = TagKind(
 
 
 # ---- The calendar's tags -----------------------------------------------------------------------------------
+
+
+def tag_names(holder: dict[str, Any]) -> list[Any] | None:
+    """The names of the tags an event or a person carries, for a summary; None when Luma shows no list of them."""
+    tags = holder.get("tags")
+    return [tag.get("name") for tag in tags if isinstance(tag, dict)] if isinstance(tags, list) else None
 
 
 def tag_summary(tag: dict[str, Any]) -> dict[str, Any]:
@@ -242,18 +249,13 @@ async def update_tag(
 async def delete_tag(client: LumaClient, kind: TagKind, tag_id: str) -> dict[str, Any]:
     """Deletes the tag (Luma takes it off everything carrying it). A tag Luma does not know (404) is reported as
     already absent, as a retry after a lost answer finds it."""
-    confirm = ReadBack(
-        read=lambda: find_tag(client, kind, tag_id),
-        matches=lambda tag: False,
-        gone=True,
+    confirm = gone_check(
+        lambda: find_tag(client, kind, tag_id),
         checked=f"the calendar's {kind.noun}s for {tag_id}",
         verify=f"Look for it with {kind.list_action}",
     )
-    try:
-        await client.post(kind.delete_route, {"tag_id": tag_id}, confirm=confirm)
-    except LumaNotFoundError:
-        return {"deleted": True, "tag_id": tag_id, "already_absent": True}
-    return {"deleted": True, "tag_id": tag_id, "already_absent": False}
+    absent = await remove(client, kind.delete_route, {"tag_id": tag_id}, confirm)
+    return {"deleted": True, "tag_id": tag_id, "already_absent": absent}
 
 
 # ---- Put on and take off -----------------------------------------------------------------------------------

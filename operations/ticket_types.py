@@ -5,9 +5,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaError, LumaInvalidRequestError, LumaNotFoundError, compact, lean
+from helpers import (
+    InputError,
+    LumaClient,
+    LumaError,
+    LumaInvalidRequestError,
+    LumaNotFoundError,
+    compact,
+    lean,
+    luma_said,
+    not_found,
+    or_none,
+)
+from operations.removals import remove
 from validation import currency_exponent, luma_date, price_to_minor_units, visible_text
-from writes import FindNew, ReadBack, not_in
+from writes import FindNew, ReadBack, gone_check, not_in
 
 # Luma does not document the minor unit of its crypto currencies: amounts for them must come in Luma's units.
 NO_DECIMAL_CONVERSION = {"solana_sol", "solana_usdc"}
@@ -196,12 +208,10 @@ def ticket_type_summary(ticket_type: dict[str, Any]) -> dict[str, Any]:
 
 
 def ticket_type_not_found(ticket_type_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
-    return LumaNotFoundError(
-        f"No ticket type {ticket_type_id} exists (Luma answered 404; a deleted one is gone too).{said} Check the id "
-        "with list_ticket_types (include_hidden true).",
-        status=404,
-        luma_message=error.luma_message,
+    return not_found(
+        f"No ticket type {ticket_type_id} exists (Luma answered 404; a deleted one is gone too)",
+        "Check the id with list_ticket_types (include_hidden true).",
+        error,
     )
 
 
@@ -214,10 +224,7 @@ async def get_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[str, 
 
 async def find_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[str, Any] | None:
     """The ticket type, or None when Luma has no such (or no longer such) ticket type."""
-    try:
-        return await client.get_object(routes.TICKET_TYPES_GET, {"event_ticket_type_id": ticket_type_id})
-    except LumaNotFoundError:
-        return None
+    return await or_none(client.get_object(routes.TICKET_TYPES_GET, {"event_ticket_type_id": ticket_type_id}))
 
 
 _PRICE_FIELDS = ("price", "cents", "currency", "is_flexible", "min_cents")
@@ -331,7 +338,6 @@ EITHER_ADVICE = (
 
 def undeletable(ticket_type_id: str, ticket_type: dict[str, Any], error: LumaInvalidRequestError) -> LumaError:
     """Luma's refusal of a delete, with what to do instead."""
-    said = f" Luma said: {error.luma_message}." if error.luma_message else ""
     words = error.luma_message or ""
     if _SOLD.search(words):
         advice = SOLD_ADVICE
@@ -341,7 +347,8 @@ def undeletable(ticket_type_id: str, ticket_type: dict[str, Any], error: LumaInv
         advice = EITHER_ADVICE
     name = f" ('{ticket_type['name']}')" if isinstance(ticket_type.get("name"), str) else ""
     return LumaInvalidRequestError(
-        f"Luma refused to delete ticket type {ticket_type_id}{name} ({error.status}); nothing was deleted.{said} "
+        f"Luma refused to delete ticket type {ticket_type_id}{name} ({error.status}); nothing was deleted."
+        f"{luma_said(error.luma_message)} "
         f"{advice}",
         status=error.status,
         luma_message=error.luma_message,
@@ -361,17 +368,14 @@ async def delete_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[st
 
     if existing is None:
         return deleted(already_absent=True)
-    confirm = ReadBack(
-        read=lambda: find_ticket_type(client, ticket_type_id),
-        matches=lambda found: False,
+    confirm = gone_check(
+        lambda: find_ticket_type(client, ticket_type_id),
         checked=f"whether ticket type {ticket_type_id} still exists",
         verify=f"Read it with get_ticket_type (event_ticket_type_id {ticket_type_id}): a 404 means it was deleted",
-        gone=True,
     )
     try:
-        await client.post(routes.TICKET_TYPES_DELETE, {"event_ticket_type_id": ticket_type_id}, confirm=confirm)
-    except LumaNotFoundError:
-        return deleted(already_absent=True)  # deleted by someone else between the read and the delete
+        # Already absent here: deleted by someone else between the read and the delete.
+        absent = await remove(client, routes.TICKET_TYPES_DELETE, {"event_ticket_type_id": ticket_type_id}, confirm)
     except LumaInvalidRequestError as error:
         raise undeletable(ticket_type_id, existing, error) from None
-    return deleted(already_absent=False)
+    return deleted(already_absent=absent)

@@ -5,9 +5,10 @@ log of a run never carries it."""
 from typing import Any
 
 import routes
-from helpers import InputError, LumaClient, LumaNotFoundError, has_id, not_found
+from helpers import InputError, LumaClient, LumaNotFoundError, has_id, not_found, or_none
+from operations.removals import remove
 from validation import luma_instant
-from writes import FindNew, ReadBack, created_after
+from writes import FindNew, ReadBack, created_after, gone_check
 
 MASKED_SECRET = "whsec_****"  # nosec B105 - the mask shown instead of a secret, not a secret
 
@@ -28,7 +29,7 @@ async def list_webhooks(client: LumaClient, *, limit: int | None = None, cursor:
 
 def _missing(webhook_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
     return not_found(
-        f"The calendar has no webhook with id {webhook_id}", "list_webhooks shows its webhooks and ids.", error
+        f"The calendar has no webhook with id {webhook_id} (404)", "list_webhooks shows its webhooks and ids.", error
     )
 
 
@@ -41,10 +42,7 @@ async def _read(client: LumaClient, webhook_id: str) -> dict[str, Any]:
 
 
 async def _read_if_there(client: LumaClient, webhook_id: str) -> dict[str, Any] | None:
-    try:
-        return await _read(client, webhook_id)
-    except LumaNotFoundError:
-        return None
+    return await or_none(_read(client, webhook_id))
 
 
 async def get_webhook(client: LumaClient, webhook_id: str) -> dict[str, Any]:
@@ -106,16 +104,10 @@ async def update_webhook(
 
 
 async def delete_webhook(client: LumaClient, webhook_id: str) -> dict[str, Any]:
-    confirm = ReadBack(
-        read=lambda: _read_if_there(client, webhook_id),
-        matches=lambda webhook: False,
+    confirm = gone_check(
+        lambda: _read_if_there(client, webhook_id),
         checked=f"whether webhook {webhook_id} still exists",
         verify=f"Look it up with get_webhook (webhook_id {webhook_id})",
-        gone=True,
     )
-    try:
-        await client.post(routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm=confirm)
-    except LumaNotFoundError:
-        # Luma knows no webhook with this id: whatever became of it, it is gone, which is what a delete asks for.
-        return {"webhook_id": webhook_id, "deleted": True, "already_absent": True}
-    return {"webhook_id": webhook_id, "deleted": True, "already_absent": False}
+    absent = await remove(client, routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm)
+    return {"webhook_id": webhook_id, "deleted": True, "already_absent": absent}

@@ -11,6 +11,7 @@ import pytest
 from luma_local import LumaEmulator
 from luma_local import routes as emulator_routes
 from luma_local.contract import Contract
+from luma_local.routes.base import RouteTable, routes_of
 from tests.emulator_support import START, call
 
 pytestmark = pytest.mark.emulator
@@ -38,6 +39,32 @@ def test_a_handler_for_a_route_outside_the_contract_stops_start_up() -> None:
     table[("GET", "/v1/event/get")] = table[("GET", "/v1/events/get")]
     with pytest.raises(RuntimeError, match="not in the contract.*GET /v1/event/get"):
         emulator_routes.check_complete(table, contract_routes())
+
+
+def test_a_route_filed_twice_in_one_module_stops_at_import() -> None:
+    table: RouteTable = {}
+    route = routes_of(table)
+
+    @route("GET", "/v1/events/get")
+    def get_event(ctx: object) -> dict:
+        return {}
+
+    assert table == {("GET", "/v1/events/get"): get_event}
+    with pytest.raises(RuntimeError, match="GET /v1/events/get has two handlers .get_event and other_get."):
+
+        @route("GET", "/v1/events/get")
+        def other_get(ctx: object) -> dict:
+            return {}
+
+    assert table[("GET", "/v1/events/get")] is get_event
+
+
+def test_a_route_two_modules_serve_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from luma_local.routes import events, webhooks
+
+    monkeypatch.setattr(webhooks, "ROUTES", {**webhooks.ROUTES, ("POST", "/v1/events/cancel"): events.cancel})
+    with pytest.raises(RuntimeError, match="webhooks serves routes another module serves.*POST.*/v1/events/cancel"):
+        emulator_routes.route_table()
 
 
 def test_the_emulator_refuses_to_start_with_an_incomplete_table(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -469,6 +469,31 @@ class TestPagination:
             await LumaClient(mock_context).collect("/v1/events/guests/list")
 
 
+class TestFind:
+    async def test_reads_pages_only_until_an_entry_matches(self, mock_context):
+        mock_context.fetch.side_effect = [TestPagination.ids_page([1, 2], "c1"), TestPagination.ids_page([3, 4], "c2")]
+        found = await LumaClient(mock_context).find("/v1/memberships/tiers/list", match=lambda e: e["id"] == 3)
+        assert found == {"id": 3}
+        assert mock_context.fetch.call_count == 2
+
+    async def test_none_when_no_entry_matches(self, mock_context):
+        mock_context.fetch.side_effect = [TestPagination.ids_page([1], "c1"), TestPagination.ids_page([2])]
+        client = LumaClient(mock_context)
+        assert await client.find("/v1/calendars/contacts/list", {"query": "x"}, match=lambda e: False) is None
+        assert [dict(query_of(c))["query"] for c in mock_context.fetch.call_args_list] == ["x", "x"]
+
+
+class TestOrNone:
+    async def test_a_404_is_none_and_other_errors_stay(self, mock_context):
+        mock_context.fetch.side_effect = [ok({"id": "evt-1"}), luma_error(404, "Event not found")]
+        client = LumaClient(mock_context)
+        assert await helpers.or_none(client.get_object("/v1/events/get", {"event_id": "evt-1"})) == {"id": "evt-1"}
+        assert await helpers.or_none(client.get_object("/v1/events/get", {"event_id": "evt-2"})) is None
+        mock_context.fetch.side_effect = [luma_error(401, "Invalid API key")]
+        with pytest.raises(LumaAuthError):
+            await helpers.or_none(client.get("/v1/events/get", {"event_id": "evt-3"}))
+
+
 class TestGetObject:
     @pytest.mark.parametrize("answer", [{}, {"id": 5}, {"id": ""}, {"name": "no id"}])
     async def test_an_object_without_id_is_a_response_error(self, mock_context, answer):

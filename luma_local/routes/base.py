@@ -1,4 +1,4 @@
-"""What every route handler receives, and the shape of a module's route table."""
+"""What every route handler receives, and how a module files its handlers in its route table."""
 
 from __future__ import annotations
 
@@ -54,3 +54,23 @@ class Ctx:
 
 Handler = Callable[[Ctx], Any]
 RouteTable = dict[tuple[str, str], Handler]
+
+
+def routes_of(table: RouteTable) -> Callable[[str, str], Callable[[Handler], Handler]]:
+    """The decorator that files a handler in `table` under its route: a module declares `ROUTES: RouteTable = {}`
+    and `route = routes_of(ROUTES)`, then puts `@route("GET", "/v1/events/get")` on each handler. A route filed
+    twice is an emulator bug, stopped at import."""
+
+    def route(method: str, path: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            taken = table.get((method, path))
+            if taken is not None:
+                raise RuntimeError(
+                    f"emulator bug: {method} {path} has two handlers ({taken.__name__} and {handler.__name__})"
+                )
+            table[(method, path)] = handler
+            return handler
+
+        return register
+
+    return route

@@ -15,12 +15,16 @@ from ..clock import instant, iso, parse_dt, parse_duration
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import DEFAULT_AVATAR, CalendarData, EmulatorState, new_id, new_slug, person, public
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 from .event_views import calendar_entry
 from .events import geo_out, slug_taken
 
 if TYPE_CHECKING:
     from ..server import LumaEmulator
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def create_calendar(
@@ -64,10 +68,12 @@ def create_calendar(
     return data
 
 
+@route("GET", "/v1/calendars/get")
 def get_calendar(ctx: Ctx) -> dict:
     return public(ctx.calendar.calendar)
 
 
+@route("POST", "/v1/calendars/update")
 def update_calendar(ctx: Ctx) -> dict:
     b = ctx.body
     cal = ctx.calendar.calendar
@@ -85,6 +91,7 @@ def update_calendar(ctx: Ctx) -> dict:
     return public(cal)
 
 
+@route("GET", "/v1/calendars/admins/list")
 def list_admins(ctx: Ctx) -> dict:
     return {"entries": [person(ctx.state.user)], "has_more": False}
 
@@ -121,6 +128,7 @@ def _listed(ctx: Ctx, platforms: set[str], access: set[str], status: str) -> lis
     return found
 
 
+@route("GET", "/v1/calendars/events/list")
 def list_events(ctx: Ctx) -> dict:
     q, calendar = ctx.query, ctx.calendar
     status = q.get("status") or "approved"
@@ -137,6 +145,7 @@ def list_events(ctx: Ctx) -> dict:
     return ctx.page(found, render)
 
 
+@route("GET", "/v1/calendars/events/lookup")
 def lookup_event(ctx: Ctx) -> dict:
     q, state = ctx.query, ctx.state
     event_id, url, platform = q.get("event_id") or q.get("event_api_id"), q.get("url"), q.get("platform")
@@ -195,6 +204,7 @@ def add_to_calendar(
     return {"id": calev_id, "status": status}
 
 
+@route("POST", "/v1/calendars/events/add")
 def add_event(ctx: Ctx) -> dict:
     return add_to_calendar(ctx.emu, ctx.calendar, ctx.body, ctx.state.user_id)
 
@@ -214,13 +224,11 @@ def _set_submission_status(ctx: Ctx, status: str) -> dict:
     return {}
 
 
-ROUTES: RouteTable = {
-    ("GET", "/v1/calendars/get"): get_calendar,
-    ("POST", "/v1/calendars/update"): update_calendar,
-    ("GET", "/v1/calendars/admins/list"): list_admins,
-    ("GET", "/v1/calendars/events/list"): list_events,
-    ("GET", "/v1/calendars/events/lookup"): lookup_event,
-    ("POST", "/v1/calendars/events/add"): add_event,
-    ("POST", "/v1/calendars/events/approve"): lambda ctx: _set_submission_status(ctx, "approved"),
-    ("POST", "/v1/calendars/events/reject"): lambda ctx: _set_submission_status(ctx, "rejected"),
-}
+@route("POST", "/v1/calendars/events/approve")
+def approve_event(ctx: Ctx) -> dict:
+    return _set_submission_status(ctx, "approved")
+
+
+@route("POST", "/v1/calendars/events/reject")
+def reject_event(ctx: Ctx) -> dict:
+    return _set_submission_status(ctx, "rejected")

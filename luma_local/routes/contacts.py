@@ -18,11 +18,15 @@ from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import ACTIVE, BLOCKED, REMOVED, CalendarData, EmulatorState
 from . import tags
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 from .users import check_email
 
 if TYPE_CHECKING:
     from ..server import LumaEmulator
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def ensure_contact(emu: LumaEmulator, calendar_id: str, user: dict, at: str | None = None) -> dict:
@@ -108,6 +112,7 @@ def _matches(state: EmulatorState, calendar: CalendarData, c: dict, q: dict) -> 
     return not tier or membership.get("calendar_membership_tier_id") == tier
 
 
+@route("GET", "/v1/calendars/contacts/list")
 def list_contacts(ctx: Ctx) -> dict:
     q, state, calendar = ctx.query, ctx.state, ctx.calendar
     items = [c for c in active(calendar) if _matches(state, calendar, c, q)]
@@ -143,6 +148,7 @@ def import_contacts(
     return out
 
 
+@route("POST", "/v1/calendars/contacts/import")
 def import_(ctx: Ctx) -> dict:
     import_contacts(ctx.emu, ctx.calendar.id, ctx.body["contacts"], ctx.body.get("tags") or [])
     return {}
@@ -171,10 +177,16 @@ def _set_standing(ctx: Ctx, standing: str) -> dict:
     return {}
 
 
-ROUTES: RouteTable = {
-    ("GET", "/v1/calendars/contacts/list"): list_contacts,
-    ("POST", "/v1/calendars/contacts/import"): import_,
-    ("POST", "/v1/calendars/contacts/block"): lambda ctx: _set_standing(ctx, BLOCKED),
-    ("POST", "/v1/calendars/contacts/remove"): lambda ctx: _set_standing(ctx, REMOVED),
-    ("POST", "/v1/calendars/contacts/restore"): lambda ctx: _set_standing(ctx, ACTIVE),
-}
+@route("POST", "/v1/calendars/contacts/block")
+def block(ctx: Ctx) -> dict:
+    return _set_standing(ctx, BLOCKED)
+
+
+@route("POST", "/v1/calendars/contacts/remove")
+def remove(ctx: Ctx) -> dict:
+    return _set_standing(ctx, REMOVED)
+
+
+@route("POST", "/v1/calendars/contacts/restore")
+def restore(ctx: Ctx) -> dict:
+    return _set_standing(ctx, ACTIVE)

@@ -8,9 +8,13 @@ from ..clock import parse_dt
 from ..errors import bad_request, not_found
 from ..state import new_id, public
 from . import ticket_types
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 UNLIMITED = 1_000_000  # Luma's "unlimited" remaining_count
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def _store(ctx: Ctx, event_id: str | None) -> dict[str, dict]:
@@ -72,11 +76,31 @@ def _list(ctx: Ctx, event_id: str | None) -> dict:
     return ctx.page(list(_store(ctx, event_id).values()), public)
 
 
-ROUTES: RouteTable = {
-    ("GET", "/v1/events/coupons/list"): lambda ctx: _list(ctx, ctx.query["event_id"]),
-    ("POST", "/v1/events/coupons/create"): lambda ctx: _create(ctx, ctx.body["event_id"]),
-    ("POST", "/v1/events/coupons/update"): lambda ctx: _update(ctx, ctx.body["event_id"]),
-    ("GET", "/v1/calendars/coupons/list"): lambda ctx: _list(ctx, None),
-    ("POST", "/v1/calendars/coupons/create"): lambda ctx: _create(ctx, None),
-    ("POST", "/v1/calendars/coupons/update"): lambda ctx: _update(ctx, None),
-}
+@route("GET", "/v1/events/coupons/list")
+def list_event_coupons(ctx: Ctx) -> dict:
+    return _list(ctx, ctx.query["event_id"])
+
+
+@route("POST", "/v1/events/coupons/create")
+def create_event_coupon(ctx: Ctx) -> dict:
+    return _create(ctx, ctx.body["event_id"])
+
+
+@route("POST", "/v1/events/coupons/update")
+def update_event_coupon(ctx: Ctx) -> dict:
+    return _update(ctx, ctx.body["event_id"])
+
+
+@route("GET", "/v1/calendars/coupons/list")
+def list_calendar_coupons(ctx: Ctx) -> dict:
+    return _list(ctx, None)
+
+
+@route("POST", "/v1/calendars/coupons/create")
+def create_calendar_coupon(ctx: Ctx) -> dict:
+    return _create(ctx, None)
+
+
+@route("POST", "/v1/calendars/coupons/update")
+def update_calendar_coupon(ctx: Ctx) -> dict:
+    return _update(ctx, None)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
+
+
+@route("GET", "/v1/entities/lookup")
 def lookup(ctx: Ctx) -> dict:
     slug = ctx.query["slug"].strip().lower()
     for data in ctx.state.calendars.values():
@@ -21,5 +26,4 @@ def lookup(ctx: Ctx) -> dict:
     return {"entity": {"type": "event", "event": {**fields, "slug": ev["_slug"]}}}
 
 
-ROUTES: RouteTable = {("GET", "/v1/entities/lookup"): lookup}
 CALENDAR_FREE = frozenset(ROUTES)  # the same whichever calendar a call names

@@ -14,7 +14,7 @@ from ..clock import iso, iso_duration, parse_dt
 from ..errors import bad_request
 from ..state import CDN, CalendarData, EmulatorState, new_id, new_slug
 from . import event_views, ticket_types
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 if TYPE_CHECKING:
     from ..server import LumaEmulator
@@ -51,6 +51,10 @@ HIDDEN_SETTINGS = (
     "name_requirement",
     "phone_number_requirement",
 )
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 @functools.cache
@@ -222,14 +226,17 @@ def delete_event(state: EmulatorState, event_id: str) -> None:
             del calendar.submissions[calev_id]
 
 
+@route("GET", "/v1/events/get")
 def get_event(ctx: Ctx) -> dict:
     return event_views.event_out(ctx.emu, ctx.event(ctx.query["event_id"]))
 
 
+@route("POST", "/v1/events/create")
 def create(ctx: Ctx) -> dict:
     return {"id": create_event(ctx.emu, ctx.calendar, ctx.body)["id"]}
 
 
+@route("POST", "/v1/events/update")
 def update(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
@@ -249,6 +256,7 @@ def update(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v1/events/cancel/request")
 def cancel_request(ctx: Ctx) -> dict:
     ev = ctx.event(ctx.body["event_id"])
     guests = ctx.state.guests[ev["id"]].values()
@@ -260,6 +268,7 @@ def cancel_request(ctx: Ctx) -> dict:
     return {"cancellation_token": token, "is_paid": is_paid, "guest_count": len(approved)}
 
 
+@route("POST", "/v1/events/cancel")
 def cancel(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
@@ -272,12 +281,3 @@ def cancel(ctx: Ctx) -> dict:
         raise bad_request("should_refund is required for an event with paid guests")
     delete_event(ctx.state, ev["id"])
     return {}
-
-
-ROUTES: RouteTable = {
-    ("GET", "/v1/events/get"): get_event,
-    ("POST", "/v1/events/create"): create,
-    ("POST", "/v1/events/update"): update,
-    ("POST", "/v1/events/cancel/request"): cancel_request,
-    ("POST", "/v1/events/cancel"): cancel,
-}

@@ -9,7 +9,7 @@ from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import EmulatorState, new_id, public
 from . import answers, contacts, ticket_types
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 from .event_views import capacity_used, price_of
 from .users import check_email
 
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ..server import LumaEmulator
 
 WEEK_SECONDS = 7 * 24 * 3600
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def guest_out(state: EmulatorState, g: dict, *, with_orders: bool) -> dict:
@@ -189,6 +193,7 @@ def add_guests(
     return touched
 
 
+@route("POST", "/v1/events/guests/add")
 def add(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
@@ -197,6 +202,7 @@ def add(ctx: Ctx) -> dict:
     return {}
 
 
+@route("GET", "/v1/events/guests/get")
 def get_guest(ctx: Ctx) -> dict:
     ev = ctx.event(ctx.query["event_id"])
     return guest_out(ctx.state, guest_or_404(ctx.state, ev["id"], ctx.query["id"]), with_orders=True)
@@ -206,6 +212,7 @@ def first_check_in(g: dict) -> str | None:
     return min((t["checked_in_at"] for t in g["event_tickets"] if t["checked_in_at"]), default=None)
 
 
+@route("GET", "/v1/events/guests/list")
 def list_guests(ctx: Ctx) -> dict:
     q = ctx.query
     ev = ctx.event(q["event_id"])
@@ -239,6 +246,7 @@ def change_status(emu: LumaEmulator, ev: dict, guest: dict, status: str, at: str
         contacts.ensure_contact(emu, ev["calendar_id"], state.users[guest["user_id"]], now)
 
 
+@route("POST", "/v1/events/guests/update-status")
 def update_status(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
@@ -248,6 +256,7 @@ def update_status(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v1/events/guests/send-invites")
 def send_invites(ctx: Ctx) -> dict:
     b = ctx.body
     state = ctx.state
@@ -277,6 +286,7 @@ def send_invites(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v1/events/guests/update-tickets")
 def update_tickets(ctx: Ctx) -> dict:
     """Luma's administrative ticket change: added tickets are free, removed ones are not refunded, and
     capacity does not apply; at least one ticket must remain."""
@@ -301,13 +311,3 @@ def update_tickets(ctx: Ctx) -> dict:
     if tickets:
         guest["event_ticket_orders"] += orders
     return {}
-
-
-ROUTES: RouteTable = {
-    ("GET", "/v1/events/guests/list"): list_guests,
-    ("GET", "/v1/events/guests/get"): get_guest,
-    ("POST", "/v1/events/guests/add"): add,
-    ("POST", "/v1/events/guests/update-status"): update_status,
-    ("POST", "/v1/events/guests/send-invites"): send_invites,
-    ("POST", "/v1/events/guests/update-tickets"): update_tickets,
-}

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from ..errors import bad_request, not_found
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 from .users import check_email
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def _host(ctx: Ctx, ev: dict, email: str) -> dict | None:
@@ -22,6 +26,7 @@ def _host_or_404(ctx: Ctx) -> tuple[dict, dict]:
     return ev, host
 
 
+@route("POST", "/v1/events/hosts/add")
 def add(ctx: Ctx) -> dict:
     b = ctx.body
     ev = ctx.event(b["event_id"])
@@ -40,6 +45,7 @@ def add(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v1/events/hosts/update")
 def update(ctx: Ctx) -> dict:
     b = ctx.body
     _, host = _host_or_404(ctx)
@@ -51,16 +57,10 @@ def update(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v1/events/hosts/remove")
 def remove(ctx: Ctx) -> dict:
     ev, host = _host_or_404(ctx)
     if host["creator"]:
         raise bad_request("The event creator cannot be removed as a host")
     ev["_hosts"].remove(host)
     return {}
-
-
-ROUTES: RouteTable = {
-    ("POST", "/v1/events/hosts/add"): add,
-    ("POST", "/v1/events/hosts/update"): update,
-    ("POST", "/v1/events/hosts/remove"): remove,
-}

@@ -5,9 +5,14 @@ from __future__ import annotations
 import secrets
 
 from ..state import CDN
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
+
+
+@route("POST", "/v1/images/create-upload-url")
 def create_upload_url(ctx: Ctx) -> dict:
     ext = "png" if ctx.body.get("content_type") == "image/png" else "jpg"
     name = secrets.token_hex(12)
@@ -17,5 +22,4 @@ def create_upload_url(ctx: Ctx) -> dict:
     }
 
 
-ROUTES: RouteTable = {("POST", "/v1/images/create-upload-url"): create_upload_url}
 CALENDAR_FREE = frozenset(ROUTES)  # the same whichever calendar a call names

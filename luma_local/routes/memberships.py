@@ -5,7 +5,11 @@ from __future__ import annotations
 from ..errors import bad_request, not_found
 from ..state import CalendarData, new_id, public
 from . import contacts
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def add_tier(
@@ -31,10 +35,12 @@ def add_tier(
     return public(tier)
 
 
+@route("GET", "/v1/memberships/tiers/list")
 def list_tiers(ctx: Ctx) -> dict:
     return ctx.page(list(ctx.calendar.membership_tiers.values()), public)
 
 
+@route("POST", "/v1/memberships/members/add")
 def add_member(ctx: Ctx) -> dict:
     b = ctx.body
     tier = ctx.calendar.membership_tiers.get(b["membership_tier_id"])
@@ -52,6 +58,7 @@ def add_member(ctx: Ctx) -> dict:
     return {"membership_id": contact["_membership_id"], "status": status}
 
 
+@route("POST", "/v1/memberships/members/update-status")
 def update_member_status(ctx: Ctx) -> dict:
     user = ctx.state.user_by_id_or_email(ctx.body["user_id"])
     contact = ctx.calendar.contacts.get(user["id"]) if user else None
@@ -59,10 +66,3 @@ def update_member_status(ctx: Ctx) -> dict:
         raise not_found(f"Member {ctx.body['user_id']}")
     contact["membership"]["status"] = ctx.body["status"]
     return {}
-
-
-ROUTES: RouteTable = {
-    ("GET", "/v1/memberships/tiers/list"): list_tiers,
-    ("POST", "/v1/memberships/members/add"): add_member,
-    ("POST", "/v1/memberships/members/update-status"): update_member_status,
-}

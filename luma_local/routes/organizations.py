@@ -5,20 +5,27 @@ from __future__ import annotations
 from ..errors import bad_request, not_found
 from ..paging import sort_items
 from ..state import new_slug, person, public
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 from .calendar import create_calendar, in_window
 from .event_views import summary
 from .events import slug_taken
 
 
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
+
+
+@route("GET", "/v1/organizations/admins/list")
 def list_admins(ctx: Ctx) -> dict:
     return {"entries": [{**person(ctx.state.user), "api_id": ctx.state.user_id}]}
 
 
+@route("GET", "/v1/organizations/calendars/list")
 def list_calendars(ctx: Ctx) -> dict:
     return ctx.page([data.calendar for data in ctx.state.calendars.values()], public)
 
 
+@route("GET", "/v1/organizations/events/list")
 def list_events(ctx: Ctx) -> dict:
     q, state = ctx.query, ctx.state
     items = [ev for ev in state.events.values() if in_window(ev["start_at"], q)]
@@ -42,6 +49,7 @@ def list_events(ctx: Ctx) -> dict:
     return ctx.page(items, render)
 
 
+@route("POST", "/v1/organizations/events/transfer-calendar")
 def transfer_event(ctx: Ctx) -> dict:
     ev = ctx.state.event_or_404(ctx.body["event_id"])
     target = ctx.body["calendar_id"]
@@ -51,6 +59,7 @@ def transfer_event(ctx: Ctx) -> dict:
     return {}
 
 
+@route("POST", "/v2/organizations/calendars/create")
 def create(ctx: Ctx) -> dict:
     b = ctx.body
     slug = b.get("slug") or new_slug()
@@ -64,11 +73,4 @@ def create(ctx: Ctx) -> dict:
     return public(data.calendar)
 
 
-ROUTES: RouteTable = {
-    ("GET", "/v1/organizations/admins/list"): list_admins,
-    ("GET", "/v1/organizations/calendars/list"): list_calendars,
-    ("GET", "/v1/organizations/events/list"): list_events,
-    ("POST", "/v1/organizations/events/transfer-calendar"): transfer_event,
-    ("POST", "/v2/organizations/calendars/create"): create,
-}
 CALENDAR_FREE = frozenset(ROUTES)  # they act for the organization, not one of its calendars

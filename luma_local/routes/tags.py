@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import bad_request, not_found
 from ..state import ACTIVE, CalendarData, new_id, public
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 COLORS = ["cranberry", "barney", "red", "green", "blue", "purple", "yellow", "orange"]
 
@@ -72,7 +72,13 @@ EVENT_TAGS = TagKind(
 )
 
 
-def _routes(kind: TagKind) -> RouteTable:
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
+
+
+def _serve(kind: TagKind) -> None:
+    """Files the six handlers of one kind of tag under its route family."""
+
     def store(ctx: Ctx) -> dict[str, dict]:
         return kind.store(ctx.calendar)
 
@@ -82,9 +88,11 @@ def _routes(kind: TagKind) -> RouteTable:
             raise not_found(f"Tag {ref}")
         return tag
 
+    @route("GET", f"{kind.path}/list")
     def list_tags(ctx: Ctx) -> dict:
         return {"entries": [public(t) for t in store(ctx).values()], "has_more": False}
 
+    @route("POST", f"{kind.path}/create")
     def create(ctx: Ctx) -> dict:
         tags = store(ctx)
         name = ctx.body["name"].strip()
@@ -96,6 +104,7 @@ def _routes(kind: TagKind) -> RouteTable:
         tags[tag["id"]] = tag
         return {"id": tag["id"]}
 
+    @route("POST", f"{kind.path}/update")
     def update(ctx: Ctx) -> dict:
         b = ctx.body
         tag = store(ctx).get(b["tag_id"])
@@ -110,6 +119,7 @@ def _routes(kind: TagKind) -> RouteTable:
             tag["color"] = b["color"]
         return {}
 
+    @route("POST", f"{kind.path}/delete")
     def delete(ctx: Ctx) -> dict:
         tag_id = ctx.body["tag_id"]
         if store(ctx).pop(tag_id, None) is None:
@@ -135,14 +145,14 @@ def _routes(kind: TagKind) -> RouteTable:
                 holder["_tags"].remove(tag["id"])
         return {"applied_count" if adding else "removed_count": done, "skipped_count": skipped}
 
-    return {
-        ("GET", f"{kind.path}/list"): list_tags,
-        ("POST", f"{kind.path}/create"): create,
-        ("POST", f"{kind.path}/update"): update,
-        ("POST", f"{kind.path}/delete"): delete,
-        ("POST", f"{kind.path}/apply"): lambda ctx: retag(ctx, adding=True),
-        ("POST", f"{kind.path}/unapply"): lambda ctx: retag(ctx, adding=False),
-    }
+    @route("POST", f"{kind.path}/apply")
+    def apply(ctx: Ctx) -> dict:
+        return retag(ctx, adding=True)
+
+    @route("POST", f"{kind.path}/unapply")
+    def unapply(ctx: Ctx) -> dict:
+        return retag(ctx, adding=False)
 
 
-ROUTES: RouteTable = {**_routes(CONTACT_TAGS), **_routes(EVENT_TAGS)}
+_serve(CONTACT_TAGS)
+_serve(EVENT_TAGS)

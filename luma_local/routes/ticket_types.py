@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import bad_request, not_found
 from ..state import EmulatorState, new_id, public
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 EDITABLE = (
     "name",
@@ -23,6 +23,10 @@ EDITABLE = (
     "is_flexible",
     "min_cents",
 )
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def ticket_type_or_404(state: EmulatorState, tid: str) -> dict:
@@ -112,6 +116,7 @@ def _own(ctx: Ctx, tid: str) -> dict:
     return tt
 
 
+@route("GET", "/v1/events/ticket-types/list")
 def list_types(ctx: Ctx) -> dict:
     ctx.event(ctx.query["event_id"])
     flag = ctx.query.get("include_hidden", "false")
@@ -121,14 +126,17 @@ def list_types(ctx: Ctx) -> dict:
     return {"entries": [public(t) for t in types if flag == "true" or not t["is_hidden"]]}
 
 
+@route("GET", "/v1/events/ticket-types/get")
 def get_type(ctx: Ctx) -> dict:
     return public(_own(ctx, ctx.query["event_ticket_type_id"]))
 
 
+@route("POST", "/v1/events/ticket-types/create")
 def create(ctx: Ctx) -> dict:
     return public(create_ticket_type(ctx.state, ctx.event(ctx.body["event_id"]), ctx.body))
 
 
+@route("POST", "/v1/events/ticket-types/update")
 def update(ctx: Ctx) -> dict:
     b = ctx.body
     tt = _own(ctx, b["event_ticket_type_id"])
@@ -142,6 +150,7 @@ def update(ctx: Ctx) -> dict:
     return public(tt)
 
 
+@route("POST", "/v1/events/ticket-types/delete")
 def delete(ctx: Ctx) -> dict:
     tt = _own(ctx, ctx.body["event_ticket_type_id"])
     sold = tickets_sold(ctx.state, tt["id"])
@@ -150,12 +159,3 @@ def delete(ctx: Ctx) -> dict:
     _ensure_other_visible(ctx.state, tt, "delete")
     tt["_deleted"] = True  # Luma soft-deletes
     return {}
-
-
-ROUTES: RouteTable = {
-    ("GET", "/v1/events/ticket-types/list"): list_types,
-    ("GET", "/v1/events/ticket-types/get"): get_type,
-    ("POST", "/v1/events/ticket-types/create"): create,
-    ("POST", "/v1/events/ticket-types/update"): update,
-    ("POST", "/v1/events/ticket-types/delete"): delete,
-}

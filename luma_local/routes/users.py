@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 from ..errors import bad_request
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def check_email(email: str, where: str) -> None:
@@ -15,9 +19,9 @@ def check_email(email: str, where: str) -> None:
         raise bad_request(f"Invalid {where}: {email!r} is not a valid email address")
 
 
+@route("GET", "/v1/users/get-self")
 def get_self(ctx: Ctx) -> dict:
     return dict(ctx.state.user)
 
 
-ROUTES: RouteTable = {("GET", "/v1/users/get-self"): get_self}
 CALENDAR_FREE = frozenset(ROUTES)  # the same whichever calendar a call names

@@ -7,7 +7,11 @@ import secrets
 
 from ..errors import bad_request, not_found
 from ..state import new_id, public
-from .base import Ctx, RouteTable
+from .base import Ctx, RouteTable, routes_of
+
+
+ROUTES: RouteTable = {}
+route = routes_of(ROUTES)
 
 
 def _webhook_or_404(ctx: Ctx, webhook_id: str) -> dict:
@@ -17,14 +21,17 @@ def _webhook_or_404(ctx: Ctx, webhook_id: str) -> dict:
     return webhook
 
 
+@route("GET", "/v1/webhooks/list")
 def list_webhooks(ctx: Ctx) -> dict:
     return ctx.page(list(ctx.calendar.webhooks.values()), public)
 
 
+@route("GET", "/v2/webhooks/get")
 def get_webhook(ctx: Ctx) -> dict:
     return public(_webhook_or_404(ctx, ctx.query["id"]))
 
 
+@route("POST", "/v2/webhooks/create")
 def create(ctx: Ctx) -> dict:
     b = ctx.body
     if not re.match(r"^https?://[^\s/]+", b["url"]):
@@ -41,6 +48,7 @@ def create(ctx: Ctx) -> dict:
     return public(webhook)
 
 
+@route("POST", "/v2/webhooks/update")
 def update(ctx: Ctx) -> dict:
     b = ctx.body
     webhook = _webhook_or_404(ctx, b["id"])
@@ -51,16 +59,8 @@ def update(ctx: Ctx) -> dict:
     return public(webhook)
 
 
+@route("POST", "/v1/webhooks/delete")
 def delete(ctx: Ctx) -> dict:
     _webhook_or_404(ctx, ctx.body["id"])
     del ctx.calendar.webhooks[ctx.body["id"]]
     return {}
-
-
-ROUTES: RouteTable = {
-    ("GET", "/v1/webhooks/list"): list_webhooks,
-    ("GET", "/v2/webhooks/get"): get_webhook,
-    ("POST", "/v2/webhooks/create"): create,
-    ("POST", "/v2/webhooks/update"): update,
-    ("POST", "/v1/webhooks/delete"): delete,
-}
