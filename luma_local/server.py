@@ -16,7 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from . import routes, seed, simulate
+from . import seed, simulate
+from .routes import table as routes
 from . import state as store
 from .clock import Clock
 from .contract import Contract, RouteSpec

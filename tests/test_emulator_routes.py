@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from luma_local import LumaEmulator
-from luma_local import routes as emulator_routes
+from luma_local.routes import table as emulator_routes
 from luma_local.contract import Contract
 from luma_local.routes.base import RouteTable, routes_of
 from tests.emulator_support import START, call
