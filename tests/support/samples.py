@@ -1,6 +1,7 @@
 """Sample Luma objects as Luma's API returns them, for unit tests to answer with."""
 
 from datetime import datetime, timezone
+from typing import Any
 
 # The time the client thinks it is in unit tests that pin it (the `fixed_now` fixture).
 NOW = datetime(2026, 2, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -165,43 +166,38 @@ WEBHOOK = {
     "secret": WEBHOOK_SECRET,
     "created_at": "2026-02-01T12:00:01.000Z",
 }
+
+
+def calendar_sample(calendar_id: str, name: str, slug: str, **fields: Any) -> dict[str, Any]:
+    """A calendar as Luma's /v1/calendars/get shows it: the optional profile fields empty unless given."""
+    return {
+        "id": calendar_id,
+        "name": name,
+        "slug": slug,
+        "avatar_url": "https://images.lumacdn.com/avatars-default/avatar_1.png",
+        "url": f"https://luma.com/{slug}",
+        "description": None,
+        "social_image_url": None,
+        "cover_image_url": None,
+        "is_personal": False,
+        "location": None,
+        "coordinate": None,
+        "instagram_handle": None,
+        "twitter_handle": None,
+        "youtube_handle": None,
+        "website": None,
+    } | fields
+
+
 # A second calendar of the organization (organization keys).
-ORGANIZATION_CALENDAR = {
-    "id": "cal-second",
-    "name": "Second City",
-    "slug": "second-city",
-    "avatar_url": "https://images.lumacdn.com/avatars-default/avatar_1.png",
-    "url": "https://luma.com/second-city",
-    "description": None,
-    "social_image_url": None,
-    "cover_image_url": None,
-    "is_personal": False,
-    "location": None,
-    "coordinate": None,
-    "instagram_handle": None,
-    "twitter_handle": None,
-    "youtube_handle": None,
-    "website": None,
-}
-
-
-CALENDAR = {
-    "id": "cal-main",
-    "name": "Autohive Builders",
-    "slug": "autohive-builders",
-    "avatar_url": "https://images.lumacdn.com/avatars/cal.png",
-    "url": "https://luma.com/autohive-builders",
-    "description": "Monthly meetups.",
-    "social_image_url": None,
-    "cover_image_url": None,
-    "is_personal": False,
-    "location": None,
-    "coordinate": None,
-    "instagram_handle": None,
-    "twitter_handle": None,
-    "youtube_handle": None,
-    "website": None,
-}
+ORGANIZATION_CALENDAR = calendar_sample("cal-second", "Second City", "second-city")
+CALENDAR = calendar_sample(
+    "cal-main",
+    "Autohive Builders",
+    "autohive-builders",
+    avatar_url="https://images.lumacdn.com/avatars/cal.png",
+    description="Monthly meetups.",
+)
 
 
 def submission(status: str = "pending", sid: str = "calev-partner") -> dict:
