@@ -225,7 +225,9 @@ async def copy_ticket_types(
     matched = _match_by_name(source_types, target_types)
     spare = [entry for entry in target_types if all(entry is not twin for twin in matched.values())]
     visible = [n for n, t in enumerate(source_types) if not t.get("is_hidden") and n not in matched]
-    if spare and visible:
+    # Only Luma's own default (one free type, left over) is turned into a source type; a type someone made on the
+    # clone is never renamed or repriced.
+    if len(spare) == 1 and spare[0].get("type") == "free" and visible:
         matched[visible[0]] = spare.pop(0)
     ids: dict[str, str] = {}
     # Creates first: hiding a matched type may need another visible type to exist (Luma keeps one visible).
@@ -345,6 +347,7 @@ async def clone_event(
         existing_coupons: list[dict[str, Any]] = []
     else:
         target = await get_event(client, target_id)
+        check_target(target, start, name if name is not None else source.get("name"))
         existing_coupons = (await list_coupons(client, target_id))["entries"] if source_coupons else []
     run = CloneRun(client)
     types = [{"name": t.get("name"), "source_id": t.get("id")} for t in source_types] if include_ticket_types else []
@@ -368,6 +371,22 @@ async def clone_event(
         "not_copied": list(NOT_SHOWN) + ([] if capacity(source)[1] else ["max_capacity"]),
         "stopped_because": None if complete else run.stopped,
     }
+
+
+def check_target(target: dict[str, Any], start: datetime, name: Any) -> None:
+    """A run that finishes a clone must be given that clone: same start and name as this run would make, so that
+    an unrelated event (with guests and sales of its own) is never rewritten into a copy."""
+    differs = []
+    if luma_instant(target.get("start_at")) != start:
+        differs.append(f"starts at {target.get('start_at')}, not at {to_luma_datetime(start)}")
+    if str(target.get("name") or "").strip() != str(name or "").strip():
+        differs.append(f"is named {target.get('name')!r}, not {name!r}")
+    if differs:
+        raise InputError(
+            f"target_event_api_id {target.get('id')} is not the clone these inputs make: it {' and '.join(differs)}. "
+            "Give target_event_api_id only to finish an earlier clone_event run, with that run's start_at, timezone "
+            "and name; leave it out to make a new clone."
+        )
 
 
 def _zone(name: Any) -> ZoneInfo:

@@ -280,6 +280,42 @@ class TestCloneEvent:
         grown = census(luma_emulator) - before
         assert grown == Counter(events=1, ticket_types=2, event_coupons=2)
 
+    async def test_an_unrelated_target_is_refused_and_left_as_it_is(self, luma_emulator, live_context):
+        source = event_to_clone(luma_emulator)
+        other = luma_emulator.seed_events(1)[0]
+        luma_emulator.call(
+            "POST",
+            "/v1/events/ticket-types/create",
+            body={"event_id": other["id"], "name": "Supporter", "type": "paid", "cents": 1500, "currency": "usd"},
+        )
+        before, types_before = census(luma_emulator), luma_emulator.ticket_types(other["id"])
+        inputs = {"event_api_id": source["id"], "start_at": "2031-02-01T18:30", "target_event_api_id": other["id"]}
+        failed(await run("clone_event", inputs, live_context), "is not the clone these inputs make", "starts at")
+        assert census(luma_emulator) == before and luma_emulator.ticket_types(other["id"]) == types_before
+
+    async def test_a_type_made_on_the_clone_is_kept_not_turned_into_a_source_type(self, luma_emulator, live_context):
+        source = event_to_clone(luma_emulator)
+        # The clone as an earlier run left it, where someone has since made a paid type of their own.
+        made = luma_emulator.call(
+            "POST",
+            "/v1/events/create",
+            body={"name": source["name"], "start_at": "2031-02-01T18:30:00.000Z", "timezone": "UTC"},
+        )
+        (default,) = luma_emulator.ticket_types(made["id"])
+        own = {"event_id": made["id"], "name": "Supporter", "type": "paid", "cents": 900, "currency": "usd"}
+        luma_emulator.call("POST", "/v1/events/ticket-types/create", body=own)
+        luma_emulator.call("POST", "/v1/events/ticket-types/delete", body={"event_ticket_type_id": default["id"]})
+        inputs = {
+            "event_api_id": source["id"],
+            "start_at": "2031-02-01T18:30Z",
+            "timezone": "UTC",
+            "target_event_api_id": made["id"],
+        }
+        data = ok_data(await run("clone_event", inputs, live_context))
+        assert [t["status"] for t in data["ticket_types"]] == ["created", "created", "kept"]
+        supporter = [t for t in luma_emulator.ticket_types(made["id"]) if t["name"] == "Supporter"]
+        assert [(t["type"], t["cents"]) for t in supporter] == [("paid", 900)]
+
     async def test_lost_answers_create_exactly_one_of_each(self, luma_emulator, live_context):
         source = event_to_clone(luma_emulator)
         before = census(luma_emulator)
