@@ -17,6 +17,7 @@ import difflib
 import functools
 import json
 import math
+import re
 from typing import Any
 
 from autohive_integrations_sdk import Integration
@@ -24,10 +25,12 @@ from autohive_integrations_sdk.integration import IntegrationResult, ResultType,
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
-from helpers import LumaError, action_error, error_message, run_scope
+from helpers import LumaError, action_error, error_message, run_scope, safe_message
 
 SHOWN_CHOICES = 8
 SHOWN_VALUE = 40
+SHOWN_HINT = 200
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])")
 
 
 class TriggerError(Exception):
@@ -71,6 +74,9 @@ class LumaIntegration(Integration):
             if result.type != ResultType.VALIDATION_ERROR or result.result.get("source") != "input":
                 return result
             problem = explain_validation(inputs, schema)
+        with run_scope(getattr(context, "auth", None)):
+            # The message quotes the input, which may hold the key pasted into the wrong field.
+            problem = safe_message(problem)
         return IntegrationResult(
             version=__version__,
             type=ResultType.VALIDATION_ERROR,
@@ -88,6 +94,8 @@ class LumaIntegration(Integration):
         if problem is None:
             problem = explain_validation(inputs, schema) if _invalid(inputs, schema) else None
         if problem is not None:
+            with run_scope(getattr(context, "auth", None)):
+                problem = safe_message(problem)
             raise ValidationError(problem, source="input")
         if name not in self._polling_handlers:
             return await super().execute_polling_trigger(name, inputs, last_poll_ts, context)
@@ -313,7 +321,7 @@ def _explain(error: Any, schema: dict[str, Any]) -> str:
         "minItems": f"needs at least {error.validator_value} item{'s' if error.validator_value != 1 else ''}",
         "maxItems": f"takes at most {error.validator_value} items",
         "uniqueItems": "has repeated items",
-        "pattern": "is not in the expected format (see the input's description)",
+        "pattern": "is not in the expected format" + _format_hint(error, schema),
         "format": f"is not a valid {error.validator_value}",
         "minProperties": "is empty; give at least one field",
         "multipleOf": f"must be a multiple of {error.validator_value}",
@@ -326,6 +334,18 @@ def _explain(error: Any, schema: dict[str, Any]) -> str:
     if kind == "not":
         return f"{name} has a value or combination that is not allowed here (see the input's description)."
     return f"{name}: {error.message[:200]}"
+
+
+def _format_hint(error: Any, schema: dict[str, Any]) -> str:
+    """What the input should look like: the first sentence of its description (the item's, else the input's)."""
+    description = error.schema.get("description")
+    if not description and error.absolute_path:
+        spec = (schema.get("properties") or {}).get(error.absolute_path[0])
+        description = spec.get("description") if isinstance(spec, dict) else None
+    if not isinstance(description, str) or not description.strip():
+        return " (see the input's description)"
+    sentence = _SENTENCE_END.split(description.strip(), maxsplit=1)[0].rstrip(".")
+    return f": {sentence[:SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
 
 
 def _explain_branches(error: Any, name: str, schema: dict[str, Any]) -> str:

@@ -266,6 +266,28 @@ class TestValidationMessages:
         message = await self.run(mock_context, "get_events", {"limit": 5000})
         assert "input 'limit' 5000 is above the maximum" in message
 
+    @pytest.mark.parametrize(
+        ("action", "inputs", "hint"),
+        [
+            ("create_coupon", {"event_api_id": "evt-1", "code": "HALF OFF", "percent_off": 10}, "without spaces"),
+            (
+                "create_event",
+                {"name": "N", "start_at": "2027-03-01T18:00", "timezone": "UTC", "tint_color": "red"},
+                "as hex, e.g. #",
+            ),
+            ("create_webhook", {"url": "example.com/h", "event_types": ["guest.registered"]}, "e.g. https://"),
+        ],
+    )
+    async def test_a_format_error_says_what_the_input_takes(self, mock_context, action, inputs, hint):
+        message = await self.run(mock_context, action, inputs)
+        assert "is not in the expected format: " in message and hint in message
+
+    async def test_a_key_pasted_into_an_input_is_masked_in_the_message(self, make_context):
+        ctx = make_context(production_auth(TEST_API_KEY))
+        for inputs in ({"event_api_id": "evt-1", "limit": TEST_API_KEY}, {"event_api_id": "evt-1", TEST_API_KEY: 1}):
+            message = await self.run(ctx, "get_guests", inputs)
+            assert leaks(message, TEST_API_KEY) == [], message
+
 
 @pytest.mark.parametrize("key", ["short", "x" * 300])
 def test_implausible_keys_are_refused(key):
