@@ -185,6 +185,23 @@ class TestNewGuest:
         ]
         assert not luma_emulator.requests_to("/v1/events/get"), "the calendar's list names the events"
 
+    async def test_every_event_of_a_large_calendar_is_watched_or_the_poll_says_why(
+        self, luma_emulator, live_context, clock
+    ):
+        events = luma_emulator.seed_events(60)
+        platform = Platform("new_guest", {}, live_context, luma_emulator, dedup=False)
+        await platform.poll()
+        clock.advance(minutes=2)
+        register(luma_emulator, events[55]["id"], "late")
+        clock.advance(minutes=3)
+        fired = await platform.poll()
+        assert [(r["data"]["event_api_id"], r["data"]["guest_email"]) for r in fired] == [
+            (events[55]["id"], "late@example.com")
+        ]
+        luma_emulator.seed_events(changes.WATCHED_EVENTS - 60 + 1)
+        with pytest.raises(TriggerError, match="more than 100 events"):
+            await luma.execute_polling_trigger("new_guest", {}, iso(NOV_1), live_context)
+
     async def test_status_filter(self, luma_emulator, live_context, clock, watched):
         vetted = luma_emulator.call(
             "POST",
@@ -591,5 +608,5 @@ async def test_the_demo_reports_a_registration_once(local_state, capsys):
 def test_the_poll_window_constants_are_what_the_descriptions_say():
     described = " ".join(luma.config.polling_triggers[name].description for name in TRIGGERS)
     assert changes.FIRST_POLL_WINDOW == timedelta(hours=1) and "the last hour" in described
-    assert changes.WATCHED_EVENTS == 50 and "the next 50 by start time" in described
+    assert changes.WATCHED_EVENTS == 100 and "up to 100 events" in described
     assert changes.STARTED_WITHIN == timedelta(hours=24) and "in the last 24 hours" in described
