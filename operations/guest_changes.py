@@ -8,16 +8,18 @@ naming each record after the guest and the status it now has: the platform's de-
 makes each change fire once.
 """
 
+import difflib
 from datetime import datetime
 from typing import Any
 
 import routes
-from helpers import LumaClient, has_id
-from operations.ticket_types import require_ticket_type
+from helpers import InputError, LumaClient, has_id
+from operations.ticket_types import list_ticket_types, require_ticket_type
 from operations.changes import (
     Record,
     Window,
     all_or_error,
+    each_event,
     every_entry,
     money,
     newer_than,
@@ -25,6 +27,7 @@ from operations.changes import (
     poll_window,
     record,
     stamp_of,
+    watched_events,
 )
 from operations.guests import answers_by_label, checked_in_at, ticket_names, tickets_of
 from validation import luma_instant
@@ -137,6 +140,9 @@ async def new_tickets(
     if event_id is not None:
         # A ticket type the watched event lacks would make a trigger that never fires.
         await require_ticket_type(client, event_id, type_id=ticket_type_id, type_name=ticket_type_name)
+    elif ticket_type_name is not None and last_poll_ts is None:
+        # Across the calendar a name may belong to an event made later, so only the first poll checks it, once.
+        await require_ticket_type_name_somewhere(client, ticket_type_name)
 
     async def find(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         return [
@@ -151,6 +157,33 @@ async def new_tickets(
         return record(item["id"], ticket(event, guest, item))
 
     return await per_event(client, event_id, find, shape, "registered_at")
+
+
+async def require_ticket_type_name_somewhere(client: LumaClient, type_name: str) -> None:
+    """Refuses a ticket type name none of the watched events has (a misspelt name would never fire), naming the
+    nearest names they do have."""
+    watched = await watched_events(client, None)
+
+    async def types_of(event: dict[str, Any]) -> list[dict[str, Any]]:
+        return await list_ticket_types(client, event["id"], include_hidden=True)
+
+    found = await each_event(watched, types_of, one_asked=False, concurrency=client.concurrency(len(watched)))
+    names = sorted({str(entry.get("name") or "").strip() for entry in found} - {""})
+    folded = type_name.strip().casefold()
+    if any(name.casefold() == folded for name in names):
+        return
+    nearest = difflib.get_close_matches(type_name.strip(), names, n=3, cutoff=0.5)
+    hint = (
+        f"did you mean {' or '.join(repr(name) for name in nearest)}?"
+        if nearest
+        else (
+            f"their ticket types are: {', '.join(repr(name) for name in names[:10])}." if names else "they have none."
+        )
+    )
+    raise InputError(
+        f"ticket_type_name {type_name!r} is not the name of a ticket type of any watched event; {hint} To wait for "
+        "a ticket type an event gets later, watch that event with event_api_id."
+    )
 
 
 @all_or_error

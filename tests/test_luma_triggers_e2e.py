@@ -293,6 +293,18 @@ def regular(luma_emulator, watched, clock):
     return watched
 
 
+async def test_a_ticket_type_name_no_watched_event_has_is_refused_on_the_first_poll(luma_emulator, live_context, clock):
+    first, second = luma_emulator.seed_events(2)
+    vip = {"event_id": second["id"], "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+    luma_emulator.call("POST", "/v1/events/ticket-types/create", body=vip)
+    with pytest.raises(TriggerError, match="'VIPP' is not the name of a ticket type of any watched event.*'VIP'"):
+        await luma.execute_polling_trigger("new_ticket", {"ticket_type_name": "VIPP"}, None, live_context)
+    assert await luma.execute_polling_trigger("new_ticket", {"ticket_type_name": "vip"}, None, live_context) == []
+    # Later polls do not check: the name may belong to an event made after the trigger.
+    later = {"ticket_type_name": "Backstage"}
+    assert await luma.execute_polling_trigger("new_ticket", later, iso(NOV_1), live_context) == []
+
+
 @pytest.mark.parametrize("trigger", TRIGGERS)
 async def test_a_change_between_polls_fires_once(trigger, luma_emulator, live_context, clock, regular):
     _, change, needs_dedup = CHANGES[trigger]
