@@ -160,6 +160,61 @@ def _is_id_input(name: str) -> bool:
     return name.endswith(("_id", "_ids"))
 
 
+# Luma's ids carry their kind in a prefix, which Luma's document says an id "usually starts with".
+ID_KINDS = {
+    "evt": "an event id",
+    "gst": "a guest id",
+    "cal": "a calendar id",
+    "calev": "a calendar submission id",
+    "tag": "a tag id",
+    "ttype": "a ticket type id",
+    "tkt": "a ticket id",
+    "usr": "a user id",
+}
+
+# Every id input: what it takes, the prefixes of the kinds it takes (empty when Luma names none for it), and where to
+# get one. Since Luma says "usually", an id without a known prefix is let through; one with the prefix of another
+# kind is refused before anything is sent: Luma would answer "not found", which a delete or a poll takes for gone.
+ID_INPUTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "event_api_id": ("an event id", ("evt",), "get_events"),
+    "event_api_ids": ("an event id", ("evt",), "get_events"),
+    "target_event_api_id": ("an event id", ("evt",), "clone_event's earlier result"),
+    "guest_api_id": ("a guest id", ("gst",), "get_guests"),
+    "guest_api_ids": ("a guest id", ("gst",), "get_guests"),
+    "event_ticket_type_id": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "add_ticket_type_ids": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "remove_ticket_ids": ("a ticket id", ("tkt",), "get_guests with detail full"),
+    "calendar_id": ("a calendar id", ("cal",), "get_calendar"),
+    "calendar_event_id": ("a calendar submission id", ("calev", "evt"), "add_event_to_calendar or lookup_event"),
+    "contact_id": ("a person's id", ("usr",), "list_people"),
+    "user_id": ("a user id", ("usr",), "list_people"),
+    "user_ids": ("a user id", ("usr",), "list_people"),
+    "tag_id": ("a tag id", ("tag",), "list_person_tags or list_event_tags"),
+    "webhook_id": ("a webhook id", (), "list_webhooks"),
+    "membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+    "calendar_membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+}
+
+
+def _wrong_kind(name: str, value: Any) -> str | None:
+    """The sentence for an id input given an id of another kind (by its prefix), else None."""
+    expected = ID_INPUTS.get(name)
+    if expected is None:
+        return None
+    noun, prefixes, source = expected
+    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        # user_id also takes an email, whose local part may look like a prefix.
+        if not isinstance(item, str) or "-" not in item or "@" in item:
+            continue
+        prefix = item.split("-", 1)[0].lower()
+        if prefix not in ID_KINDS or prefix in prefixes:
+            continue
+        where = name if index is None else f"{name}[{index}]"
+        takes = f"starts with {' or '.join(f'{p}-' for p in prefixes)}: get it" if prefixes else "comes"
+        return f"input '{where}' is {ID_KINDS[prefix]} ({prefix}-…); {noun} {takes} from {source}."
+    return None
+
+
 def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """Tidied inputs, or the one-sentence reason they cannot be used."""
     properties = schema.get("properties") or {}
@@ -170,6 +225,9 @@ def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict
             value = _trim_ids(value)
             if value == "" or (isinstance(value, list) and "" in value):
                 return inputs, f"input '{name}' is blank; give the id, or leave the input out."
+            wrong = _wrong_kind(name, value)
+            if wrong is not None:
+                return inputs, wrong
         tidy[name] = _enum_spelling(value, spec)
     bad = _non_finite(tidy)
     if bad is not None:
@@ -345,7 +403,7 @@ def _format_hint(error: Any, schema: dict[str, Any]) -> str:
     if not isinstance(description, str) or not description.strip():
         return " (see the input's description)"
     sentence = _SENTENCE_END.split(description.strip(), maxsplit=1)[0].rstrip(".")
-    return f": {sentence[:SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
+    return f": {sentence[: SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
 
 
 def _explain_branches(error: Any, name: str, schema: dict[str, Any]) -> str:

@@ -8,9 +8,10 @@ from email.utils import format_datetime
 
 import pytest
 from autohive_integrations_sdk import RateLimitError
-from autohive_integrations_sdk.integration import ResultType
+from autohive_integrations_sdk.integration import ResultType, ValidationError
 
 import helpers
+import luma_integration
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
 from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth
@@ -293,3 +294,64 @@ class TestValidationMessages:
 def test_implausible_keys_are_refused(key):
     with pytest.raises(LumaAuthError, match="characters long"):
         helpers.api_key_from(production_auth(key))
+
+
+class TestIdsOfAnotherKind:
+    @pytest.mark.parametrize(
+        ("action", "inputs", "message"),
+        [
+            (
+                "cancel_event",
+                {"event_api_id": "gst-1"},
+                "input 'event_api_id' is a guest id (gst-…); an event id starts with evt-: get it from get_events.",
+            ),
+            (
+                "add_event_to_calendar",
+                {"event_api_ids": ["evt-1", "tag-2"]},
+                "input 'event_api_ids[1]' is a tag id (tag-…); an event id starts with evt-: get it from get_events.",
+            ),
+            (
+                "delete_person_tag",
+                {"tag_id": " usr-1 "},
+                "input 'tag_id' is a user id (usr-…); a tag id starts with tag-: get it from list_person_tags or "
+                "list_event_tags.",
+            ),
+        ],
+    )
+    async def test_refused_before_anything_is_sent(self, mock_context, action, inputs, message):
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR and result.result["message"] == message
+        mock_context.fetch.assert_not_called()
+
+    async def test_a_trigger_refuses_it_too(self, mock_context):
+        with pytest.raises(ValidationError, match=r"^input 'event_api_id' is a guest id \(gst-…\); an event id"):
+            await luma.execute_polling_trigger("event_updated", {"event_api_id": "gst-1"}, None, mock_context)
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("calendar_event_id", "evt-1"),
+            ("calendar_event_id", "calev-1"),
+            ("user_id", "usr-1"),
+            ("user_id", "gst-team@example.com"),
+            ("event_api_id", "AbC123"),
+            ("webhook_id", "wh-1"),
+            ("membership_tier_id", "cmt-1"),
+        ],
+    )
+    def test_an_id_of_its_kind_or_without_a_known_prefix_passes(self, name, value):
+        assert luma_integration._wrong_kind(name, value) is None
+
+    def test_every_id_input_has_its_kind(self):
+        def id_inputs(schema):
+            for name, spec in (schema.get("properties") or {}).items():
+                if luma_integration._is_id_input(name):
+                    yield name
+                if isinstance(spec, dict):
+                    yield from id_inputs(spec)
+                    yield from id_inputs(spec.get("items") if isinstance(spec.get("items"), dict) else {})
+
+        handlers = {**luma.config.actions, **luma.config.polling_triggers}
+        names = {name for handler in handlers.values() for name in id_inputs(handler.input_schema or {})}
+        assert names - set(luma_integration.ID_INPUTS) == set()
