@@ -255,6 +255,56 @@ class TestValidationMessages:
         message = await self.run(mock_context, "create_event", {**self.BASE, "geo_address_json": {"address": "x"}})
         assert "'type'" in message and "geo_address_json" in message and "manual" in message and "google" in message
 
+    @pytest.mark.parametrize(
+        ("address", "message"),
+        [
+            (
+                {"type": "manual", "adress": "1 rue"},
+                "unknown input 'adress' in 'geo_address_json'; did you mean 'address'?",
+            ),
+            (
+                {"type": "manual"},
+                "missing required input 'address' in 'geo_address_json', which type \"manual\" requires.",
+            ),
+            (
+                {"type": "google", "placeid": "abc"},
+                "unknown input 'placeid' in 'geo_address_json'; did you mean 'place_id'?",
+            ),
+            (
+                {"type": "mnual", "address": "1 rue"},
+                "input 'geo_address_json.type' is \"mnual\", which is not allowed: did you mean 'manual'?",
+            ),
+        ],
+    )
+    async def test_the_shape_the_type_picks_is_explained(self, mock_context, address, message):
+        assert await self.run(mock_context, "create_event", {**self.BASE, "geo_address_json": address}) == message
+
+    @pytest.mark.parametrize("action", ["add_guests", "send_invites"])
+    async def test_a_guest_object_with_a_misspelt_key_names_it(self, mock_context, action):
+        inputs = {"event_api_id": "evt-1", "guests": [{"emial": "a@b.com"}]}
+        message = await self.run(mock_context, action, inputs)
+        assert message == "unknown input 'emial' in 'guests[0]'; did you mean 'email'?"
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (
+                {"options": ["a"]},
+                "input 'registration_questions[0].options' is only allowed when question_type is \"dropdown\" or "
+                '"multi-select" (here "text"); leave it out.',
+            ),
+            (
+                {"job_title_label": "Role"},
+                "input 'registration_questions[0].job_title_label' is only allowed when question_type is "
+                '"company" (here "text"); leave it out.',
+            ),
+        ],
+    )
+    async def test_a_field_another_question_type_takes_is_named(self, mock_context, extra, message):
+        question = {"id": "q1", "label": "Diet", "required": True, "question_type": "text", **extra}
+        inputs = {**self.BASE, "registration_questions": [question]}
+        assert await self.run(mock_context, "create_event", inputs) == message
+
     async def test_missing_required_input(self, mock_context):
         message = await self.run(mock_context, "create_event", {"name": "N", "timezone": "UTC"})
         assert message == "missing required input 'start_at'."
