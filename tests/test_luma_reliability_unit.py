@@ -12,6 +12,7 @@ from autohive_integrations_sdk.integration import ResultType, ValidationError
 
 import helpers
 import luma_integration
+import validation
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
 from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth
@@ -201,12 +202,37 @@ class TestInputsProbe:
         assert result.type == ResultType.ACTION
         assert mock_context.fetch.call_args.args[0].endswith("/v1/events/get?event_id=evt-1")
 
-    @pytest.mark.parametrize("name", ["\u200b\u200b", "\u200d \ufeff", "\u2060"])
+    @pytest.mark.parametrize(
+        "name",
+        ["\u200b\u200b", "\u200d \ufeff", "\u2060", "\u3164", "\u115f\u1160", "\uffa0", "\u2800", "\u034f", " \u17b5 "],
+    )
     async def test_invisible_names_are_refused(self, mock_context, name):
         result = await luma.execute_action(
             "create_event", {"name": name, "start_at": "2027-03-01T18:00", "timezone": "UTC"}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR and "invisible" in result.result.message
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize("name", ["\u3164", "\u2800\u2800", "\u034f\u17b5"])
+    async def test_a_tag_named_with_blank_letters_or_only_marks_is_refused(self, mock_context, name):
+        result = await luma.execute_action("create_event_tag", {"name": name}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert result.result.message == "name is empty or has only invisible characters; give visible text."
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize("name", ["e\u0301", "\u3164Ana", "\u2801"])
+    def test_marks_on_a_letter_and_real_braille_are_visible(self, name):
+        assert validation.visible_text(name, "name") == name
+
+    @pytest.mark.parametrize("action", ["create_calendar_coupon", "create_coupon"])
+    async def test_a_code_with_a_format_character_inside_is_refused(self, mock_context, action):
+        inputs = {"code": "\u200bAB\u200b", "percent_off": 5}
+        inputs.update({"event_api_id": "evt-1"} if action == "create_coupon" else {})
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert result.result.message == (
+            "code holds an invisible character (U+200B, zero width space); give it without: 'AB'."
+        )
         mock_context.fetch.assert_not_called()
 
     async def test_invisible_code_is_refused(self, mock_context):

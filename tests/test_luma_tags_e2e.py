@@ -262,3 +262,9 @@ class TestTagNameGivenAsId:
         data = ok_data(await run("delete_person_tag", {"tag_id": tag["id"]}, live_context))
         assert data == {"deleted": True, "tag_id": tag["id"], "already_absent": False}
         assert luma_emulator.contact_tags() == []
+
+
+@pytest.mark.parametrize("name", ["\u3164", "\u2800", "\u034f\u17b5"])
+async def test_a_tag_name_that_shows_nothing_is_refused(luma_emulator, live_context, name):
+    failed(await run("create_event_tag", {"name": name}, live_context), "only invisible characters")
+    assert luma_emulator.event_tags() == [] and luma_emulator.requests == []
