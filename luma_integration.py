@@ -160,6 +160,61 @@ def _is_id_input(name: str) -> bool:
     return name.endswith(("_id", "_ids"))
 
 
+# Luma's ids carry their kind in a prefix, which Luma's document says an id "usually starts with".
+ID_KINDS = {
+    "evt": "an event id",
+    "gst": "a guest id",
+    "cal": "a calendar id",
+    "calev": "a calendar submission id",
+    "tag": "a tag id",
+    "ttype": "a ticket type id",
+    "tkt": "a ticket id",
+    "usr": "a user id",
+}
+
+# Every id input: what it takes, the prefixes of the kinds it takes (empty when Luma names none for it), and where to
+# get one. Since Luma says "usually", an id without a known prefix is let through; one with the prefix of another
+# kind is refused before anything is sent: Luma would answer "not found", which a delete or a poll takes for gone.
+ID_INPUTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "event_api_id": ("an event id", ("evt",), "get_events"),
+    "event_api_ids": ("an event id", ("evt",), "get_events"),
+    "target_event_api_id": ("an event id", ("evt",), "clone_event's earlier result"),
+    "guest_api_id": ("a guest id", ("gst",), "get_guests"),
+    "guest_api_ids": ("a guest id", ("gst",), "get_guests"),
+    "event_ticket_type_id": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "add_ticket_type_ids": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "remove_ticket_ids": ("a ticket id", ("tkt",), "get_guests with detail full"),
+    "calendar_id": ("a calendar id", ("cal",), "get_calendar"),
+    "calendar_event_id": ("a calendar submission id", ("calev", "evt"), "add_event_to_calendar or lookup_event"),
+    "contact_id": ("a person's id", ("usr",), "list_people"),
+    "user_id": ("a user id", ("usr",), "list_people"),
+    "user_ids": ("a user id", ("usr",), "list_people"),
+    "tag_id": ("a tag id", ("tag",), "list_person_tags or list_event_tags"),
+    "webhook_id": ("a webhook id", (), "list_webhooks"),
+    "membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+    "calendar_membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+}
+
+
+def _wrong_kind(name: str, value: Any) -> str | None:
+    """The sentence for an id input given an id of another kind (by its prefix), else None."""
+    expected = ID_INPUTS.get(name)
+    if expected is None:
+        return None
+    noun, prefixes, source = expected
+    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        # user_id also takes an email, whose local part may look like a prefix.
+        if not isinstance(item, str) or "-" not in item or "@" in item:
+            continue
+        prefix = item.split("-", 1)[0].lower()
+        if prefix not in ID_KINDS or prefix in prefixes:
+            continue
+        where = name if index is None else f"{name}[{index}]"
+        takes = f"starts with {' or '.join(f'{p}-' for p in prefixes)}: get it" if prefixes else "comes"
+        return f"input '{where}' is {ID_KINDS[prefix]} ({prefix}-…); {noun} {takes} from {source}."
+    return None
+
+
 def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """Tidied inputs, or the one-sentence reason they cannot be used."""
     properties = schema.get("properties") or {}
@@ -170,6 +225,9 @@ def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict
             value = _trim_ids(value)
             if value == "" or (isinstance(value, list) and "" in value):
                 return inputs, f"input '{name}' is blank; give the id, or leave the input out."
+            wrong = _wrong_kind(name, value)
+            if wrong is not None:
+                return inputs, wrong
         tidy[name] = _enum_spelling(value, spec)
     bad = _non_finite(tidy)
     if bad is not None:
@@ -332,7 +390,9 @@ def _explain(error: Any, schema: dict[str, Any]) -> str:
     if kind in ("anyOf", "oneOf") and error.context:
         return _explain_branches(error, name, schema)
     if kind == "not":
-        return f"{name} has a value or combination that is not allowed here (see the input's description)."
+        return _explain_not(error, schema) or (
+            f"{name} has a value or combination that is not allowed here (see the input's description)."
+        )
     return f"{name}: {error.message[:200]}"
 
 
@@ -348,25 +408,114 @@ def _format_hint(error: Any, schema: dict[str, Any]) -> str:
     return f": {sentence[: SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
 
 
+def _forbidden_fields(rule: Any) -> list[str]:
+    """The fields a `not` forbids, when it wraps `required` (or any of several `required`)."""
+    if not isinstance(rule, dict):
+        return []
+    fields = list(rule.get("required") or [])
+    for branch in rule.get("anyOf") or []:
+        fields += _forbidden_fields(branch)
+    return fields
+
+
+def _schema_at(schema: Any, path: list[Any]) -> Any:
+    for part in path:
+        try:
+            schema = schema[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return schema
+
+
+def _condition_text(condition: Any, value: dict[str, Any]) -> str | None:
+    """An `if` on one field's value, in words: "question_type is 'dropdown' or 'multi-select' (here 'text')"."""
+    properties = condition.get("properties") if isinstance(condition, dict) else None
+    if not isinstance(properties, dict) or len(properties) != 1:
+        return None
+    ((key, rule),) = properties.items()
+    choices = [rule["const"]] if "const" in rule else rule.get("enum")
+    if not isinstance(choices, list):
+        return None
+    here = f" (here {_shown(value[key])})" if key in value else ""
+    return f"{key} is " + " or ".join(_shown(choice) for choice in choices) + here
+
+
+def _explain_not(error: Any, schema: dict[str, Any]) -> str | None:
+    """A field given where a `not` forbids it: which field, and (from the `if` whose `else` this is) when it is
+    allowed."""
+    value = error.instance if isinstance(error.instance, dict) else {}
+    given = [field for field in _forbidden_fields(error.validator_value) if field in value]
+    if not given:
+        return None
+    where = _where([*error.absolute_path, given[0]])
+    path = list(error.absolute_schema_path)
+    condition = None
+    if path[-2:] == ["else", "not"]:
+        holder = _schema_at(schema, path[:-2])
+        condition = _condition_text(holder.get("if") if isinstance(holder, dict) else None, value)
+    if condition:
+        return f"input '{where}' is only allowed when {condition}; leave it out."
+    return f"input '{where}' is not allowed here; leave it out."
+
+
+def _discriminators(branches: list[Any]) -> set[str]:
+    """The fields that pick a shape: fixed by const or enum in more than one branch (geo_address_json's type)."""
+    seen: dict[str, int] = {}
+    for branch in branches:
+        properties = branch.get("properties") if isinstance(branch, dict) else None
+        for key, rule in (properties or {}).items():
+            if isinstance(rule, dict) and ("const" in rule or "enum" in rule):
+                seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count > 1}
+
+
+# Which of a shape's problems to explain first, at the same depth: an unknown key (most often a misspelling of the
+# missing one), then a missing key, then the rest.
+_FIRST_TOLD = {"additionalProperties": 0, "required": 1}
+
+
 def _explain_branches(error: Any, name: str, schema: dict[str, Any]) -> str:
-    """For a value that fits none of several shapes: explain the nearest shape's first problem (the branch whose
-    errors go deepest, then the fewest), which is what the caller most likely meant."""
+    """For a value that fits none of several shapes: explain the nearest shape's first problem, which is what the
+    caller most likely meant. Nearest: a shape whose discriminator (type "manual") the value has, else one that
+    takes the value's JSON type, then the one whose errors go deepest, then the fewest."""
     by_branch: dict[int, list[Any]] = {}
     for sub in error.context:
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
     if error.validator == "oneOf" and len(by_branch) < len(error.validator_value):
         return f"{name} matches more than one of its accepted shapes; give only the fields of one."
+    picks_shape = _discriminators(error.validator_value)
 
-    def rank(item: tuple[int, list[Any]]) -> tuple[int, int]:
+    def rank(item: tuple[int, list[Any]]) -> tuple[bool, bool, int, int]:
         subs = item[1]
-        return (-max(len(sub.absolute_path) for sub in subs), len(subs))
+        wrong_kind = any(sub.validator == "type" and not sub.relative_path for sub in subs)
+        other_shape = any(
+            sub.validator in ("const", "enum") and list(sub.relative_path)[:1] == [key] and len(sub.relative_path) == 1
+            for sub in subs
+            for key in picks_shape
+        )
+        return (wrong_kind, other_shape, -max(len(sub.absolute_path) for sub in subs), len(subs))
 
     _, subs = min(by_branch.items(), key=rank)
-    deepest = sorted(subs, key=lambda sub: -len(sub.absolute_path))[0]
+    deepest = min(subs, key=lambda sub: (-len(sub.absolute_path), _FIRST_TOLD.get(sub.validator, 2)))
+    if deepest.validator == "const" and len(deepest.relative_path) == 1 and deepest.relative_path[0] in picks_shape:
+        # No shape has this value: offer every shape's value, not only the nearest shape's.
+        key = deepest.relative_path[0]
+        shapes = [b.get("properties") or {} for b in error.validator_value if isinstance(b, dict)]
+        picks = [shape[key].get("const") for shape in shapes if isinstance(shape.get(key), dict)]
+        return f"input '{_where(deepest.absolute_path)}' is {_shown(deepest.instance)}, which is not allowed: " + (
+            _choices_text([pick for pick in picks if pick is not None], deepest.instance)
+        )
     sentence = _explain(deepest, schema)
     if deepest.validator == "required":
-        # A missing discriminator (geo_address_json without type): name the values that pick a shape.
         missing = deepest.message.split("'")[1] if "'" in deepest.message else ""
+        value = error.instance if isinstance(error.instance, dict) else {}
+        chosen = [key for key in sorted(picks_shape) if key in value and key != missing]
+        if chosen and not deepest.relative_path:
+            # The value picked its shape (type "manual"): say that this shape is what needs the key.
+            key = chosen[0]
+            sentence = sentence.rstrip(".") + f", which {key} {_shown(value[key])} requires."
+            return sentence
+        # A missing discriminator (geo_address_json without type): name the values that pick a shape.
         picks = [
             branch.get("properties", {}).get(missing, {}).get("const")
             for branch in error.validator_value

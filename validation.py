@@ -82,7 +82,7 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
         seen.add(email.lower())
         guest = {"email": email}
         name = entry.get("name") if isinstance(entry, dict) else None
-        if isinstance(name, str) and any(unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in name):
+        if isinstance(name, str) and shows(name):
             guest["name"] = name.strip()
         guests.append(guest)
     return guests
@@ -273,16 +273,39 @@ def price_to_minor_units(price: Any, currency: str, field: str = "price") -> int
     return int(minor.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
-# Characters that print nothing: format controls (zero-width space and joiners, BOM), control characters, separators.
-_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+# Characters that print nothing: format controls (zero-width space and joiners, BOM), control characters, separators,
+# and combining marks, which show only on a visible character before them.
+_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"}
+# Letters and symbols that are drawn blank: the Hangul fillers and the Braille blank.
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def shows(text: str) -> bool:
+    """Whether the text shows at least one visible character."""
+    return any(
+        char not in _BLANK_CHARACTERS and unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in text
+    )
 
 
 def visible_text(value: Any, field: str) -> str:
     """Trimmed text that shows at least one visible character: a name made only of zero-width or other invisible
     characters would look empty on Luma."""
     text = value.strip() if isinstance(value, str) else ""
-    if not any(unicodedata.category(char) not in _INVISIBLE_CATEGORIES for char in text):
+    if not shows(text):
         raise InputError(f"{field} is empty or has only invisible characters; give visible text.")
+    return text
+
+
+def without_format_characters(text: str, field: str) -> str:
+    """Text to be matched later by what it shows (a coupon code): an invisible format character in it (a zero-width
+    space pasted along) would stay in Luma's copy, which the code as typed would then never find."""
+    hidden = next((char for char in text if unicodedata.category(char) == "Cf"), None)
+    if hidden is not None:
+        label = unicodedata.name(hidden, "a format character").lower()
+        raise InputError(
+            f"{field} holds an invisible character (U+{ord(hidden):04X}, {label}); give it without: "
+            f"'{''.join(char for char in text if unicodedata.category(char) != 'Cf')}'."
+        )
     return text
 
 

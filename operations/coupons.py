@@ -28,6 +28,7 @@ from validation import (
     parse_datetime,
     utf16_length,
     visible_text,
+    without_format_characters,
 )
 from writes import Absent, Landed, Outcome, ReadBack
 
@@ -90,8 +91,11 @@ async def calendar_zone(client: LumaClient) -> str | None:
     return known_zone(location.get("timezone")) if isinstance(location, dict) else None
 
 
-def coupon_code(code: Any) -> str:
+def coupon_code(code: Any, *, new: bool = False) -> str:
     text = visible_text(code, "code")
+    if new:
+        # Only a new code: one Luma already holds is looked up as it is.
+        text = without_format_characters(text, "code")
     if utf16_length(text) > MAX_CODE_LENGTH:
         raise InputError(
             f"code '{text}' is {utf16_length(text)} characters long as Luma counts them (emoji count as two); "
@@ -251,7 +255,7 @@ async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[s
     """Creates a coupon on the event, or on the calendar when event_id is None, and returns it."""
     place = coupon_place(event_id)
     remaining = fields.get("remaining_count")
-    code = coupon_code(fields["code"])
+    code = coupon_code(fields["code"], new=True)
     discount = coupon_discount(
         percent_off=fields.get("percent_off"),
         cents_off=fields.get("cents_off"),

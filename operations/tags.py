@@ -42,6 +42,7 @@ class TagKind:
     list_action: str
     create_action: str
     update_action: str
+    delete_action: str
     # Where tagged things are read after a lost apply/unapply, and the action a person checks them with.
     holders_route: str
     holders_params: Callable[[str], dict[str, Any]]
@@ -71,6 +72,7 @@ PERSON_TAGS = TagKind(
     list_action="list_person_tags",
     create_action="create_person_tag",
     update_action="update_person_tag",
+    delete_action="delete_person_tag",
     holders_route=routes.CONTACTS_LIST,
     # Only the tag's people: far fewer pages than the whole calendar.
     holders_params=lambda tag_id: {"tags": [tag_id]},
@@ -89,6 +91,7 @@ EVENT_TAGS = TagKind(
     list_action="list_event_tags",
     create_action="create_event_tag",
     update_action="update_event_tag",
+    delete_action="delete_event_tag",
     holders_route=routes.CALENDAR_EVENTS_LIST,
     # Luma has no tag filter on events: the latest first, where the events people tag usually are, and the events
     # merely listed on the calendar too, since Luma tags every event on the calendar.
@@ -214,6 +217,16 @@ async def create_tag(client: LumaClient, kind: TagKind, name: str, color: str | 
     }
 
 
+def _name_given(kind: TagKind, tag_id: str, tags: list[dict[str, Any]], action: str) -> None:
+    """A tag's name given as its tag_id: Luma knows no such id, and a delete would take it for already deleted."""
+    if any(tag["id"] == tag_id for tag in tags):
+        return
+    named = [tag for tag in tags if same_name(tag.get("name"), tag_id)]
+    if named:
+        ids = " or ".join(tag["id"] for tag in named)
+        raise InputError(f"'{tag_id}' is the name of {kind.noun} {ids}; {action} takes its id.")
+
+
 async def update_tag(
     client: LumaClient, kind: TagKind, tag_id: str, *, name: str | None = None, color: str | None = None
 ) -> dict[str, Any]:
@@ -221,6 +234,7 @@ async def update_tag(
         raise InputError(f"Nothing to change: give name, color or both for {kind.noun} {tag_id}.")
     name = visible_text(name, "name") if name is not None else None
     tags = await calendar_tags(client, kind)
+    _name_given(kind, tag_id, tags, kind.update_action)
     current = next((tag for tag in tags if tag["id"] == tag_id), None)
     if current is None:
         raise LumaNotFoundError(_no_such_tag(kind, "tag_id", tag_id, tags), status=404)
@@ -249,6 +263,9 @@ async def update_tag(
 async def delete_tag(client: LumaClient, kind: TagKind, tag_id: str) -> dict[str, Any]:
     """Deletes the tag (Luma takes it off everything carrying it). A tag Luma does not know (404) is reported as
     already absent, as a retry after a lost answer finds it."""
+    if not tag_id.startswith("tag-"):
+        # Luma's tag ids start with tag- ("usually"): anything else is read against the names first.
+        _name_given(kind, tag_id, await calendar_tags(client, kind), kind.delete_action)
     confirm = gone_check(
         lambda: find_tag(client, kind, tag_id),
         checked=f"the calendar's {kind.noun}s for {tag_id}",

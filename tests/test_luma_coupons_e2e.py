@@ -271,3 +271,13 @@ class TestUpdateCalendarCoupon:
         else:
             assert ok_data(result)["coupon"]["remaining_count"] == 9
         assert len(posts(luma_emulator, "/v1/calendars/coupons/update")) == 1
+
+
+class TestCodeWithAFormatCharacter:
+    async def test_is_refused_and_the_visible_code_stays_free(self, luma_emulator, live_context):
+        inputs = {"code": "\u200bAB\u200b", "percent_off": 10}
+        failed(await run("create_calendar_coupon", inputs, live_context), "invisible character (U+200B", "'AB'")
+        assert luma_emulator.coupons() == [] and luma_emulator.requests == []
+        ok_data(await run("create_calendar_coupon", {"code": "AB", "percent_off": 10}, live_context))
+        data = ok_data(await run("update_calendar_coupon", {"code": "AB", "remaining_count": 3}, live_context))
+        assert data["coupon"]["code"] == "AB"

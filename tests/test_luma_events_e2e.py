@@ -509,3 +509,36 @@ class TestCancelEvent:
     async def test_unknown_event_is_already_absent(self, luma_emulator, live_context):
         data = ok_data(await run("cancel_event", {"event_api_id": "evt-neverwas"}, live_context))
         assert data["already_absent"] is True and posts(luma_emulator, "/v1/events/cancel") == []
+
+
+class TestIdsOfAnotherKind:
+    """An id with another kind's prefix is refused before anything is sent: Luma would answer "not found", which
+    a delete took for already deleted."""
+
+    @pytest.mark.parametrize(
+        ("action", "name", "of", "expected"),
+        [
+            ("cancel_event", "event_api_id", "guest", "input 'event_api_id' is a guest id (gst-…); an event id"),
+            ("delete_ticket_type", "event_ticket_type_id", "event", "is an event id (evt-…); a ticket type id"),
+            ("delete_webhook", "webhook_id", "event", "is an event id (evt-…); a webhook id comes from list_webhooks"),
+        ],
+    )
+    async def test_a_delete_is_refused_and_nothing_changes(
+        self, luma_emulator, live_context, action, name, of, expected
+    ):
+        event = luma_emulator.seed_events(1)[0]
+        guest = luma_emulator.register_guest(event["id"], "ana@example.com", "Ana")
+        webhook = luma_emulator.call(
+            "POST", "/v2/webhooks/create", body={"url": "https://hooks.example.com/luma", "event_types": ["*"]}
+        )
+        ids = {"guest": guest["id"], "event": event["id"]}
+        before = (luma_emulator.events(), luma_emulator.webhooks(), luma_emulator.ticket_types(event["id"]))
+        result = await run(action, {name: ids[of]}, live_context)
+        assert result.type == ResultType.VALIDATION_ERROR and expected in result.result["message"]
+        assert [r.path for r in luma_emulator.requests if r.method == "POST"] == []
+        assert (luma_emulator.events(), luma_emulator.webhooks(), luma_emulator.ticket_types(event["id"])) == before
+        assert webhook in luma_emulator.webhooks()
+
+    async def test_an_id_without_a_known_prefix_is_still_sent(self, luma_emulator, live_context):
+        data = ok_data(await run("delete_webhook", {"webhook_id": "hook-123"}, live_context))
+        assert data["already_absent"] is True

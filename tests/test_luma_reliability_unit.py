@@ -8,9 +8,11 @@ from email.utils import format_datetime
 
 import pytest
 from autohive_integrations_sdk import RateLimitError
-from autohive_integrations_sdk.integration import ResultType
+from autohive_integrations_sdk.integration import ResultType, ValidationError
 
 import helpers
+import luma_integration
+import validation
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
 from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth
@@ -200,12 +202,37 @@ class TestInputsProbe:
         assert result.type == ResultType.ACTION
         assert mock_context.fetch.call_args.args[0].endswith("/v1/events/get?event_id=evt-1")
 
-    @pytest.mark.parametrize("name", ["\u200b\u200b", "\u200d \ufeff", "\u2060"])
+    @pytest.mark.parametrize(
+        "name",
+        ["\u200b\u200b", "\u200d \ufeff", "\u2060", "\u3164", "\u115f\u1160", "\uffa0", "\u2800", "\u034f", " \u17b5 "],
+    )
     async def test_invisible_names_are_refused(self, mock_context, name):
         result = await luma.execute_action(
             "create_event", {"name": name, "start_at": "2027-03-01T18:00", "timezone": "UTC"}, mock_context
         )
         assert result.type == ResultType.ACTION_ERROR and "invisible" in result.result.message
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize("name", ["\u3164", "\u2800\u2800", "\u034f\u17b5"])
+    async def test_a_tag_named_with_blank_letters_or_only_marks_is_refused(self, mock_context, name):
+        result = await luma.execute_action("create_event_tag", {"name": name}, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert result.result.message == "name is empty or has only invisible characters; give visible text."
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize("name", ["e\u0301", "\u3164Ana", "\u2801"])
+    def test_marks_on_a_letter_and_real_braille_are_visible(self, name):
+        assert validation.visible_text(name, "name") == name
+
+    @pytest.mark.parametrize("action", ["create_calendar_coupon", "create_coupon"])
+    async def test_a_code_with_a_format_character_inside_is_refused(self, mock_context, action):
+        inputs = {"code": "\u200bAB\u200b", "percent_off": 5}
+        inputs.update({"event_api_id": "evt-1"} if action == "create_coupon" else {})
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.ACTION_ERROR
+        assert result.result.message == (
+            "code holds an invisible character (U+200B, zero width space); give it without: 'AB'."
+        )
         mock_context.fetch.assert_not_called()
 
     async def test_invisible_code_is_refused(self, mock_context):
@@ -254,6 +281,56 @@ class TestValidationMessages:
         message = await self.run(mock_context, "create_event", {**self.BASE, "geo_address_json": {"address": "x"}})
         assert "'type'" in message and "geo_address_json" in message and "manual" in message and "google" in message
 
+    @pytest.mark.parametrize(
+        ("address", "message"),
+        [
+            (
+                {"type": "manual", "adress": "1 rue"},
+                "unknown input 'adress' in 'geo_address_json'; did you mean 'address'?",
+            ),
+            (
+                {"type": "manual"},
+                "missing required input 'address' in 'geo_address_json', which type \"manual\" requires.",
+            ),
+            (
+                {"type": "google", "placeid": "abc"},
+                "unknown input 'placeid' in 'geo_address_json'; did you mean 'place_id'?",
+            ),
+            (
+                {"type": "mnual", "address": "1 rue"},
+                "input 'geo_address_json.type' is \"mnual\", which is not allowed: did you mean 'manual'?",
+            ),
+        ],
+    )
+    async def test_the_shape_the_type_picks_is_explained(self, mock_context, address, message):
+        assert await self.run(mock_context, "create_event", {**self.BASE, "geo_address_json": address}) == message
+
+    @pytest.mark.parametrize("action", ["add_guests", "send_invites"])
+    async def test_a_guest_object_with_a_misspelt_key_names_it(self, mock_context, action):
+        inputs = {"event_api_id": "evt-1", "guests": [{"emial": "a@b.com"}]}
+        message = await self.run(mock_context, action, inputs)
+        assert message == "unknown input 'emial' in 'guests[0]'; did you mean 'email'?"
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            (
+                {"options": ["a"]},
+                "input 'registration_questions[0].options' is only allowed when question_type is \"dropdown\" or "
+                '"multi-select" (here "text"); leave it out.',
+            ),
+            (
+                {"job_title_label": "Role"},
+                "input 'registration_questions[0].job_title_label' is only allowed when question_type is "
+                '"company" (here "text"); leave it out.',
+            ),
+        ],
+    )
+    async def test_a_field_another_question_type_takes_is_named(self, mock_context, extra, message):
+        question = {"id": "q1", "label": "Diet", "required": True, "question_type": "text", **extra}
+        inputs = {**self.BASE, "registration_questions": [question]}
+        assert await self.run(mock_context, "create_event", inputs) == message
+
     async def test_missing_required_input(self, mock_context):
         message = await self.run(mock_context, "create_event", {"name": "N", "timezone": "UTC"})
         assert message == "missing required input 'start_at'."
@@ -293,3 +370,64 @@ class TestValidationMessages:
 def test_implausible_keys_are_refused(key):
     with pytest.raises(LumaAuthError, match="characters long"):
         helpers.api_key_from(production_auth(key))
+
+
+class TestIdsOfAnotherKind:
+    @pytest.mark.parametrize(
+        ("action", "inputs", "message"),
+        [
+            (
+                "cancel_event",
+                {"event_api_id": "gst-1"},
+                "input 'event_api_id' is a guest id (gst-…); an event id starts with evt-: get it from get_events.",
+            ),
+            (
+                "add_event_to_calendar",
+                {"event_api_ids": ["evt-1", "tag-2"]},
+                "input 'event_api_ids[1]' is a tag id (tag-…); an event id starts with evt-: get it from get_events.",
+            ),
+            (
+                "delete_person_tag",
+                {"tag_id": " usr-1 "},
+                "input 'tag_id' is a user id (usr-…); a tag id starts with tag-: get it from list_person_tags or "
+                "list_event_tags.",
+            ),
+        ],
+    )
+    async def test_refused_before_anything_is_sent(self, mock_context, action, inputs, message):
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR and result.result["message"] == message
+        mock_context.fetch.assert_not_called()
+
+    async def test_a_trigger_refuses_it_too(self, mock_context):
+        with pytest.raises(ValidationError, match=r"^input 'event_api_id' is a guest id \(gst-…\); an event id"):
+            await luma.execute_polling_trigger("event_updated", {"event_api_id": "gst-1"}, None, mock_context)
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("calendar_event_id", "evt-1"),
+            ("calendar_event_id", "calev-1"),
+            ("user_id", "usr-1"),
+            ("user_id", "gst-team@example.com"),
+            ("event_api_id", "AbC123"),
+            ("webhook_id", "wh-1"),
+            ("membership_tier_id", "cmt-1"),
+        ],
+    )
+    def test_an_id_of_its_kind_or_without_a_known_prefix_passes(self, name, value):
+        assert luma_integration._wrong_kind(name, value) is None
+
+    def test_every_id_input_has_its_kind(self):
+        def id_inputs(schema):
+            for name, spec in (schema.get("properties") or {}).items():
+                if luma_integration._is_id_input(name):
+                    yield name
+                if isinstance(spec, dict):
+                    yield from id_inputs(spec)
+                    yield from id_inputs(spec.get("items") if isinstance(spec.get("items"), dict) else {})
+
+        handlers = {**luma.config.actions, **luma.config.polling_triggers}
+        names = {name for handler in handlers.values() for name in id_inputs(handler.input_schema or {})}
+        assert names - set(luma_integration.ID_INPUTS) == set()

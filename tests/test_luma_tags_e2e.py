@@ -237,3 +237,34 @@ class TestUntagEvents:
         assert (data["removed_count"], data["skipped_count"], data["confirmed_by_check"]) == (1, 0, True)
         assert tags_of_event(luma_emulator, event_id) == []
         assert len(posts(luma_emulator, f"{EVENT_TAGS}/unapply")) == 1
+
+
+class TestTagNameGivenAsId:
+    """A tag's name in tag_id: Luma knows no such id, so a delete answered already_absent while the tag stayed."""
+
+    @pytest.mark.parametrize(
+        ("action", "path", "inputs"),
+        [
+            ("delete_person_tag", CONTACT_TAGS, {"tag_id": "vip"}),
+            ("update_person_tag", CONTACT_TAGS, {"tag_id": "VIP", "color": "red"}),
+            ("delete_event_tag", EVENT_TAGS, {"tag_id": "VIP"}),
+        ],
+    )
+    async def test_names_the_tag_and_changes_nothing(self, luma_emulator, live_context, action, path, inputs):
+        tag = luma_emulator.call("POST", f"{path}/create", body={"name": "VIP", "color": "blue"})
+        kind = "person tag" if path == CONTACT_TAGS else "event tag"
+        message = failed(await run(action, inputs, live_context))
+        assert message == f"'{inputs['tag_id']}' is the name of {kind} {tag['id']}; {action} takes its id."
+        assert [r.path for r in luma_emulator.requests if r.method == "POST"] == []
+
+    async def test_a_tag_id_given_as_tag_id_still_deletes(self, luma_emulator, live_context):
+        tag = luma_emulator.call("POST", f"{CONTACT_TAGS}/create", body={"name": "VIP"})
+        data = ok_data(await run("delete_person_tag", {"tag_id": tag["id"]}, live_context))
+        assert data == {"deleted": True, "tag_id": tag["id"], "already_absent": False}
+        assert luma_emulator.contact_tags() == []
+
+
+@pytest.mark.parametrize("name", ["\u3164", "\u2800", "\u034f\u17b5"])
+async def test_a_tag_name_that_shows_nothing_is_refused(luma_emulator, live_context, name):
+    failed(await run("create_event_tag", {"name": name}, live_context), "only invisible characters")
+    assert luma_emulator.event_tags() == [] and luma_emulator.requests == []

@@ -268,6 +268,17 @@ class DeleteTag(Kind):
     async def test_a_blank_id_is_refused(self, mock_context):
         assert_schema_error(await run(self.action, {"tag_id": "   "}, mock_context), mock_context)
 
+    async def test_a_tag_name_given_as_its_id_names_the_tag(self, mock_context):
+        mock_context.fetch.return_value = tag_list(VIP, SPEAKER)
+        message = failed(await run(self.action, {"tag_id": "vip"}, mock_context))
+        assert message == f"'vip' is the name of {self.kind} tag tag-vip; {self.action} takes its id."
+        assert methods(mock_context) == ["GET"]
+
+    async def test_an_id_without_the_tag_prefix_that_no_tag_has_is_sent(self, mock_context):
+        mock_context.fetch.side_effect = [tag_list(VIP), luma_error(404, "Tag 12345 not found")]
+        data = ok_data(await run(self.action, {"tag_id": "12345"}, mock_context))
+        assert data == {"deleted": True, "tag_id": "12345", "already_absent": True}
+
 
 class TestDeletePersonTag(DeleteTag, PersonKind):
     pass

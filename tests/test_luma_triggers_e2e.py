@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from autohive_integrations_sdk.integration import ValidationError
 
 import helpers
 import luma_integration
@@ -622,3 +623,11 @@ def test_the_poll_window_constants_are_what_the_descriptions_say():
     assert changes.FIRST_POLL_WINDOW == timedelta(hours=1) and "the last hour" in described
     assert changes.WATCHED_EVENTS == 100 and "up to 100 events" in described
     assert changes.STARTED_WITHIN == timedelta(hours=24) and "in the last 24 hours" in described
+
+
+async def test_event_updated_refuses_a_guest_id_instead_of_firing_gone(luma_emulator, live_context, clock, watched):
+    guest = register(luma_emulator, watched["id"], "ana")
+    sent = len(luma_emulator.requests)
+    with pytest.raises(ValidationError, match=r"input 'event_api_id' is a guest id \(gst-…\); an event id starts"):
+        await luma.execute_polling_trigger("event_updated", {"event_api_id": guest["id"]}, None, live_context)
+    assert len(luma_emulator.requests) == sent
