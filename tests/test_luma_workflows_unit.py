@@ -173,6 +173,8 @@ class FakeLuma:
             new_id = f"evt-clone{len(self.events)}"
             self.events[new_id] = {
                 **{k: v for k, v in body.items() if k not in ("max_capacity",)},
+                # Luma shows a capacity only as the spots remaining (all of them, on a new event).
+                "spots_remaining": body.get("max_capacity"),
                 "id": new_id,
                 "created_at": "2026-02-01T12:00:00.000Z",
                 "url": f"https://luma.com/{new_id}",
