@@ -9,7 +9,8 @@ and looks once more after a short settle delay. Each write action picks one stra
 * `ReadBackChanges`: for updates, compare only the fields the write changes (read before it), never a field that
   already held the sent value; nothing visible changed means it cannot be confirmed.
 * `FindNew`: find the one new item among candidates, counting only items made after the request was sent and
-  matching every field sent that Luma returns; two candidates are reported as uncertain, never guessed between.
+  matching every field sent that Luma returns (read in full when the list shows less); two candidates are reported
+  as uncertain, never guessed between.
 * `PerEmail`: look up each email of a batch (guests, invites) and keep those with evidence newer than the request.
 """
 
@@ -140,9 +141,14 @@ class FindNew:
     matches: Callable[[dict[str, Any]], bool]
     checked: str
     verify: str
+    # Reads a remaining candidate in full (None when it is gone), for lists that do not show every field sent.
+    in_full: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]] | None = None
 
     async def check(self, client: "LumaClient", sent_at: datetime) -> Outcome:
         found = [item for item in await self.candidates() if self.is_new(item, sent_at) and self.matches(item)]
+        if self.in_full is not None:
+            read = [await self.in_full(item) for item in found]
+            found = [item for item in read if item is not None and self.matches(item)]
         if len(found) > 1:
             return Ambiguous(found)
         return Landed(found[0]) if found else Absent()

@@ -33,7 +33,8 @@ class UpdateCalendarAction(ActionHandler):
 @luma.action("list_calendar_admins")
 class ListCalendarAdminsAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        return listing("admins", await calendar.list_admins(LumaClient(context)))
+        found = await calendar.list_admins(LumaClient(context))
+        return listing("admins", found, inputs.get("detail"), calendar.admin_summary)
 
 
 @luma.action("lookup_entity")

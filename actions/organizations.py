@@ -8,6 +8,7 @@ from actions.shape import listing
 from helpers import LumaClient
 from luma import luma
 from operations import organizations
+from operations.calendar import admin_summary
 
 
 @luma.action("list_organization_calendars")
@@ -36,7 +37,8 @@ class ListOrganizationEventsAction(ActionHandler):
 @luma.action("list_organization_admins")
 class ListOrganizationAdminsAction(ActionHandler):
     async def execute(self, inputs: dict[str, Any], context: Any) -> ActionResult:
-        return listing("admins", await organizations.list_admins(LumaClient(context)))
+        found = await organizations.list_admins(LumaClient(context))
+        return listing("admins", found, inputs.get("detail"), admin_summary)
 
 
 @luma.action("create_calendar")

@@ -477,7 +477,7 @@ async def update_guests_status(
     *,
     identifiers: list[str],
     rule: Rule,
-    dry_run: bool = False,
+    dry_run: bool,
     continuation: str | None = None,
 ) -> dict[str, Any]:
     if options.message is not None and options.send_email is False:

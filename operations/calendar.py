@@ -95,6 +95,12 @@ async def update_calendar(
     return await client.post(routes.CALENDARS_UPDATE, body, confirm=confirm, expect_id=True)
 
 
+def admin_summary(admin: dict[str, Any]) -> dict[str, Any]:
+    """What a person scans in a list of calendar or organization admins (Luma gives them no role or access level);
+    detail "full" gives Luma's whole user."""
+    return {"id": admin.get("id"), "name": admin.get("name"), "email": admin.get("email")}
+
+
 async def list_admins(client: LumaClient) -> dict[str, Any]:
     # Luma's admin list is not paginated: it answers every admin at once.
     return {"entries": await client.get_entries(routes.CALENDAR_ADMINS_LIST), "has_more": False, "next_cursor": None}

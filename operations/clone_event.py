@@ -20,7 +20,7 @@ from helpers import (
     compact,
     has_id,
 )
-from operations.coupons import create_coupon, list_coupons
+from operations.coupons import UNLIMITED_COUPON_USES, create_coupon, list_coupons
 from operations.event_summary import guest_counts
 from operations.events import create_event, event_summary, get_event, later
 from operations.guests import first_error
@@ -147,7 +147,10 @@ def coupon_fields(coupon: dict[str, Any], shift: timedelta, ticket_type_id: str 
         "percent_off": coupon.get("percent_off") if by_percent else None,
         "cents_off": None if by_percent else coupon.get("cents_off"),
         "currency": None if by_percent else coupon.get("currency"),
-        "remaining_count": coupon.get("remaining_count"),
+        # A source coupon without a count is unlimited; create_coupon sends the count it is given.
+        "remaining_count": coupon.get("remaining_count")
+        if coupon.get("remaining_count") is not None
+        else UNLIMITED_COUPON_USES,
         "valid_start_at": shift_moment(coupon.get("valid_start_at"), shift),
         "valid_end_at": shift_moment(coupon.get("valid_end_at"), shift),
         "event_ticket_type_id": ticket_type_id,
@@ -325,8 +328,8 @@ async def clone_event(
     *,
     timezone: str | None = None,
     name: str | None = None,
-    include_ticket_types: bool = True,
-    include_coupons: bool = True,
+    include_ticket_types: bool,
+    include_coupons: bool,
     target_id: str | None = None,
 ) -> dict[str, Any]:
     if target_id is not None and target_id == source_id:

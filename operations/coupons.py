@@ -254,7 +254,6 @@ async def coupon_before(client: LumaClient, place: CouponPlace, code: str) -> di
 async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[str, Any]) -> dict[str, Any]:
     """Creates a coupon on the event, or on the calendar when event_id is None, and returns it."""
     place = coupon_place(event_id)
-    remaining = fields.get("remaining_count")
     code = coupon_code(fields["code"], new=True)
     discount = coupon_discount(
         percent_off=fields.get("percent_off"),
@@ -267,8 +266,8 @@ async def create_coupon(client: LumaClient, event_id: str | None, fields: dict[s
             **place.params,
             "code": code,
             "discount": discount,
-            # Sent explicitly so "unlimited" holds whatever Luma's own default is.
-            "remaining_count": remaining if remaining is not None else UNLIMITED_COUPON_USES,
+            # Always sent (the schema's default is unlimited) so "unlimited" holds whatever Luma's own default is.
+            "remaining_count": fields["remaining_count"],
             **await coupon_times(client, place, fields.get("valid_start_at"), fields.get("valid_end_at")),
             "event_ticket_type_id": fields.get("event_ticket_type_id"),
         }

@@ -38,6 +38,8 @@ from writes import FindNew, ReadBackChanges, created_after, gone_check
 FIND_WINDOW = timedelta(minutes=1)
 # Fields an update or create sends that never show on the event object, so a check cannot compare them.
 _NOT_SHOWN = {"event_id", "suppress_notifications"}
+# Fields an event shows as null exactly when they are unset: null there means the sent value did not land.
+_NULL_WHEN_UNSET = {"meeting_url", "geo_address_json", "max_capacity"}
 
 
 def event_summary(event: dict[str, Any]) -> dict[str, Any]:
@@ -188,13 +190,16 @@ def event_view(event: dict[str, Any]) -> dict[str, Any]:
 
 def event_shows(event: dict[str, Any], body: dict[str, Any]) -> bool:
     """True when every field sent that the event shows (under its own name or another) holds the sent value, and at
-    least one does."""
+    least one does. A field Luma shows as null only when it is unset (no meeting URL, address or capacity limit)
+    does not hold a sent value."""
     view = event_view(event)
+    if isinstance(event.get("guest_counts"), dict) and event.get("spots_remaining") is None:
+        view["max_capacity"] = None  # read in full, no spots remaining shown: no capacity limit
     compared = 0
     for key, sent in body.items():
-        if key in _NOT_SHOWN or view.get(key) is None:
+        if key in _NOT_SHOWN or key not in view or (view[key] is None and key not in _NULL_WHEN_UNSET):
             continue
-        if not _same(key, view[key], sent):
+        if view[key] is None or not _same(key, view[key], sent):
             return False
         compared += 1
     return compared > 0
@@ -207,6 +212,12 @@ def _find_created(client: LumaClient, body: dict[str, Any]) -> FindNew:
     async def candidates() -> list[dict[str, Any]]:
         return [entry async for page in client.pages(routes.CALENDAR_EVENTS_LIST, window) for entry in page.entries]
 
+    async def in_full(entry: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return await get_event(client, entry["id"])
+        except LumaNotFoundError:
+            return None
+
     def matches(entry: dict[str, Any]) -> bool:
         # Name and start must be there to compare; every other sent field Luma shows must agree as well, so an
         # event made by another run (another room's "Office Hours") is never taken for this one.
@@ -216,6 +227,9 @@ def _find_created(client: LumaClient, body: dict[str, Any]) -> FindNew:
         candidates=candidates,
         is_new=created_after(lambda entry: luma_instant(entry.get("created_at"))),
         matches=matches,
+        # The calendar's list shows no description and no guest counts (so no capacity): each remaining candidate
+        # is read in full and compared again, so two events that differ only there are never confused.
+        in_full=in_full,
         checked=f"the calendar's events named '{body['name']}' starting at {body['start_at']} made after the request",
         verify=f"List the calendar's events around {body['start_at']} with get_events (after/before)",
     )
@@ -245,7 +259,8 @@ async def create_event(client: LumaClient, fields: dict[str, Any]) -> dict[str, 
         }
     )
     created = await client.post(routes.EVENTS_CREATE, body, confirm=_find_created(client, body), expect_id=True)
-    return await read_back(client, created["id"], body)
+    # A check after a lost answer found the event read in full; Luma's own answer holds only the id.
+    return created if "guest_counts" in created else await read_back(client, created["id"], body)
 
 
 async def update_event(

@@ -15,7 +15,7 @@ async def upsert_guest(
     email: str,
     *,
     name: str | None = None,
-    approval_status: str = "approved",
+    approval_status: str,
     event_ticket_type_id: str | None = None,
     send_email: bool | None = None,
 ) -> dict[str, Any]:

@@ -70,6 +70,13 @@ class TestListCalendarAdmins:
         assert [admin["id"] for admin in data["admins"]] == [luma_emulator.state.user_id]
         assert (data["has_more"], data["next_cursor"]) == (False, None)
 
+    async def test_summary_or_full(self, luma_emulator, live_context):
+        user = luma_emulator.state.user
+        (summary,) = ok_data(await run("list_calendar_admins", {}, live_context))["admins"]
+        assert summary == {"id": user["id"], "name": user["name"], "email": user["email"]}
+        (full,) = ok_data(await run("list_calendar_admins", {"detail": "full"}, live_context))["admins"]
+        assert full["avatar_url"] and full["first_name"] == user["first_name"]
+
 
 class TestLookupEntity:
     async def test_an_events_address(self, luma_emulator, live_context, event):

@@ -141,16 +141,26 @@ class TestListCalendarAdmins:
     async def test_every_admin_in_one_answer(self, mock_context):
         other = dict(USER, id="usr-two", email="two@example.com")
         mock_context.fetch.return_value = ok({"entries": [USER, other], "has_more": False})
-        data = ok_data(await run("list_calendar_admins", {}, mock_context))
+        data = ok_data(await run("list_calendar_admins", {"detail": "full"}, mock_context))
         assert data == {"admins": [USER, other], "has_more": False, "next_cursor": None}
         assert requests(mock_context) == [("GET", "/v1/calendars/admins/list", [], None)]
+
+    async def test_summary_by_default(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [USER], "has_more": False})
+        data = ok_data(await run("list_calendar_admins", {}, mock_context))
+        assert data == {
+            "admins": [{"id": USER["id"], "name": USER["name"], "email": USER["email"]}],
+            "has_more": False,
+            "next_cursor": None,
+        }
 
     async def test_an_answer_without_entries_is_a_clear_error(self, mock_context):
         mock_context.fetch.return_value = ok({"has_more": False})
         failed(await run("list_calendar_admins", {}, mock_context), "no list of entries")
 
-    async def test_takes_no_inputs(self, mock_context):
+    async def test_takes_only_detail(self, mock_context):
         assert_schema_error(await run("list_calendar_admins", {"limit": 5}, mock_context), mock_context)
+        assert_schema_error(await run("list_calendar_admins", {"detail": "all"}, mock_context), mock_context)
 
 
 # ---- lookup_entity ------------------------------------------------------------------------------------------

@@ -428,7 +428,7 @@ class TestCreateEvent:
 
     async def test_lost_response_matches_start_at_luma_precision(self, mock_context, no_sleep):
         listed = dict(EVENT, start_at="2026-03-01T23:00:00.123Z", created_at="2026-02-01T12:00:00.400Z")
-        mock_context.fetch.side_effect = [lost(), page([listed]), ok(EVENT)]
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(listed)]
         inputs = dict(self.BASIC, start_at="2026-03-01T18:00:00.123456-05:00")
         result = await run("create_event", inputs, mock_context)
         assert result.type == ResultType.ACTION
@@ -460,11 +460,31 @@ class TestCreateEvent:
     async def test_two_matching_candidates_are_reported_not_picked(self, mock_context, no_sleep):
         one = dict(EVENT, id="evt-one", created_at="2026-02-01T12:00:00.400Z")
         two = dict(EVENT, id="evt-two", created_at="2026-02-01T12:00:00.900Z")
-        mock_context.fetch.side_effect = [lost(), page([one, two])]
+        mock_context.fetch.side_effect = [lost(), page([one, two]), ok(one), ok(two)]
         result = await run("create_event", self.BASIC, mock_context)
         assert result.type == ResultType.ACTION_ERROR
         assert "found 2 matching candidates" in result.result.message
-        assert methods(mock_context) == ["POST", "GET"]
+        # Each candidate is read in full (the list hides the description and the capacity), none is picked.
+        assert endpoints(mock_context) == [
+            ("POST", "/v1/events/create"),
+            ("GET", "/v1/calendars/events/list"),
+            ("GET", "/v1/events/get"),
+            ("GET", "/v1/events/get"),
+        ]
+
+    async def test_lost_response_compares_what_only_the_full_event_shows(self, mock_context, no_sleep):
+        # The list shows neither the description nor the capacity; the event read in full shows both.
+        full = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", description_md="Team B", spots_remaining=198)
+        listed = {k: v for k, v in full.items() if k not in ("description", "description_md", "guest_counts")}
+        other = full  # capacity 200: 198 spots remaining and 2 approved guests
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(other), page([listed]), ok(other)]
+        inputs = dict(self.BASIC, description_md="Team A", max_capacity=200)
+        failed(await run("create_event", inputs, mock_context), "not confirmed")
+        inputs = dict(self.BASIC, description_md="Team B", max_capacity=10)
+        mock_context.fetch.reset_mock()
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(other), page([listed]), ok(other)]
+        failed(await run("create_event", inputs, mock_context), "not confirmed")
+        assert methods(mock_context).count("POST") == 1
 
     async def test_luma_rejection_is_not_retried(self, mock_context):
         mock_context.fetch.side_effect = luma_error(400, "Slug 'py' is already taken")
@@ -546,7 +566,7 @@ class TestCreateEvent:
 
     async def test_lost_response_matches_when_luma_shows_no_value(self, mock_context, no_sleep):
         landed = dict(EVENT, created_at="2026-02-01T12:00:00.400Z", visibility=None)
-        mock_context.fetch.side_effect = [lost(), page([landed]), ok(EVENT)]
+        mock_context.fetch.side_effect = [lost(), page([landed]), ok(landed)]
         inputs = dict(self.BASIC, end_at="2026-03-01T20:00:00", visibility="private")
         result = await run("create_event", inputs, mock_context)
         assert result.type == ResultType.ACTION

@@ -68,7 +68,10 @@ class TestOrganizationReads:
         later = ok_data(await as_org("list_organization_events", {"after": "2030-04-30T00:00:00Z"}))["events"]
         assert [e["id"] for e in later] == [theirs["id"]]
         (admin,) = ok_data(await as_org("list_organization_admins", {}))["admins"]
-        assert admin["email"] == org_luma.state.user["email"] and "api_id" not in admin
+        user = org_luma.state.user
+        assert admin == {"id": user["id"], "name": user["name"], "email": user["email"]}
+        (admin,) = ok_data(await as_org("list_organization_admins", {"detail": "full"}))["admins"]
+        assert admin["email"] == user["email"] and admin["avatar_url"] and "api_id" not in admin
 
     async def test_organization_actions_ignore_the_connections_calendar(self, org_luma, second):
         ok_data(await as_org("list_organization_calendars", {}, calendar_id=second["id"]))

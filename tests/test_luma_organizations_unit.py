@@ -121,12 +121,19 @@ class TestListOrganizationEvents:
 class TestListOrganizationAdmins:
     async def test_lists_all_at_once_without_the_deprecated_id(self, mock_context):
         mock_context.fetch.return_value = ok({"entries": [dict(USER, api_id=USER["id"])]})
-        data = ok_data(await run("list_organization_admins", {}, mock_context))
+        data = ok_data(await run("list_organization_admins", {"detail": "full"}, mock_context))
         assert data == {"admins": [USER], "has_more": False, "next_cursor": None}
         assert requests(mock_context) == [("GET", ADMINS, [], None)]
 
-    async def test_takes_no_inputs(self, mock_context):
+    async def test_summary_by_default(self, mock_context):
+        mock_context.fetch.return_value = ok({"entries": [dict(USER, api_id=USER["id"])]})
+        data = ok_data(await run("list_organization_admins", {}, mock_context))
+        assert data["admins"] == [{"id": USER["id"], "name": USER["name"], "email": USER["email"]}]
+        assert requests(mock_context) == [("GET", ADMINS, [], None)]
+
+    async def test_takes_only_detail(self, mock_context):
         assert_schema_error(await run("list_organization_admins", {"limit": 5}, mock_context), mock_context)
+        assert_schema_error(await run("list_organization_admins", {"detail": "all"}, mock_context), mock_context)
 
 
 # ---- create_calendar ---------------------------------------------------------------------------------------

@@ -173,6 +173,8 @@ class FakeLuma:
             new_id = f"evt-clone{len(self.events)}"
             self.events[new_id] = {
                 **{k: v for k, v in body.items() if k not in ("max_capacity",)},
+                # Luma shows a capacity only as the spots remaining (all of them, on a new event).
+                "spots_remaining": body.get("max_capacity"),
                 "id": new_id,
                 "created_at": "2026-02-01T12:00:00.000Z",
                 "url": f"https://luma.com/{new_id}",
@@ -928,6 +930,13 @@ class TestCloneEvent:
         assert [t["status"] for t in done["ticket_types"]] == ["unchanged", "updated_default"]
         assert len(fake.posts("/v1/events/create")) == 1 and len(fake.posts("/v1/events/ticket-types/create")) == 1
         assert sorted(c["code"] for c in fake.coupons[clone_id]) == ["CREW", "HALF"]
+
+    async def test_a_source_coupon_without_a_count_is_copied_as_unlimited(self, mock_context):
+        fake = self.fake().answering(mock_context)
+        fake.coupons[EVENT_ID][0]["remaining_count"] = None
+        ok_data(await run("clone_event", {"event_api_id": EVENT_ID, "start_at": "2026-04-05T18:00"}, mock_context))
+        sent = {body["code"]: body["remaining_count"] for body in fake.posts("/v1/events/coupons/create")}
+        assert sent == {"HALF": 1_000_000, "CREW": self.CODES[1]["remaining_count"]}
 
     async def test_lost_answers_are_confirmed_and_never_resent(self, mock_context, no_sleep):
         fake = self.fake().answering(mock_context)

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.fakes import failed, run
+from tests.support.fakes import failed, ok_data, run
 from tests.support.live import posts
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +52,72 @@ async def test_create_event_never_adopts_another_runs_event_with_another_slug(lu
     # Ours never reached Luma: the only event there is team B's, which must not be reported as ours.
     failed(result, "not confirmed")
     assert len(posts(luma_emulator, CREATE)) == 0
+
+
+OFFICE_HOURS = {"name": "Office Hours", "start_at": "2030-05-01T10:00:00Z", "timezone": "UTC", "duration_minutes": 60}
+# The same event as another run sends it to Luma (end instead of duration); no slug, so only the fields below differ.
+THEIR_OFFICE_HOURS = {
+    "name": "Office Hours",
+    "start_at": "2030-05-01T10:00:00.000Z",
+    "end_at": "2030-05-01T11:00:00.000Z",
+    "timezone": "UTC",
+}
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        ({"description_md": "Team A: bring your laptop."}, {"description_md": "Team B: bring your questions."}),
+        ({"max_capacity": 10}, {"max_capacity": 200}),
+        ({"max_capacity": 10}, {}),
+        ({"meeting_url": "https://meet.example.com/team-a"}, {}),
+    ],
+    ids=["description", "capacity", "capacity-vs-no-limit", "meeting-url-vs-none"],
+)
+async def test_create_event_never_adopts_another_runs_event_differing_only_in_fields_lists_hide(
+    luma_emulator, live_context, monkeypatch, ours, theirs
+):
+    done = lost_after_another_run_creates(
+        monkeypatch, luma_emulator, live_context, CREATE, {**THEIR_OFFICE_HOURS, **theirs}
+    )
+    result = await run("create_event", {**OFFICE_HOURS, **ours}, live_context)
+    assert done, "the other run's event was created while ours was in flight"
+    failed(result, "not confirmed")
+    assert len(posts(luma_emulator, CREATE)) == 0
+
+
+def both_land_answer_lost(monkeypatch, emulator, context, other_body):
+    """Our next create lands but its answer is lost, and another run's create with `other_body` lands at that very
+    moment: the check after the lost answer finds both."""
+    send = context.fetch
+    emulator.inject(f"POST {CREATE}", drop_after_work=True)
+
+    async def fetch(url, *args, **kwargs):
+        if kwargs.get("method") == "POST" and urlsplit(url).path == CREATE:
+            emulator.call("POST", CREATE, body=other_body)
+        return await send(url, *args, **kwargs)
+
+    monkeypatch.setattr(context, "fetch", fetch)
+
+
+async def test_create_event_reports_an_identical_twin_as_uncertain(luma_emulator, live_context, monkeypatch):
+    same = {"description_md": "Bring your laptop.", "max_capacity": 10}
+    both_land_answer_lost(monkeypatch, luma_emulator, live_context, {**THEIR_OFFICE_HOURS, **same})
+    result = await run("create_event", {**OFFICE_HOURS, **same}, live_context)
+    failed(result, "not confirmed", "2 matching candidates")
+    assert len(luma_emulator.events()) == 2
+    assert len(posts(luma_emulator, CREATE)) == 1
+
+
+async def test_create_event_confirms_its_own_lost_create_beside_another_runs(luma_emulator, live_context, monkeypatch):
+    ours = {**OFFICE_HOURS, "description_md": "Team A: bring your laptop.", "max_capacity": 10}
+    theirs = {**THEIR_OFFICE_HOURS, "description_md": "Team B: bring your questions.", "max_capacity": 10}
+    both_land_answer_lost(monkeypatch, luma_emulator, live_context, theirs)
+    data = ok_data(await run("create_event", ours, live_context))
+    (mine,) = [e for e in luma_emulator.events() if e["description_md"] == ours["description_md"]]
+    assert data["event"]["id"] == mine["id"]
+    assert len(luma_emulator.events()) == 2
+    assert len(posts(luma_emulator, CREATE)) == 1
 
 
 async def test_create_coupon_never_reports_an_older_coupon_as_created(luma_emulator, live_context, event_id):
