@@ -345,7 +345,7 @@ def _format_hint(error: Any, schema: dict[str, Any]) -> str:
     if not isinstance(description, str) or not description.strip():
         return " (see the input's description)"
     sentence = _SENTENCE_END.split(description.strip(), maxsplit=1)[0].rstrip(".")
-    return f": {sentence[:SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
+    return f": {sentence[: SHOWN_HINT - 1] + '…' if len(sentence) > SHOWN_HINT else sentence}"
 
 
 def _explain_branches(error: Any, name: str, schema: dict[str, Any]) -> str:
