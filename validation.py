@@ -148,9 +148,18 @@ _ISO_DATETIME = re.compile(
 MAX_OFFSET, MIN_OFFSET = timedelta(hours=14), timedelta(hours=12)
 
 
-def parse_datetime(value: str, field: str, zone: str | None = None, *, require_time: bool = False) -> datetime:
+def parse_datetime(
+    value: str,
+    field: str,
+    zone: str | None = None,
+    *,
+    require_time: bool = False,
+    time_example: str = "18:00",
+    read_in: str = "the event's time zone",
+) -> datetime:
     """An ISO 8601 date-time; one without an offset is read in `zone` (else UTC). With `require_time`, a bare
-    date is refused: an event at midnight is almost never what was meant."""
+    date is refused: an event at midnight is almost never what was meant, and a validity that ends "on" a day
+    would end at its first moment. `time_example` and `read_in` word the refusal for the caller's input."""
     text = value.strip() if isinstance(value, str) else ""
     parts = _ISO_DATETIME.match(text)
     example = "2026-03-01T18:00:00Z or 2026-03-01T18:00:00-05:00"
@@ -158,8 +167,8 @@ def parse_datetime(value: str, field: str, zone: str | None = None, *, require_t
         raise InputError(f"'{value}' in {field} is not an ISO 8601 date-time. Use e.g. {example}.")
     if require_time and parts["hour"] is None:
         raise InputError(
-            f"'{value}' in {field} has no time of day. Give one, e.g. {parts['date']}T18:00 (read in the event's "
-            "timezone) or with an offset such as 18:00:00Z."
+            f"'{value}' in {field} has no time of day; give one, e.g. {parts['date']}T{time_example} (read in "
+            f"{read_in}) or with an offset such as {parts['date']}T{time_example}:00Z."
         )
     offset = parts["offset"]
     if offset and offset not in "Zz":

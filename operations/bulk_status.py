@@ -140,6 +140,9 @@ class Outcomes:
     """What happened to each guest, in selection order."""
 
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Guests a rule chose that already have the status: counted, not listed, since on a big event they would be most
+    # of the answer (1,500 entries to say "nothing to do"); guests the caller named are each listed.
+    already_unlisted: set[str] = field(default_factory=set)
 
     def record(self, guest: dict[str, Any] | None, status: str, *, identifier: str = "", **extra: Any) -> None:
         key = guest["id"] if guest else identifier
@@ -455,9 +458,11 @@ class Changes:
 def report(outcomes: Outcomes, left: list[str], token: str | None, stopped: str | None) -> dict[str, Any]:
     results = list(outcomes.results.values())
     statuses = ("changed", "already", "skipped", "failed", "unconfirmed", "would_change")
+    counts = {f"{status}_count": sum(1 for r in results if r["status"] == status) for status in statuses}
+    counts["already_count"] += len(outcomes.already_unlisted)
     return {
         "results": results,
-        **{f"{status}_count": sum(1 for r in results if r["status"] == status) for status in statuses},
+        **counts,
         "remaining_count": len(left),
         "continuation": token,
         "stopped_because": stopped if token else None,
@@ -535,8 +540,10 @@ async def update_guests_status(
             continue
         elif guest.get("approval_status") == options.status:
             # Resumed by rule, a guest in the status already was reported by an earlier call (changed, or already).
-            if named or continuation is None:
+            if named:
                 outcomes.record(guest, "already")
+            elif continuation is None:
+                outcomes.already_unlisted.add(str(guest.get("id")))
         elif named and (why := rule.mismatch(guest)) is not None:
             outcomes.record(guest, "skipped", message=f"Not changed: {why}.")
         else:

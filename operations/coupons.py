@@ -50,6 +50,7 @@ class CouponPlace:
     where: str  # for messages: "event evt-...", "the calendar"
     listing: str  # the action that lists them
     zone: Callable[[LumaClient], Awaitable[str | None]]  # the time zone a time without offset is read in
+    zone_name: str  # that time zone, for messages
 
 
 def coupon_place(event_id: str | None) -> CouponPlace:
@@ -62,6 +63,7 @@ def coupon_place(event_id: str | None) -> CouponPlace:
             "the calendar",
             "list_calendar_coupons",
             calendar_zone,
+            "the calendar's time zone, else UTC",
         )
     return CouponPlace(
         routes.EVENT_COUPONS_LIST,
@@ -71,6 +73,7 @@ def coupon_place(event_id: str | None) -> CouponPlace:
         f"event {event_id}",
         "list_coupons",
         lambda client: event_zone(client, event_id),
+        "the event's time zone",
     )
 
 
@@ -146,10 +149,12 @@ async def coupon_times(
     client: LumaClient, place: CouponPlace, valid_start_at: str | None, valid_end_at: str | None
 ) -> dict[str, Any]:
     """The validity times as Luma takes them (UTC). A time without an offset is read in the place's time zone, which
-    is only looked up when such a time is given; a malformed time is refused before that."""
+    is only looked up when such a time is given; a malformed time, or a bare date, is refused before that."""
     given = {field: value for field, value in zip(VALIDITY, (valid_start_at, valid_end_at)) if value is not None}
     for field, value in given.items():
-        parse_datetime(value, field)
+        # A bare date would mean its midnight, so "valid until 2027-01-31" would lose that whole day.
+        example = "23:59" if field == "valid_end_at" else "00:00"
+        parse_datetime(value, field, require_time=True, time_example=example, read_in=place.zone_name)
     zone = await place.zone(client) if any(lacks_offset(value) for value in given.values()) else None
     return coupon_validity(valid_start_at, valid_end_at, zone)
 

@@ -166,6 +166,24 @@ class TestCreateCouponTimes:
         assert coupon["valid_start_at"] == "2029-12-31T20:00:00.000Z"
         assert len(luma_emulator.requests_to("/v1/events/get")) == 1
 
+    @pytest.mark.parametrize(
+        "action", ["create_coupon", "update_coupon", "create_calendar_coupon", "update_calendar_coupon"]
+    )
+    @pytest.mark.parametrize("field", ["valid_start_at", "valid_end_at"])
+    async def test_a_date_without_a_time_sends_nothing(self, luma_emulator, live_context, event, action, field):
+        # Read as its midnight, "valid until 2027-01-31" in Auckland would have ended at 2027-01-30T11:00Z.
+        add_coupon(luma_emulator, event["id"], "W3")
+        add_calendar_coupon(luma_emulator, "W3")
+        before = (luma_emulator.coupons(event["id"]), luma_emulator.coupons())
+        inputs = {"code": "W3", field: "2027-01-31"}
+        if action.startswith("create"):
+            inputs["percent_off"] = 50
+        if "calendar" not in action:
+            inputs["event_api_id"] = event["id"]
+        failed(await run(action, inputs, live_context), field, "no time of day", "2027-01-31T")
+        assert luma_emulator.requests == []
+        assert (luma_emulator.coupons(event["id"]), luma_emulator.coupons()) == before
+
     async def test_a_fraction_of_one_percent_sends_nothing(self, luma_emulator, live_context, event):
         inputs = {"event_api_id": event["id"], "code": "TINY", "percent_off": 0.2}
         failed(await run("create_coupon", inputs, live_context), "20 means 20%")

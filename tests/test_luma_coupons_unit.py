@@ -388,7 +388,12 @@ class TestCreateCouponRules:
     async def test_times_without_offset_are_read_in_the_events_time_zone(self, mock_context):
         tokyo = dict(EVENT, timezone="Asia/Tokyo")
         mock_context.fetch.side_effect = [ok(tokyo), ok(COUPON)]
-        inputs = {**self.BASE, "percent_off": 10, "valid_start_at": "2026-03-01T09:00", "valid_end_at": "2026-03-02"}
+        inputs = {
+            **self.BASE,
+            "percent_off": 10,
+            "valid_start_at": "2026-03-01T09:00",
+            "valid_end_at": "2026-03-02T00:00",
+        }
         ok_data(await run("create_coupon", inputs, mock_context))
         sent = requests(mock_context)
         assert sent[0] == self.EVENT_GET
@@ -423,6 +428,16 @@ class TestCreateCouponRules:
     async def test_a_malformed_time_is_refused_before_reading_the_event(self, mock_context):
         inputs = {**self.BASE, "percent_off": 10, "valid_start_at": "2026-03-01T09:00", "valid_end_at": "soon"}
         assert_input_error(await run("create_coupon", inputs, mock_context), mock_context, "valid_end_at", "ISO 8601")
+
+    @pytest.mark.parametrize(
+        "field, value, example",
+        [("valid_end_at", "2027-01-31", "2027-01-31T23:59"), ("valid_start_at", " 2027-01-01 ", "2027-01-01T00:00")],
+    )
+    async def test_a_date_without_a_time_is_refused_before_anything_is_read(self, mock_context, field, value, example):
+        # A bare date would be its midnight: "valid until 2027-01-31" would lose the whole of that day.
+        inputs = {**self.BASE, "percent_off": 50, field: value}
+        result = await run("create_coupon", inputs, mock_context)
+        assert_input_error(result, mock_context, field, "no time of day", example, "the event's time zone")
 
     async def test_a_time_skipped_by_daylight_saving_is_refused(self, mock_context):
         mock_context.fetch.return_value = ok(EVENT)  # America/New_York jumps from 02:00 to 03:00 on 2026-03-08
@@ -477,6 +492,8 @@ class TestUpdateCoupon:
             ({}, ["Nothing to update", "cannot be changed after creation"]),
             ({"valid_start_at": "2026-03-02T00:00Z", "valid_end_at": "2026-03-01T00:00Z"}, ["valid_end_at", "after"]),
             ({"valid_end_at": "end of march"}, ["valid_end_at", "ISO 8601"]),
+            ({"valid_end_at": "2027-01-31"}, ["valid_end_at", "no time of day", "2027-01-31T23:59"]),
+            ({"valid_start_at": "2027-01-01", "remaining_count": 5}, ["valid_start_at", "no time of day"]),
         ],
     )
     async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
@@ -637,6 +654,10 @@ class TestCreateCalendarCoupon:
         )
         assert methods(mock_context) == ["POST", "GET", "GET"]
 
+    async def test_a_date_without_a_time_is_refused_before_anything_is_read(self, mock_context):
+        result = await run("create_calendar_coupon", {**self.MEMBERS, "valid_end_at": "2027-01-31"}, mock_context)
+        assert_input_error(result, mock_context, "valid_end_at", "no time of day", "2027-01-31T23:59")
+
     @pytest.mark.parametrize("extra", [{"event_ticket_type_id": "ttype-vip"}, {"event_api_id": "evt-1"}])
     async def test_takes_no_event_or_ticket_type(self, mock_context, extra):
         result = await run("create_calendar_coupon", {**self.MEMBERS, **extra}, mock_context)
@@ -661,6 +682,11 @@ class TestUpdateCalendarCoupon:
         body = {"code": "MEMBERS", "remaining_count": 0, "valid_end_at": "2026-07-01T00:00:00.000Z"}
         assert requests(mock_context)[2] == ("POST", "/v1/calendars/coupons/update", [], body)
         assert endpoints(mock_context)[:2] == [("GET", "/v1/calendars/get"), ("GET", "/v1/calendars/coupons/list")]
+
+    @pytest.mark.parametrize("field", ["valid_start_at", "valid_end_at"])
+    async def test_a_date_without_a_time_is_refused_before_anything_is_read(self, mock_context, field):
+        result = await run("update_calendar_coupon", {"code": "MEMBERS", field: "2027-01-31"}, mock_context)
+        assert_input_error(result, mock_context, field, "no time of day", "2027-01-31T", "the calendar's time zone")
 
     async def test_unknown_code(self, mock_context):
         mock_context.fetch.return_value = page([])

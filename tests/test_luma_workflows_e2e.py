@@ -147,6 +147,19 @@ class TestUpdateGuestsStatus:
             sent = Counter(request.json["guest_id"] for request in posts(emulator, UPDATE))
             assert len(sent) == 60 and set(sent.values()) == {1}
 
+    async def test_a_rule_over_a_big_event_answers_briefly(self, luma_emulator, live_context, event_id):
+        # 1,500 guests already approved would otherwise be 1,500 entries (about 126,000 characters) saying nothing.
+        luma_emulator.seed_guests(event_id, 1500, domain="acme.example")
+        pending = luma_emulator.seed_guests(event_id, 3, approval_status="pending_approval", domain="acme.example")
+        inputs = {"event_api_id": event_id, "status": "approved", "email_domains": ["acme.example"]}
+        data = ok_data(await run("update_guests_status", inputs, live_context))
+        assert (data["changed_count"], data["already_count"], data["continuation"]) == (3, 1500, None)
+        assert [row["id"] for row in data["results"]] == [g["id"] for g in pending]
+        assert len(json.dumps(data)) < 1000
+        assert len(posts(luma_emulator, UPDATE)) == 3
+        again = ok_data(await run("update_guests_status", inputs, live_context))
+        assert (again["results"], again["changed_count"], again["already_count"]) == ([], 0, 1503)
+
     async def test_named_guests_by_email_and_id(self, luma_emulator, live_context, event_id):
         pending = luma_emulator.seed_guests(event_id, 3, approval_status="pending_approval")
         declined = luma_emulator.seed_guests(event_id, 1, approval_status="declined")

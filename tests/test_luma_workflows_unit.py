@@ -441,6 +441,20 @@ class TestUpdateGuestsStatus:
         ]
         assert [body["guest_id"] for body in fake.posts(UPDATE)] == ["gst-ana"]
 
+    @pytest.mark.parametrize("dry_run", [False, True])
+    async def test_guests_a_rule_finds_already_in_the_status_are_counted_not_listed(self, mock_context, dry_run):
+        # On a big event they would be most of the answer; guests the caller named are still each listed.
+        people = [guest(f"in{n}@acme.com", "approved") for n in range(5)] + self.PENDING
+        FakeLuma(people).answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "status": "approved", "email_domains": ["acme.com"], "dry_run": dry_run}
+        data = ok_data(await run("update_guests_status", inputs, mock_context))
+        assert statuses(data) == {"ana@acme.com": "would_change" if dry_run else "changed"}
+        assert data["already_count"] == 6
+        named = {**inputs, "emails": ["in0@acme.com", "dee@acme.com"]}
+        data = ok_data(await run("update_guests_status", named, mock_context))
+        assert statuses(data) == {"in0@acme.com": "already", "dee@acme.com": "already"}
+        assert data["already_count"] == 2
+
     async def test_many_named_guests_are_found_with_one_read_of_the_list(self, mock_context):
         people = [guest(f"p{n:03d}@example.com", "pending_approval") for n in range(30)]
         fake = FakeLuma(people).answering(mock_context)

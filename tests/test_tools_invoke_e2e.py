@@ -65,6 +65,41 @@ def test_bad_path_and_bad_json_are_one_line(capsys, tmp_path):
     assert "not valid JSON" in capsys.readouterr().err
 
 
+def test_an_inputs_file_that_is_not_utf8_is_one_line(capsys, tmp_path):
+    (tmp_path / "x.json").write_bytes(b"\xff\xfe")
+    assert invoke.main(["get_events", f"@{tmp_path / 'x.json'}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not UTF-8" in err and "x.json" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"{garbage", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[]", "not a state file"),
+        (b'{"format": "luma_local state", "version": 0, "state": {}}', "version"),
+        (b'{"format": "luma_local state", "version": 1, "state": {}}', "not a state file"),
+    ],
+)
+def test_an_unreadable_state_file_is_one_line_that_names_reset(capsys, local_state, content, why):
+    local_state.write_bytes(content)
+    assert invoke.main(["get_self"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(local_state) in err and why in err and "bin/invoke --reset" in err
+    # --reset starts again from the demo data, as the line says.
+    assert invoke.main(["--reset"]) == 0
+    assert invoke.main(["get_self"]) == 0
+
+
+def test_a_state_file_that_cannot_be_written_is_one_line(capsys, monkeypatch, tmp_path):
+    (tmp_path / "plain").write_text("")
+    monkeypatch.setenv("LUMA_LOCAL_STATE", str(tmp_path / "plain" / "state.json"))  # its folder is a file
+    assert invoke.main(["get_self"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write" in err and "LUMA_LOCAL_STATE" in err
+
+
 def test_action_help_lists_its_inputs_with_descriptions(capsys):
     assert invoke.main(["get_guests", "--help"]) == 0
     out = capsys.readouterr().out

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from luma import luma
-from tools.session import luma_session, outcome
+from tools.session import StateFileError, luma_session, outcome
 
 
 class UsageError(Exception):
@@ -31,15 +31,18 @@ class UsageError(Exception):
 def read_inputs(source: str | None) -> dict[str, Any]:
     if source is None:
         return {}
-    if source == "-":
-        text, where = sys.stdin.read(), "standard input"
-    elif source.startswith("@"):
-        path = Path(source[1:]).expanduser()
+    if source == "-" or source.startswith("@"):
+        path = Path(source[1:]).expanduser() if source != "-" else None
+        where = str(path) if path else "standard input"
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8") if path else sys.stdin.read()
         except OSError as error:
-            raise UsageError(f"cannot read inputs from {path}: {error.strerror or error}") from None
-        where = str(path)
+            raise UsageError(f"cannot read inputs from {where}: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise UsageError(
+                f"cannot read inputs from {where}: it is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
+                f"position {error.start}); save it as UTF-8 JSON"
+            ) from None
     else:
         text, where = source, "the inputs"
     try:
@@ -142,10 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.since is not None and not args.trigger:
             raise UsageError("--since goes with --trigger")
         inputs = read_inputs(args.inputs)
-    except UsageError as error:
+        return asyncio.run(invoke(args.name, inputs, trigger=args.trigger, since=args.since, reset=args.reset))
+    except (UsageError, StateFileError) as error:
         print(f"bin/invoke: {error}", file=sys.stderr)
         return 2
-    return asyncio.run(invoke(args.name, inputs, trigger=args.trigger, since=args.since, reset=args.reset))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 """
 
 import io
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -27,6 +28,32 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE_ENV = "LUMA_LOCAL_STATE"
 CALENDAR_ENV = "LUMA_CALENDAR_ID"
 DEFAULT_STATE_FILE = ROOT / ".luma-local" / "state.json"
+
+
+class StateFileError(Exception):
+    """The embedded local Luma's state file cannot be read or written: one line for the person at the terminal."""
+
+
+def load_emulator(path: Path | None) -> LumaEmulator:
+    """The embedded local Luma, with its state from `path` when that file exists."""
+    if path is None:
+        return LumaEmulator(api_key=DEFAULT_API_KEY)
+    try:
+        return LumaEmulator(api_key=DEFAULT_API_KEY, state_file=path)
+    except json.JSONDecodeError:
+        why = "it is not valid JSON"
+    except UnicodeDecodeError:
+        why = "it is not UTF-8 text"
+    except OSError as error:
+        why = error.strerror or str(error)
+    except ValueError as error:  # another format or version, said by the loader
+        why = str(error)
+    except (KeyError, TypeError, AttributeError):
+        why = "it is not a state file this version writes"
+    raise StateFileError(
+        f"the local Luma's state file {path} is unreadable: {why}; bin/invoke --reset starts it again from the demo "
+        "data"
+    )
 
 
 def auth_for(api_key: str, calendar_id: str | None = None) -> dict[str, Any]:
@@ -80,12 +107,19 @@ async def luma_session(*, persistent: bool = False, reset: bool = False) -> Asyn
     if path is not None and reset and path.exists():
         path.unlink()
     fresh = path is None or not path.exists()
-    async with LumaEmulator(api_key=DEFAULT_API_KEY, state_file=path) as emulator:
+    async with load_emulator(path) as emulator:
         if fresh:
             emulator.seed_demo()
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            emulator.save_state(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                emulator.save_state(path)
+            except OSError as error:
+                emulator.state_file = None  # or stopping it would try (and fail) to save again, hiding this error
+                raise StateFileError(
+                    f"cannot write the local Luma's state file {path}: {error.strerror or error}; set {STATE_ENV} to "
+                    "a file in a writable folder"
+                ) from None
             where = f"the embedded local Luma (state kept in {path}; --reset starts it again)"
         else:
             where = "a fresh embedded local Luma"
