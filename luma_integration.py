@@ -194,6 +194,9 @@ ID_INPUTS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
     "calendar_membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
 }
+# Kinds an input also takes without saying so: an external event on the calendar has only its calendar entry's id
+# (calev-), which get_events lists and lookup_event and tag_events take as an event's.
+ALSO_TAKEN = {"event_api_id": ("calev",), "event_api_ids": ("calev",)}
 
 
 def _wrong_kind(name: str, value: Any) -> str | None:
@@ -207,7 +210,7 @@ def _wrong_kind(name: str, value: Any) -> str | None:
         if not isinstance(item, str) or "-" not in item or "@" in item:
             continue
         prefix = item.split("-", 1)[0].lower()
-        if prefix not in ID_KINDS or prefix in prefixes:
+        if prefix not in ID_KINDS or prefix in prefixes or prefix in ALSO_TAKEN.get(name, ()):
             continue
         where = name if index is None else f"{name}[{index}]"
         takes = f"starts with {' or '.join(f'{p}-' for p in prefixes)}: get it" if prefixes else "comes"
@@ -225,7 +228,8 @@ def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict
             value = _trim_ids(value)
             if value == "" or (isinstance(value, list) and "" in value):
                 return inputs, f"input '{name}' is blank; give the id, or leave the input out."
-            wrong = _wrong_kind(name, value)
+            # An input the action does not take is the schema's to name ("unknown input ..., did you mean ...").
+            wrong = _wrong_kind(name, value) if name in properties else None
             if wrong is not None:
                 return inputs, wrong
         tidy[name] = _enum_spelling(value, spec)

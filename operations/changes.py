@@ -49,7 +49,8 @@ VISIBILITY_LAG = timedelta(seconds=3)
 WATCHED_EVENTS = 100
 STARTED_WITHIN = timedelta(hours=24)
 # Independent events are read together, every watched event at once as far as the key's window allows (every
-# request still goes through the key's one pacer): a poll of 50 events takes two round trips, not eleven.
+# request still goes through the key's one pacer, and the client keeps at most MAX_IN_FLIGHT in flight): a poll of 50
+# events takes two round trips, not eleven, and one of 100 three.
 EVENT_CONCURRENCY = WATCHED_EVENTS
 # Between two polls a few things change: a small first page of a newest-first list usually holds them all.
 FIRST_PAGE = 25
@@ -203,8 +204,8 @@ async def watched_events(client: LumaClient, event_id: str | None) -> list[dict[
             if listed >= WATCHED_EVENTS and page.has_more:
                 raise InputError(
                     f"The calendar has more than {WATCHED_EVENTS} events from the last 24 hours on, more than one "
-                    "poll can watch without missing any; nothing was reported. Watch the events that matter one "
-                    "by one: give event_api_id (one trigger per event)."
+                    "poll can watch without missing any, so nothing was reported: watch the events that matter one "
+                    "by one with event_api_id (one trigger per event)."
                 )
     finally:
         await pages.aclose()
@@ -253,9 +254,13 @@ async def per_event(
     find: Callable[[dict[str, Any]], Awaitable[list[Any]]],
     shape: Callable[[dict[str, Any], Any], Record],
     when: str,
+    *,
+    watched: list[dict[str, Any]] | None = None,
 ) -> list[Record]:
-    """What `find` finds in each watched event, shaped into records with the event's name, oldest first by `when`."""
-    watched = await watched_events(client, event_id)
+    """What `find` finds in each watched event (`watched`, when the caller has listed them already), shaped into
+    records with the event's name, oldest first by `when`."""
+    if watched is None:
+        watched = await watched_events(client, event_id)
 
     async def read(event: dict[str, Any]) -> list[Record]:
         found = await find(event)

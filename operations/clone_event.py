@@ -380,15 +380,16 @@ def check_target(target: dict[str, Any], start: datetime, name: Any) -> None:
     """A run that finishes a clone must be given that clone: same start and name as this run would make, so that
     an unrelated event (with guests and sales of its own) is never rewritten into a copy."""
     differs = []
-    if luma_instant(target.get("start_at")) != start:
+    # Compared as Luma keeps times (to the millisecond), as the clone was created.
+    if luma_instant(target.get("start_at")) != luma_instant(to_luma_datetime(start)):
         differs.append(f"starts at {target.get('start_at')}, not at {to_luma_datetime(start)}")
     if str(target.get("name") or "").strip() != str(name or "").strip():
         differs.append(f"is named {target.get('name')!r}, not {name!r}")
     if differs:
         raise InputError(
-            f"target_event_api_id {target.get('id')} is not the clone these inputs make: it {' and '.join(differs)}. "
-            "Give target_event_api_id only to finish an earlier clone_event run, with that run's start_at, timezone "
-            "and name; leave it out to make a new clone."
+            f"target_event_api_id {target.get('id')} is not the clone these inputs make (it {' and '.join(differs)}): "
+            "give it only to finish an earlier clone_event run, with that run's start_at, timezone and name, or "
+            "leave it out to make a new clone."
         )
 
 

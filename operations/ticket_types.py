@@ -123,12 +123,17 @@ async def require_ticket_type(
     types = await list_ticket_types(client, event_id, include_hidden=True)
     if type_id is not None and any(entry.get("id") == type_id for entry in types):
         return
-    folded = type_name.strip().casefold() if type_name is not None else None
-    if folded is not None and any(str(entry.get("name") or "").strip().casefold() == folded for entry in types):
+    if type_name is not None and has_type_named(types, type_name):
         return
     given = f"event_ticket_type_id '{type_id}'" if type_id is not None else f"ticket_type_name '{type_name}'"
     known = ", ".join(f"'{entry.get('name')}' ({entry.get('id')})" for entry in types) or "none"
     raise InputError(f"{given} is not a ticket type of event {event_id}; its ticket types are: {known}.")
+
+
+def has_type_named(types: list[dict[str, Any]], type_name: str) -> bool:
+    """Whether one of the ticket types bears the name, in any case and spacing around it (as filters match)."""
+    folded = type_name.strip().casefold()
+    return any(str(entry.get("name") or "").strip().casefold() == folded for entry in types)
 
 
 def ticket_type_shows(entry: dict[str, Any], body: dict[str, Any]) -> bool:

@@ -99,6 +99,9 @@ class TestLookupEvent:
         assert data["event"]["submitted_by"]["email"] == "submitter@example.com"
         sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
         assert sent.query_values("platform") == ["external"]
+        # Its calendar entry's id is the only id it has: taken as its event id.
+        again = ok_data(await run("lookup_event", {"event_api_id": submitted["id"]}, live_context))
+        assert again["event"]["id"] == submitted["id"]
 
     async def test_a_luma_event_of_another_calendar_submitted_here(self, luma_emulator, live_context):
         other = luma_emulator.call("POST", "/v2/organizations/calendars/create", body={"name": "Partner Calendar"})

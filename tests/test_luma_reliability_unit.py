@@ -382,8 +382,8 @@ class TestIdsOfAnotherKind:
                 "input 'event_api_id' is a guest id (gst-…); an event id starts with evt-: get it from get_events.",
             ),
             (
-                "add_event_to_calendar",
-                {"event_api_ids": ["evt-1", "tag-2"]},
+                "tag_events",
+                {"tag": "Partners", "event_api_ids": ["evt-1", "tag-2"]},
                 "input 'event_api_ids[1]' is a tag id (tag-…); an event id starts with evt-: get it from get_events.",
             ),
             (
@@ -399,6 +399,10 @@ class TestIdsOfAnotherKind:
         assert result.type == ResultType.VALIDATION_ERROR and result.result["message"] == message
         mock_context.fetch.assert_not_called()
 
+    async def test_an_input_the_action_does_not_take_is_named_as_unknown(self, mock_context):
+        result = await luma.execute_action("add_event_to_calendar", {"event_api_ids": ["tag-2"]}, mock_context)
+        assert result.result["message"] == "unknown input 'event_api_ids'; did you mean 'event_api_id'?"
+
     async def test_a_trigger_refuses_it_too(self, mock_context):
         with pytest.raises(ValidationError, match=r"^input 'event_api_id' is a guest id \(gst-…\); an event id"):
             await luma.execute_polling_trigger("event_updated", {"event_api_id": "gst-1"}, None, mock_context)
@@ -412,6 +416,9 @@ class TestIdsOfAnotherKind:
             ("user_id", "usr-1"),
             ("user_id", "gst-team@example.com"),
             ("event_api_id", "AbC123"),
+            # An external event on the calendar is known by its calendar entry's id.
+            ("event_api_id", "calev-1"),
+            ("event_api_ids", ["evt-1", "calev-2"]),
             ("webhook_id", "wh-1"),
             ("membership_tier_id", "cmt-1"),
         ],
