@@ -8,6 +8,7 @@ to check after an ambiguous failure is a named strategy from `writes.py`.
 import asyncio
 import contextvars
 import email.utils
+import json
 import logging
 import os
 import re
@@ -182,10 +183,14 @@ _STATUS_ERRORS: dict[int, tuple[type[LumaError], str, str]] = {
         "Luma refused access (403)",
         "The key's calendar does not manage this resource; use a key of the calendar that owns it.",
     ),
-    404: (LumaNotFoundError, "Luma found nothing at that id (404)", "Check the id (events start with evt-)."),
+    404: (LumaNotFoundError, "Luma found nothing at that id (404)", "Check the ids given (list actions show them)."),
     409: (LumaInvalidRequestError, "Luma reported a conflict (409)", "The resource already exists or changed."),
     422: (LumaInvalidRequestError, "Luma could not process the request (422)", "Correct the input and retry."),
 }
+
+
+# Luma says an event is full only in a 400's words.
+AT_CAPACITY = re.compile(r"capacity|sold out|event is full", re.IGNORECASE)
 
 
 def _error_for_status(status: int, luma_message: str | None, what: str, hint: str = "") -> LumaError:
@@ -195,6 +200,9 @@ def _error_for_status(status: int, luma_message: str | None, what: str, hint: st
         kind, failed, todo = LumaServerError, f"Luma had a server error ({status})", "Try again in a minute."
     else:
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
+    if status == 400 and luma_message and AT_CAPACITY.search(luma_message):
+        # Nothing in the input is wrong: the event has no room left.
+        todo = "The event is at capacity: raise max_capacity (update_event) or free a spot, then retry."
     return kind(f"{what}: {failed}.{luma_said(luma_message)} {hint or todo}", status=status, luma_message=luma_message)
 
 
@@ -314,6 +322,29 @@ def safe_message(text: str) -> str:
     return mask_secret(text, _run_secret.get())
 
 
+def safe_data(value: Any) -> Any:
+    """An answer that may leave the integration: the run's key masked in every string, keys of objects included
+    (a webhook URL with the key pasted into it is shown back by Luma as it was sent)."""
+    secret = _run_secret.get()
+    if not secret:
+        return value
+    # One scan of the whole answer first: a walk only when the key is in it, which it almost never is.
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if mask_secret(text, secret) == text:
+        return value
+    return _masked(value, secret)
+
+
+def _masked(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return mask_secret(value, secret)
+    if isinstance(value, dict):
+        return {_masked(key, secret): _masked(item, secret) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item, secret) for item in value]
+    return value
+
+
 def action_error(error: Exception) -> ActionError:
     """The one place an exception becomes what the user sees."""
     return ActionError(message=error_message(error))
@@ -377,9 +408,17 @@ def api_key_from(auth: Any) -> str:
 def calendar_id_from(auth: Any) -> str | None:
     """The optional calendar an organization key acts on."""
     value = _credentials(auth).get("calendar_id")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    # It travels as a header: a character no header may hold would stop every call before it reaches Luma.
+    if not value.isprintable() or not value.isascii() or any(char.isspace() for char in value):
+        raise LumaAuthError(
+            "The connection's Calendar ID contains spaces, line breaks or other characters an id never has; set it "
+            "again exactly as Luma shows it (cal-...; list_organization_calendars shows them), or leave it empty for "
+            "a calendar key."
+        )
+    return value
 
 
 def base_url() -> str:

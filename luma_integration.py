@@ -20,12 +20,12 @@ import math
 import re
 from typing import Any
 
-from autohive_integrations_sdk import Integration
+from autohive_integrations_sdk import ActionResult, Integration
 from autohive_integrations_sdk.integration import IntegrationResult, ResultType, ValidationError, __version__
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
-from helpers import LumaError, action_error, error_message, run_scope, safe_message
+from helpers import LumaError, action_error, error_message, run_scope, safe_data, safe_message
 
 SHOWN_CHOICES = 8
 SHOWN_VALUE = 40
@@ -132,9 +132,12 @@ def _guarded_execute(execute):
     async def run(self: Any, inputs: dict[str, Any], context: Any) -> Any:
         with run_scope(getattr(context, "auth", None)):
             try:
-                return await execute(self, inputs, context)
+                result = await execute(self, inputs, context)
             except Exception as error:  # noqa: BLE001 - the platform crashes on anything that escapes
                 return action_error(error)
+            if isinstance(result, ActionResult):
+                result.data = safe_data(result.data)
+            return result
 
     return run
 
@@ -144,7 +147,7 @@ def _guarded_poll(poll):
     async def run(self: Any, inputs: dict[str, Any], last_poll_ts: str | None, context: Any) -> Any:
         with run_scope(getattr(context, "auth", None)):
             try:
-                return await poll(self, inputs, last_poll_ts, context)
+                return safe_data(await poll(self, inputs, last_poll_ts, context))
             except LumaError as error:
                 raise TriggerError(error_message(error)) from None
             except Exception as error:  # noqa: BLE001 - only a clear message may leave a trigger

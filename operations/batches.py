@@ -279,7 +279,7 @@ class EmailBatches:
         said = error.luma_message or error.message
         if advice:
             # A limit refuses every later batch too: stop instead of sending them.
-            self._mark(batch, "failed", f"Luma refused this batch: {said} {advice}")
+            self._mark(batch, "failed", f"Luma refused this batch: {said.rstrip('.')}. {advice}")
             return f"Not sent: an earlier batch hit Luma's limit ({said}). {advice}"
         if error.status == 400 and len(batch) > 1 and self.split_requests_left >= 2:
             # A 400 means Luma applied nothing, so the halves can be sent without applying anything twice.

@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 import routes
 from helpers import (
+    AT_CAPACITY,
     LUMA_MAX_PAGE_SIZE,
     InputError,
     LumaClient,
@@ -38,16 +39,13 @@ BATCHES_IN_FLIGHT = MAX_GUESTS_PER_CALL // BATCH_SIZE
 # reading the list on when that takes fewer requests (Luma has no lookup by many emails).
 LOOKUP_MAX_EMAILS = 10
 
-# Luma's send limits (15 / 500 / 5k invites a week) and event capacity arrive as plain 400 messages.
+# Luma's send limits (15 / 500 / 5k invites a week) arrive as plain 400 messages (as capacity does: AT_CAPACITY).
 _SEND_LIMIT = re.compile(r"quota|weekly|per week|this week|(invite|send|sending|email)s? limit", re.IGNORECASE)
-_CAPACITY = re.compile(r"capacity|sold out|event is full", re.IGNORECASE)
 SEND_LIMIT_ADVICE = (
     "The calendar's weekly invite limit was reached; retry next week or raise the limit in Luma "
     "(verify the calendar, or add sends with Luma Plus)."
 )
-CAPACITY_ADVICE = (
-    "The event is at capacity; raise its capacity (or turn on the waitlist) in Luma, then retry these emails."
-)
+CAPACITY_ADVICE = "The event is at capacity; raise its capacity (or turn on the waitlist) in Luma, then retry."
 UNCONFIRMED = (
     "Sent, but Luma's answer was lost or unreadable and a lookup did not show this email; it was not sent again, "
     "because Luma may still have applied it. Check with get_guests (email) before sending it again."
@@ -307,7 +305,7 @@ def send_limit_advice(luma_message: str | None) -> str | None:
         return None
     if _SEND_LIMIT.search(luma_message):
         return SEND_LIMIT_ADVICE
-    if _CAPACITY.search(luma_message):
+    if AT_CAPACITY.search(luma_message):
         return CAPACITY_ADVICE
     return None
 

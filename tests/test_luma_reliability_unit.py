@@ -15,7 +15,7 @@ import luma_integration
 import validation
 from helpers import LumaAuthError, LumaClient, LumaInvalidRequestError, LumaResponseError
 from luma import luma
-from tests.support.fakes import TEST_API_KEY, luma_error, ok, page, production_auth
+from tests.support.fakes import TEST_API_KEY, failed, luma_error, ok, page, production_auth
 from tests.support.samples import USER
 
 pytestmark = pytest.mark.unit
@@ -370,6 +370,14 @@ class TestValidationMessages:
 def test_implausible_keys_are_refused(key):
     with pytest.raises(LumaAuthError, match="characters long"):
         helpers.api_key_from(production_auth(key))
+
+
+@pytest.mark.parametrize("calendar_id", ["cal-ge\nepcm", "cal ab", "cal-\u00e9t\u00e9"])
+async def test_a_calendar_id_no_header_can_carry_is_refused_naming_the_connection(make_context, calendar_id):
+    auth = {"auth_type": "Custom", "credentials": {"api_key": TEST_API_KEY, "calendar_id": calendar_id}}
+    ctx = make_context(auth)
+    failed(await luma.execute_action("get_calendar", {}, ctx), "connection's Calendar ID contains spaces, line breaks")
+    ctx.fetch.assert_not_called()
 
 
 class TestIdsOfAnotherKind:

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from operations.webhooks import MASKED_SECRET
-from tests.support.fakes import failed, ok_data, run
+from tests.support.fakes import TEST_API_KEY, failed, ok_data, run
 from tests.support.live import UNUSABLE_2XX, posts, work_then_answer
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +54,15 @@ class TestWebhookLifecycle:
     async def test_nothing_to_update(self, luma_emulator, live_context):
         webhook_id = ok_data(await run("create_webhook", GUESTS, live_context))["webhook"]["id"]
         failed(await run("update_webhook", {"webhook_id": webhook_id}, live_context), "Nothing to update")
+
+
+    async def test_a_key_pasted_into_the_url_is_never_shown_back(self, luma_emulator, live_context):
+        # Luma keeps the URL as sent; the answers that show it must not carry the connection's key.
+        leaky = {**GUESTS, "url": f"https://hooks.example.com/luma?token={TEST_API_KEY}"}
+        created = ok_data(await run("create_webhook", leaky, live_context))
+        listed = ok_data(await run("list_webhooks", {"detail": "full"}, live_context))
+        for answer in (created, listed):
+            assert TEST_API_KEY[:8] not in json.dumps(answer) and "token=***" in json.dumps(answer)
 
 
 class TestCreateWebhook:

@@ -197,6 +197,15 @@ class TestUpsertGuest:
         assert luma_emulator.guest(event_id, guest["id"])["approval_status"] == "pending_approval"
         assert len(posts(luma_emulator, UPDATE)) == 1 and posts(luma_emulator, ADD) == []
 
+    async def test_a_full_event_says_so_and_not_to_correct_the_input(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1, max_capacity=1)[0]
+        luma_emulator.seed_guests(event["id"], 1, approval_status="approved")
+        (waiting,) = luma_emulator.seed_guests(event["id"], 1, approval_status="waitlist")
+        for email in (waiting["user_email"], "new@example.com"):
+            inputs = {"event_api_id": event["id"], "email": email, "send_email": False}
+            message = failed(await run("upsert_guest", inputs, live_context), "capacity")
+            assert "Correct the input" not in message and "these emails" not in message, message
+
     async def test_an_invited_person_is_added_with_the_ticket_type_asked(self, luma_emulator, live_context, event_id):
         (invited,) = luma_emulator.seed_guests(event_id, 1, approval_status="invited")
         vip = paid_type(luma_emulator, event_id)

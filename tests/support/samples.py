@@ -157,7 +157,7 @@ def member(n: int, tier_id: str, status: str = "approved") -> dict:
 
 
 # A fake signing secret for tests.
-WEBHOOK_SECRET = "whsec_test0123456789abcdefghij"  # nosec B105
+WEBHOOK_SECRET = "whsec_test9f8e7d6c5b4a3z2y1x0w"  # nosec B105
 WEBHOOK = {
     "id": "wh-abc123",
     "url": "https://hooks.example.com/luma",
