@@ -55,7 +55,6 @@ class TestWebhookLifecycle:
         webhook_id = ok_data(await run("create_webhook", GUESTS, live_context))["webhook"]["id"]
         failed(await run("update_webhook", {"webhook_id": webhook_id}, live_context), "Nothing to update")
 
-
     async def test_a_key_pasted_into_the_url_is_never_shown_back(self, luma_emulator, live_context):
         # Luma keeps the URL as sent; the answers that show it must not carry the connection's key.
         leaky = {**GUESTS, "url": f"https://hooks.example.com/luma?token={TEST_API_KEY}"}
