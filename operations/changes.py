@@ -5,7 +5,9 @@ again from the same point: a change is never lost to a poll that ran out of time
 record's `id` is stable and unique per change, because the platform de-duplicates on it (the SDK keeps no state).
 A change that carries a time is reported by the one poll whose window holds it: after the last poll's time (taken
 to be when that poll started), up to this poll's start. A change made while a poll runs belongs to the next poll,
-so those triggers stay right without the platform's de-duplication, also when two polls overlap.
+so those triggers stay right without the platform's de-duplication, also when one poll runs while the previous one
+is still running. Two polls given the same `last_poll_ts` (a retry) report the same changes under the same ids,
+which the platform's de-duplication drops.
 """
 
 import asyncio
