@@ -305,15 +305,27 @@ def visible_text(value: Any, field: str) -> str:
     return text
 
 
+# Characters that draw nothing in any script and change no spelling: zero-width space, word joiner, BOM, soft hyphen,
+# Mongolian vowel separator, the invisible math operators, the deprecated format controls and every bidi control
+# (Unicode's Bidi_Control). Not the joiners U+200C/U+200D (Persian spelling, emoji sequences such as 👩‍💻), the
+# emoji tag characters (🏴 subdivision flags) nor variation selectors: those are part of what a code shows.
+INVISIBLE_IN_CODES = frozenset(
+    "\u200b\u2060\ufeff\u00ad\u180e\u061c\u200e\u200f"
+    + "".join(map(chr, range(0x202A, 0x202F)))
+    + "".join(map(chr, range(0x2061, 0x2065)))
+    + "".join(map(chr, range(0x2066, 0x2070)))
+)
+
+
 def without_format_characters(text: str, field: str) -> str:
-    """Text to be matched later by what it shows (a coupon code): an invisible format character in it (a zero-width
-    space pasted along) would stay in Luma's copy, which the code as typed would then never find."""
-    hidden = next((char for char in text if unicodedata.category(char) == "Cf"), None)
+    """Text to be matched later by what it shows (a coupon code): an invisible character in it (a zero-width space
+    pasted along) would stay in Luma's copy, which the code as typed would then never find."""
+    hidden = next((char for char in text if char in INVISIBLE_IN_CODES), None)
     if hidden is not None:
         label = unicodedata.name(hidden, "a format character").lower()
         raise InputError(
             f"{field} holds an invisible character (U+{ord(hidden):04X}, {label}); give it without: "
-            f"'{''.join(char for char in text if unicodedata.category(char) != 'Cf')}'."
+            f"'{''.join(char for char in text if char not in INVISIBLE_IN_CODES)}'."
         )
     return text
 

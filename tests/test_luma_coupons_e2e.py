@@ -299,3 +299,23 @@ class TestCodeWithAFormatCharacter:
         ok_data(await run("create_calendar_coupon", {"code": "AB", "percent_off": 10}, live_context))
         data = ok_data(await run("update_calendar_coupon", {"code": "AB", "remaining_count": 3}, live_context))
         assert data["coupon"]["code"] == "AB"
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "FAMILY\U0001f468\u200d\U0001f469\u200d\U0001f467",  # ZWJ joins the family emoji
+            "DEV\U0001f469\u200d\U0001f4bb",  # woman technologist
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian "I want": ZWNJ is its spelling
+            "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag (tags)
+        ],
+        ids=["zwj-family", "zwj-technologist", "persian-zwnj", "subdivision-flag"],
+    )
+    async def test_joiners_and_emoji_tags_are_part_of_the_code(self, luma_emulator, live_context, code):
+        data = ok_data(await run("create_calendar_coupon", {"code": code, "percent_off": 10}, live_context))
+        assert data["coupon"]["code"] == code and [c["code"] for c in luma_emulator.coupons()] == [code]
+
+    @pytest.mark.parametrize("hidden", ["\u2060", "\ufeff", "\u00ad", "\u200e", "\u202e", "\u2066", "\u061c"])
+    async def test_every_character_that_draws_nothing_is_refused(self, luma_emulator, live_context, hidden):
+        inputs = {"code": f"A{hidden}B", "percent_off": 10}
+        failed(await run("create_calendar_coupon", inputs, live_context), f"U+{ord(hidden):04X}", "'AB'")
+        assert luma_emulator.requests == []
