@@ -60,8 +60,45 @@ def normalize_email(value: Any, field: str = "email") -> str:
     return checked.normalized
 
 
+def _unicode_label(label: str) -> str:
+    if label.startswith("xn--"):
+        try:
+            return label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            return label
+    return label
+
+
+def email_key(email: Any) -> str:
+    """What two spellings of one mailbox share, for repeats and look-ups: case folded, NFC, and the domain in its
+    Unicode form, so jürgen@bücher.example and jürgen@xn--bcher-kva.example are one person. Only for comparing:
+    Luma gets the address as normalize_email gives it."""
+    text = unicodedata.normalize("NFC", str(email or "").strip()).lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    return f"{local}@{'.'.join(_unicode_label(label) for label in domain.split('.'))}"
+
+
+def other_domain_form(email: str) -> str | None:
+    """The same address with its internationalised domain in the other form (Unicode or xn--), or None when the
+    domain is plain ASCII: Luma matches the text it stored, so a look-up may need both."""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return None
+    unicode_domain = email_key(f"x@{domain}").split("@", 1)[1]
+    if domain.isascii() and unicode_domain.isascii():
+        return None
+    if not domain.isascii():
+        try:
+            return f"{local}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            return None
+    return f"{local}@{unicode_domain}"
+
+
 def normalize_guests(entries: Any, field: str = "guests", max_count: int | None = None) -> list[dict[str, str]]:
-    """Accepts emails or {email, name}; validates, trims, and drops repeats (case-insensitive) keeping the first.
+    """Accepts emails or {email, name}; validates, trims, and drops repeats (by email_key) keeping the first.
 
     The size cap is checked here, not with the schema's maxItems: the SDK's message for that repeats the whole
     list and never says what the limit is."""
@@ -77,9 +114,9 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
     for position, entry in enumerate(entries):
         raw = entry.get("email") if isinstance(entry, dict) else entry
         email = normalize_email(raw, f"{field}[{position}]")
-        if email.lower() in seen:
+        if email_key(email) in seen:
             continue
-        seen.add(email.lower())
+        seen.add(email_key(email))
         guest = {"email": email}
         name = entry.get("name") if isinstance(entry, dict) else None
         if isinstance(name, str) and shows(name):
