@@ -60,8 +60,45 @@ def normalize_email(value: Any, field: str = "email") -> str:
     return checked.normalized
 
 
+def _unicode_label(label: str) -> str:
+    if label.startswith("xn--"):
+        try:
+            return label[4:].encode("ascii").decode("punycode")
+        except (UnicodeError, ValueError):
+            return label
+    return label
+
+
+def email_key(email: Any) -> str:
+    """What two spellings of one mailbox share, for repeats and look-ups: case folded, NFC, and the domain in its
+    Unicode form, so jürgen@bücher.example and jürgen@xn--bcher-kva.example are one person. Only for comparing:
+    Luma gets the address as normalize_email gives it."""
+    text = unicodedata.normalize("NFC", str(email or "").strip()).lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    return f"{local}@{'.'.join(_unicode_label(label) for label in domain.split('.'))}"
+
+
+def other_domain_form(email: str) -> str | None:
+    """The same address with its internationalised domain in the other form (Unicode or xn--), or None when the
+    domain is plain ASCII: Luma matches the text it stored, so a look-up may need both."""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return None
+    unicode_domain = email_key(f"x@{domain}").split("@", 1)[1]
+    if domain.isascii() and unicode_domain.isascii():
+        return None
+    if not domain.isascii():
+        try:
+            return f"{local}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            return None
+    return f"{local}@{unicode_domain}"
+
+
 def normalize_guests(entries: Any, field: str = "guests", max_count: int | None = None) -> list[dict[str, str]]:
-    """Accepts emails or {email, name}; validates, trims, and drops repeats (case-insensitive) keeping the first.
+    """Accepts emails or {email, name}; validates, trims, and drops repeats (by email_key) keeping the first.
 
     The size cap is checked here, not with the schema's maxItems: the SDK's message for that repeats the whole
     list and never says what the limit is."""
@@ -77,9 +114,9 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
     for position, entry in enumerate(entries):
         raw = entry.get("email") if isinstance(entry, dict) else entry
         email = normalize_email(raw, f"{field}[{position}]")
-        if email.lower() in seen:
+        if email_key(email) in seen:
             continue
-        seen.add(email.lower())
+        seen.add(email_key(email))
         guest = {"email": email}
         name = entry.get("name") if isinstance(entry, dict) else None
         if isinstance(name, str) and shows(name):
@@ -305,15 +342,27 @@ def visible_text(value: Any, field: str) -> str:
     return text
 
 
+# Characters that draw nothing in any script and change no spelling: zero-width space, word joiner, BOM, soft hyphen,
+# Mongolian vowel separator, the invisible math operators, the deprecated format controls and every bidi control
+# (Unicode's Bidi_Control). Not the joiners U+200C/U+200D (Persian spelling, emoji sequences such as 👩‍💻), the
+# emoji tag characters (🏴 subdivision flags) nor variation selectors: those are part of what a code shows.
+INVISIBLE_IN_CODES = frozenset(
+    "\u200b\u2060\ufeff\u00ad\u180e\u061c\u200e\u200f"
+    + "".join(map(chr, range(0x202A, 0x202F)))
+    + "".join(map(chr, range(0x2061, 0x2065)))
+    + "".join(map(chr, range(0x2066, 0x2070)))
+)
+
+
 def without_format_characters(text: str, field: str) -> str:
-    """Text to be matched later by what it shows (a coupon code): an invisible format character in it (a zero-width
-    space pasted along) would stay in Luma's copy, which the code as typed would then never find."""
-    hidden = next((char for char in text if unicodedata.category(char) == "Cf"), None)
+    """Text to be matched later by what it shows (a coupon code): an invisible character in it (a zero-width space
+    pasted along) would stay in Luma's copy, which the code as typed would then never find."""
+    hidden = next((char for char in text if char in INVISIBLE_IN_CODES), None)
     if hidden is not None:
         label = unicodedata.name(hidden, "a format character").lower()
         raise InputError(
             f"{field} holds an invisible character (U+{ord(hidden):04X}, {label}); give it without: "
-            f"'{''.join(char for char in text if unicodedata.category(char) != 'Cf')}'."
+            f"'{''.join(char for char in text if char not in INVISIBLE_IN_CODES)}'."
         )
     return text
 

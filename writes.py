@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from validation import email_key
+
 if TYPE_CHECKING:
     from helpers import LumaClient
 
@@ -188,7 +190,7 @@ class PerEmail:
     def made_by_this_write(self, email: str, record: dict[str, Any] | None, sent_at: datetime) -> bool:
         if record is None or not self.shows(record):
             return False
-        if email.lower() in self.known_absent:
+        if email_key(email) in self.known_absent:
             return True
         earliest = self.since(record)
         return earliest is not None and earliest >= sent_at - CLOCK_SKEW

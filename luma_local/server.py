@@ -64,6 +64,7 @@ class LumaEmulator:
         state_file: str | os.PathLike[str] | None = None,
         latency: float = 0.0,
         latency_jitter: float = 0.0,
+        spots_lag: float = 0.0,
     ):
         """``state_file``: a JSON file that holds the state between processes. Loaded when it exists (the
         owner and calendar options then come from it), written after every successful write request over
@@ -75,10 +76,13 @@ class LumaEmulator:
         own time on the request is part of the round trip (it comes off the way back, up to half of it), as
         Luma's work is part of the times measured from a Lambda.
         ``latency_jitter``: up to this many seconds more, drawn uniformly per request. Both may be changed on
-        a running emulator; faults' own ``latency`` comes on top."""
+        a running emulator; faults' own ``latency`` comes on top.
+        ``spots_lag``: for this many seconds after an event is created its ``spots_remaining`` shows null, as
+        Luma's background job that fills it "can lag a few seconds" (0: always current)."""
         self.api_key = api_key
         self.latency = latency
         self.latency_jitter = latency_jitter
+        self.spots_lag = spots_lag
         self.org_api_key = org_api_key
         self.max_page_size = max_page_size
         self.default_page_size = default_page_size

@@ -26,6 +26,7 @@ from helpers import (
     LumaRateLimitError,
     LumaUnconfirmedWriteError,
 )
+from validation import email_key
 from writes import Partial, PerEmail
 
 Record = dict[str, Any]
@@ -151,7 +152,7 @@ class EmailBatches:
             outcome = {"email": entry["email"], "status": status}
             if message:
                 outcome["message"] = message
-            self.outcomes[entry["email"].lower()] = outcome
+            self.outcomes[email_key(entry["email"])] = outcome
 
     def _mark_already(self, entry: dict[str, str], record: Record, note: str) -> None:
         self._mark([entry], self.already, self.already_message(record, note))
@@ -166,10 +167,10 @@ class EmailBatches:
         batches = -(-len(entries) // self.batch_size)
         budget = max(1, self.client.affordable(WRITE_MIN_SECONDS) - batches)
         found, unchecked = await self.existing([entry["email"] for entry in entries], budget)
-        later = {email.lower() for email in unchecked}
+        later = {email_key(email) for email in unchecked}
         for entry in entries:
-            record = found.get(entry["email"].lower())
-            if entry["email"].lower() in later:
+            record = found.get(email_key(entry["email"]))
+            if email_key(entry["email"]) in later:
                 self._mark(
                     [entry],
                     "not_processed",
@@ -179,7 +180,7 @@ class EmailBatches:
             elif record is not None and self.shows(record):
                 self._mark_already(entry, record, "; nothing was sent")
             else:
-                self.absent_before.add(entry["email"].lower())
+                self.absent_before.add(email_key(entry["email"]))
 
     def _confirmation(self, batch: list[dict[str, str]]) -> PerEmail:
         return PerEmail(
@@ -194,7 +195,7 @@ class EmailBatches:
 
     async def send(self, entries: list[dict[str, str]]) -> None:
         reported_before = bool(self.outcomes)
-        pending = [entry for entry in entries if entry["email"].lower() not in self.outcomes]
+        pending = [entry for entry in entries if email_key(entry["email"]) not in self.outcomes]
         size = self.batch_size
         batches = deque(pending[start : start + size] for start in range(0, len(pending), size))
 
@@ -306,7 +307,7 @@ class EmailBatches:
         results = []
         first_with: dict[str, str] = {}
         for entry in entries:
-            outcome = self.outcomes[entry["email"].lower()]
+            outcome = self.outcomes[email_key(entry["email"])]
             message = outcome.get("message")
             if message is not None:
                 # A stop or a batch failure gives many emails the same long message: spell it out once only.

@@ -35,7 +35,7 @@ from operations.event_summary import guest_counts
 from operations.events import get_event
 from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
 from operations.ticket_types import require_ticket_type
-from validation import normalize_email
+from validation import email_key, normalize_email
 from writes import ReadBack
 
 # Status changes are independent requests: up to this many run at once, within what the key's window has left and
@@ -213,7 +213,10 @@ def rule_from(
 def identifiers_from(guest_api_ids: list[str] | None, emails: list[str] | None) -> list[str]:
     found = [value.strip() for value in guest_api_ids or [] if value.strip()]
     found += [normalize_email(email, "emails") for email in emails or []]
-    return list(dict.fromkeys(found))
+    distinct: dict[str, str] = {}
+    for value in found:
+        distinct.setdefault(email_key(value) if "@" in value else value, value)
+    return list(distinct.values())
 
 
 # ---- the continuation: the rule, the options and the guests still to do --------------------------------------
@@ -353,8 +356,8 @@ async def guests_by_identifier(
     index: dict[str, dict[str, Any]] = {}
     for guest in await read_guest_list(client, event["id"], None, size):
         index[str(guest.get("id"))] = guest
-        index[str(guest.get("user_email") or "").lower()] = guest
-    return [(key, index.get(key.lower() if "@" in key else key)) for key in identifiers]
+        index[email_key(guest.get("user_email"))] = guest
+    return [(key, index.get(email_key(key) if "@" in key else key)) for key in identifiers]
 
 
 def check_labels(event: dict[str, Any], rule: Rule) -> None:

@@ -149,12 +149,13 @@ async def coupon_times(
     client: LumaClient, place: CouponPlace, valid_start_at: str | None, valid_end_at: str | None
 ) -> dict[str, Any]:
     """The validity times as Luma takes them (UTC). A time without an offset is read in the place's time zone, which
-    is only looked up when such a time is given; a malformed time, or a bare date, is refused before that."""
+    is only looked up when such a time is given; a malformed time, or a bare end date, is refused before that. A bare
+    start date is that day's first moment, as "valid from 2027-01-31" means."""
     given = {field: value for field, value in zip(VALIDITY, (valid_start_at, valid_end_at)) if value is not None}
     for field, value in given.items():
-        # A bare date would mean its midnight, so "valid until 2027-01-31" would lose that whole day.
-        example = "23:59" if field == "valid_end_at" else "00:00"
-        parse_datetime(value, field, require_time=True, time_example=example, read_in=place.zone_name)
+        # A bare end date would mean its midnight, so "valid until 2027-01-31" would lose that whole day.
+        end = field == "valid_end_at"
+        parse_datetime(value, field, require_time=end, time_example="23:59", read_in=place.zone_name)
     zone = await place.zone(client) if any(lacks_offset(value) for value in given.values()) else None
     return coupon_validity(valid_start_at, valid_end_at, zone)
 

@@ -38,8 +38,10 @@ from writes import FindNew, ReadBackChanges, created_after, gone_check
 FIND_WINDOW = timedelta(minutes=1)
 # Fields an update or create sends that never show on the event object, so a check cannot compare them.
 _NOT_SHOWN = {"event_id", "suppress_notifications"}
-# Fields an event shows as null exactly when they are unset: null there means the sent value did not land.
-_NULL_WHEN_UNSET = {"meeting_url", "geo_address_json", "max_capacity"}
+# Fields an event shows as null exactly when they are unset: null there means the sent value did not land. Not the
+# capacity: Luma fills spots_remaining by a background job that "can lag a few seconds", so a new event's null
+# spots_remaining says nothing about its limit.
+_NULL_WHEN_UNSET = {"meeting_url", "geo_address_json"}
 
 
 def event_summary(event: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +170,10 @@ def _same(key: str, shown: Any, sent: Any) -> bool:
             return False
         wanted = sent.get("address") if sent.get("type") == "manual" else sent.get("place_id")
         return wanted in (shown.get("address"), shown.get("full_address"), shown.get("google_maps_place_id"))
+    if key == "description_md" and isinstance(sent, str) and isinstance(shown, str):
+        # Luma keeps the description in its own rich format and writes the markdown anew, so spacing and line ends
+        # of a round trip may differ; the words and their order may not.
+        return shown.split() == sent.split()
     if isinstance(sent, str) and isinstance(shown, str):
         return shown.strip() == sent.strip()
     return shown == sent
@@ -175,7 +181,7 @@ def _same(key: str, shown: Any, sent: Any) -> bool:
 
 def event_view(event: dict[str, Any]) -> dict[str, Any]:
     """The event with what Luma shows under another name, so sent fields can be compared: the slug is the last part
-    of its url; the capacity is the spots remaining plus the approved guests."""
+    of its url; the capacity is the spots remaining plus the approved guests (unknown while Luma shows none)."""
     view = dict(event)
     url = event.get("url")
     if isinstance(url, str) and url.strip("/"):
@@ -190,11 +196,9 @@ def event_view(event: dict[str, Any]) -> dict[str, Any]:
 
 def event_shows(event: dict[str, Any], body: dict[str, Any]) -> bool:
     """True when every field sent that the event shows (under its own name or another) holds the sent value, and at
-    least one does. A field Luma shows as null only when it is unset (no meeting URL, address or capacity limit)
-    does not hold a sent value."""
+    least one does. A field Luma shows as null only when it is unset (no meeting URL or address) does not hold a sent
+    value; a capacity is compared only when Luma shows the spots remaining."""
     view = event_view(event)
-    if isinstance(event.get("guest_counts"), dict) and event.get("spots_remaining") is None:
-        view["max_capacity"] = None  # read in full, no spots remaining shown: no capacity limit
     compared = 0
     for key, sent in body.items():
         if key in _NOT_SHOWN or key not in view or (view[key] is None and key not in _NULL_WHEN_UNSET):

@@ -22,7 +22,7 @@ from helpers import (
 )
 from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
 from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
-from validation import luma_instant, normalize_email
+from validation import email_key, luma_instant, normalize_email, other_domain_form
 from writes import ReadBack
 
 # What one run can send and report on inside the time budget and the Lambda's response size.
@@ -137,8 +137,13 @@ async def get_guest(client: LumaClient, event_id: str, identifier: str) -> dict[
 
 
 async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any] | None:
-    """The guest, or None when Luma has no such guest on the event."""
-    return await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier}))
+    """The guest, or None when Luma has no such guest on the event. Luma matches an email as the text it stored, so
+    an address with an internationalised domain is also looked up with the domain in its other form."""
+    found = await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier}))
+    other = other_domain_form(identifier) if found is None and "@" in identifier else None
+    if other is not None:
+        found = await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": other}))
+    return found
 
 
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
@@ -181,7 +186,7 @@ async def guest_list_size(client: LumaClient, event_id: str) -> int | None:
 
 def _keep(found: dict[str, dict[str, Any]], guests: list[dict[str, Any]], wanted: set[str]) -> None:
     for guest in guests:
-        email = str(guest.get("user_email") or "").lower()
+        email = email_key(guest.get("user_email"))
         if email in wanted:
             found[email] = guest
 
@@ -189,7 +194,7 @@ def _keep(found: dict[str, dict[str, Any]], guests: list[dict[str, Any]], wanted
 async def existing_guests(
     client: LumaClient, event_id: str, emails: list[str], max_requests: int | None = None
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The guest records of those emails already on the event (by lowercased email), in the fewest requests, and the
+    """The guest records of those emails already on the event (by email_key), in the fewest requests, and the
     emails left unchecked when that would take more than `max_requests`. Luma has no lookup by many emails. One email
     is looked up. More are sought on the guest list's first page, which is the whole list for most events (one
     request, however many emails); when the list goes on, the emails not on that page are looked up one by one, or
@@ -197,15 +202,15 @@ async def existing_guests(
     emails are looked up and the rest left for a later call."""
     if len(emails) <= 1:
         records = await find_guests(client, event_id, emails)
-        return {email.lower(): record for email, record in zip(emails, records) if record is not None}, []
-    wanted = {email.lower() for email in emails}
+        return {email_key(email): record for email, record in zip(emails, records) if record is not None}, []
+    wanted = {email_key(email) for email in emails}
     found: dict[str, dict[str, Any]] = {}
     budget = max_requests if max_requests is not None else math.inf
     pages = client.pages(routes.GUESTS_LIST, {"event_id": event_id})
     try:
         first = await anext(pages)
         _keep(found, first.entries, wanted)
-        missing = [email for email in emails if email.lower() not in found]
+        missing = [email for email in emails if email_key(email) not in found]
         if not first.has_more or not missing:
             return found, []
         budget -= 1
@@ -221,14 +226,14 @@ async def existing_guests(
         await pages.aclose()
     checked, unchecked = (missing, []) if len(missing) <= budget else (missing[: int(budget)], missing[int(budget) :])
     records = await find_guests(client, event_id, checked)
-    found.update((email.lower(), record) for email, record in zip(checked, records) if record is not None)
+    found.update((email_key(email), record) for email, record in zip(checked, records) if record is not None)
     return found, unchecked
 
 
 async def lookup_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
     """Each email's guest record on the event, or None, in the fewest requests (see existing_guests)."""
     found, _ = await existing_guests(client, event_id, emails)
-    return [found.get(email.lower()) for email in emails]
+    return [found.get(email_key(email)) for email in emails]
 
 
 def _earliest(record: dict[str, Any], fields: tuple[str, ...]) -> datetime | None:

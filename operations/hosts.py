@@ -22,7 +22,7 @@ from helpers import (
 )
 from operations.events import get_event
 from operations.removals import remove
-from validation import normalize_email, visible_text
+from validation import email_key, normalize_email, visible_text
 from writes import ReadBack
 
 
@@ -38,10 +38,8 @@ def event_hosts(event: dict[str, Any]) -> list[dict[str, Any]]:
 
 def find_host(event: dict[str, Any], email: str) -> dict[str, Any] | None:
     """The event's host with this email; Luma matches emails case-insensitively."""
-    wanted = email.casefold()
-    return next(
-        (host for host in event_hosts(event) if str(host.get("email") or "").strip().casefold() == wanted), None
-    )
+    wanted = email_key(email)
+    return next((host for host in event_hosts(event) if email_key(host.get("email")) == wanted), None)
 
 
 def _host_check(client: LumaClient, event_id: str, email: str, *, gone: bool) -> ReadBack:

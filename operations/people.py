@@ -14,7 +14,7 @@ from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import remove
 from operations.tags import tag_names
-from validation import luma_instant, normalize_email
+from validation import email_key, luma_instant, normalize_email, other_domain_form
 from writes import Absent, ReadBack
 
 # The same cap as a guest list: what one run can send, check and report on in its time budget.
@@ -142,11 +142,20 @@ async def find_person(
     `query` is a search, so its matches are filtered to exactly this email. Luma has no lookup by id, so a
     contact_id is looked for page by page through the whole list."""
     if email is not None:
-        return await client.find(
-            routes.CONTACTS_LIST,
-            {"query": email},
-            match=lambda entry: str(entry.get("email") or "").lower() == email.lower(),
-        )
+        # Luma stores the text it was given: an internationalised domain may be held in either form.
+        for query in (email, other_domain_form(email)):
+            found = (
+                await client.find(
+                    routes.CONTACTS_LIST,
+                    {"query": query},
+                    match=lambda entry: email_key(entry.get("email")) == email_key(email),
+                )
+                if query is not None
+                else None
+            )
+            if found is not None:
+                return found
+        return None
     return await client.find(routes.CONTACTS_LIST, match=is_person(contact_id))
 
 
@@ -158,18 +167,18 @@ def is_person(contact_id: str | None) -> Callable[[dict[str, Any]], bool]:
 async def existing_people(
     client: LumaClient, emails: list[str], max_requests: int | None = None
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The people of those emails already on the calendar (by lowercased email), in few requests: a search per
+    """The people of those emails already on the calendar (by email_key), in few requests: a search per
     email, or a paged read of the people list. Luma gives no count of people, so the read stops once it has cost
     as many requests as the searches for the emails still missing would, and searches for those instead (never
     more than twice the cheaper way). Past `max_requests`, the emails not yet checked are returned for a later call."""
     found: dict[str, dict[str, Any]] = {}
-    wanted = {email.lower() for email in emails}
+    wanted = {email_key(email) for email in emails}
     budget = max_requests if max_requests is not None else math.inf
     if len(emails) > LOOKUP_MAX_EMAILS:
         pages_read = 0
         async for page in client.pages(routes.CONTACTS_LIST):
             for entry in page.entries:
-                email = str(entry.get("email") or "").lower()
+                email = email_key(entry.get("email"))
                 if email in wanted:
                     found[email] = entry
             pages_read += 1
@@ -178,10 +187,10 @@ async def existing_people(
             if pages_read >= min(len(wanted) - len(found), budget / 2):
                 break
         budget -= pages_read
-    rest = [email for email in emails if email.lower() not in found]
+    rest = [email for email in emails if email_key(email) not in found]
     checked, unchecked = (rest, []) if len(rest) <= budget else (rest[: int(budget)], rest[int(budget) :])
     records = await look_up_each(checked, lambda email: find_person(client, email=email))
-    found.update({email.lower(): record for email, record in zip(checked, records) if record is not None})
+    found.update({email_key(email): record for email, record in zip(checked, records) if record is not None})
     return found, unchecked
 
 
@@ -229,7 +238,7 @@ class PeopleImport(EmailBatches):
 
     async def lookup(self, emails: list[str]) -> list[Record | None]:
         found, _ = await existing_people(self.client, emails)
-        return [found.get(email.lower()) for email in emails]
+        return [found.get(email_key(email)) for email in emails]
 
     def already_message(self, record: Record, note: str) -> str:
         tags = " with every tag given" if self.tag_ids else ""
@@ -237,7 +246,7 @@ class PeopleImport(EmailBatches):
 
     def _mark_done(self, entries: list[dict[str, str]]) -> None:
         for entry in entries:
-            if entry["email"].lower() in self.present_before:
+            if email_key(entry["email"]) in self.present_before:
                 message = "Already a person of the calendar; the tags given were applied. Luma keeps their name."
                 self._mark([entry], self.already, message)
             else:

@@ -13,7 +13,7 @@ from typing import Any
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, LumaResponseError, compact, has_id
 from operations.removals import remove
-from validation import normalize_email, visible_text
+from validation import email_key, normalize_email, visible_text
 from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, gone_check, not_in
 
 # Luma documents no maximum for one apply/unapply. A call is one request, never split, so its counts are Luma's own
@@ -52,7 +52,7 @@ class TagKind:
 
 
 def _person_keys(person: dict[str, Any]) -> set[str]:
-    keys = {str(person.get("email") or "").lower(), person.get("user_id"), person.get("id")}
+    keys = {email_key(person.get("email")), person.get("user_id"), person.get("id")}
     return {key for key in keys if isinstance(key, str) and key}
 
 
@@ -296,8 +296,8 @@ def _at_most(count: int, what: str) -> None:
 
 def people_targets(emails: list[str] | None, user_ids: list[str] | None) -> dict[str, list[str]]:
     """Luma's `emails` and `user_ids` of an apply/unapply: emails validated and normalized, repeats dropped (emails
-    ignoring case), at least one person and at most MAX_TARGETS_PER_CALL."""
-    emails = _distinct([normalize_email(email, f"emails[{at}]") for at, email in enumerate(emails or [])], str.lower)
+    by email_key), at least one person and at most MAX_TARGETS_PER_CALL."""
+    emails = _distinct([normalize_email(email, f"emails[{at}]") for at, email in enumerate(emails or [])], email_key)
     user_ids = _distinct([user_id.strip() for user_id in user_ids or []], str)
     if not emails and not user_ids:
         raise InputError("Give the people: emails, user_ids or both, with at least one entry between them.")
@@ -313,7 +313,7 @@ def event_targets(event_ids: list[str]) -> dict[str, list[str]]:
 
 
 def _target_key(field: str, value: str) -> str:
-    return value.lower() if field == "emails" else value
+    return email_key(value) if field == "emails" else value
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,16 @@ async def test_no_capacity_means_no_spots_figure(client: aiohttp.ClientSession) 
     assert (await get_event(client, await create_event(client)))["spots_remaining"] is None
 
 
+async def test_spots_lag_shows_a_new_events_spots_as_null_until_it_passes(
+    client: aiohttp.ClientSession, emu: LumaEmulator
+) -> None:
+    emu.spots_lag = 5
+    event_id = await create_event(client, max_capacity=10)
+    assert (await get_event(client, event_id))["spots_remaining"] is None
+    emu.clock.advance(seconds=6)
+    assert (await get_event(client, event_id))["spots_remaining"] == 10
+
+
 async def test_display_price_is_the_cheapest_ticket_on_sale(client: aiohttp.ClientSession, emu: LumaEmulator) -> None:
     event_id = await create_event(client)
     assert (await get_event(client, event_id))["display_price"] is None  # free registration

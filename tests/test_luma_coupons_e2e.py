@@ -169,9 +169,9 @@ class TestCreateCouponTimes:
     @pytest.mark.parametrize(
         "action", ["create_coupon", "update_coupon", "create_calendar_coupon", "update_calendar_coupon"]
     )
-    @pytest.mark.parametrize("field", ["valid_start_at", "valid_end_at"])
-    async def test_a_date_without_a_time_sends_nothing(self, luma_emulator, live_context, event, action, field):
+    async def test_an_end_date_without_a_time_sends_nothing(self, luma_emulator, live_context, event, action):
         # Read as its midnight, "valid until 2027-01-31" in Auckland would have ended at 2027-01-30T11:00Z.
+        field = "valid_end_at"
         add_coupon(luma_emulator, event["id"], "W3")
         add_calendar_coupon(luma_emulator, "W3")
         before = (luma_emulator.coupons(event["id"]), luma_emulator.coupons())
@@ -183,6 +183,32 @@ class TestCreateCouponTimes:
         failed(await run(action, inputs, live_context), field, "no time of day", "2027-01-31T")
         assert luma_emulator.requests == []
         assert (luma_emulator.coupons(event["id"]), luma_emulator.coupons()) == before
+
+    @pytest.mark.parametrize(
+        ("action", "start"),
+        [
+            ("create_coupon", "2027-01-30T11:00:00.000Z"),  # midnight in Pacific/Auckland (UTC+13), the event's zone
+            ("update_coupon", "2027-01-30T11:00:00.000Z"),
+            ("create_calendar_coupon", "2027-01-30T23:00:00.000Z"),  # midnight in Europe/Paris, the calendar's
+            ("update_calendar_coupon", "2027-01-30T23:00:00.000Z"),
+        ],
+    )
+    async def test_a_start_date_without_a_time_is_its_first_moment(
+        self, luma_emulator, live_context, event, action, start
+    ):
+        location = {"city": "Paris", "region": None, "country": "France", "country_code": "FR"}
+        luma_emulator.state.home.calendar["location"] = {**location, "timezone": "Europe/Paris"}
+        inputs = {"code": "FROM31", "valid_start_at": "2027-01-31", "valid_end_at": "2027-02-28T23:59"}
+        if action.startswith("create"):
+            inputs["percent_off"] = 50
+        elif "calendar" in action:
+            add_calendar_coupon(luma_emulator, "FROM31")
+        else:
+            add_coupon(luma_emulator, event["id"], "FROM31")
+        if "calendar" not in action:
+            inputs["event_api_id"] = event["id"]
+        coupon = ok_data(await run(action, inputs, live_context))["coupon"]
+        assert coupon["valid_start_at"] == start
 
     async def test_a_fraction_of_one_percent_sends_nothing(self, luma_emulator, live_context, event):
         inputs = {"event_api_id": event["id"], "code": "TINY", "percent_off": 0.2}
@@ -299,3 +325,23 @@ class TestCodeWithAFormatCharacter:
         ok_data(await run("create_calendar_coupon", {"code": "AB", "percent_off": 10}, live_context))
         data = ok_data(await run("update_calendar_coupon", {"code": "AB", "remaining_count": 3}, live_context))
         assert data["coupon"]["code"] == "AB"
+
+    @pytest.mark.parametrize(
+        "code",
+        [
+            "FAMILY\U0001f468\u200d\U0001f469\u200d\U0001f467",  # ZWJ joins the family emoji
+            "DEV\U0001f469\u200d\U0001f4bb",  # woman technologist
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian "I want": ZWNJ is its spelling
+            "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag (tags)
+        ],
+        ids=["zwj-family", "zwj-technologist", "persian-zwnj", "subdivision-flag"],
+    )
+    async def test_joiners_and_emoji_tags_are_part_of_the_code(self, luma_emulator, live_context, code):
+        data = ok_data(await run("create_calendar_coupon", {"code": code, "percent_off": 10}, live_context))
+        assert data["coupon"]["code"] == code and [c["code"] for c in luma_emulator.coupons()] == [code]
+
+    @pytest.mark.parametrize("hidden", ["\u2060", "\ufeff", "\u00ad", "\u200e", "\u202e", "\u2066", "\u061c"])
+    async def test_every_character_that_draws_nothing_is_refused(self, luma_emulator, live_context, hidden):
+        inputs = {"code": f"A{hidden}B", "percent_off": 10}
+        failed(await run("create_calendar_coupon", inputs, live_context), f"U+{ord(hidden):04X}", "'AB'")
+        assert luma_emulator.requests == []

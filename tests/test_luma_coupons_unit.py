@@ -431,13 +431,21 @@ class TestCreateCouponRules:
 
     @pytest.mark.parametrize(
         "field, value, example",
-        [("valid_end_at", "2027-01-31", "2027-01-31T23:59"), ("valid_start_at", " 2027-01-01 ", "2027-01-01T00:00")],
+        [("valid_end_at", "2027-01-31", "2027-01-31T23:59"), ("valid_end_at", " 2027-01-01 ", "2027-01-01T23:59")],
     )
-    async def test_a_date_without_a_time_is_refused_before_anything_is_read(self, mock_context, field, value, example):
-        # A bare date would be its midnight: "valid until 2027-01-31" would lose the whole of that day.
+    async def test_an_end_date_without_a_time_is_refused_before_anything_is_read(
+        self, mock_context, field, value, example
+    ):
+        # A bare end date would be its midnight: "valid until 2027-01-31" would lose the whole of that day.
         inputs = {**self.BASE, "percent_off": 50, field: value}
         result = await run("create_coupon", inputs, mock_context)
         assert_input_error(result, mock_context, field, "no time of day", example, "the event's time zone")
+
+    async def test_a_start_date_without_a_time_is_its_midnight_in_the_events_zone(self, mock_context):
+        mock_context.fetch.side_effect = [ok(EVENT), ok(COUPON)]  # America/New_York: UTC-5 in January
+        inputs = {**self.BASE, "percent_off": 50, "valid_start_at": " 2027-01-31 "}
+        ok_data(await run("create_coupon", inputs, mock_context))
+        assert sent_body(mock_context)["valid_start_at"] == "2027-01-31T05:00:00.000Z"
 
     async def test_a_time_skipped_by_daylight_saving_is_refused(self, mock_context):
         mock_context.fetch.return_value = ok(EVENT)  # America/New_York jumps from 02:00 to 03:00 on 2026-03-08
@@ -493,7 +501,7 @@ class TestUpdateCoupon:
             ({"valid_start_at": "2026-03-02T00:00Z", "valid_end_at": "2026-03-01T00:00Z"}, ["valid_end_at", "after"]),
             ({"valid_end_at": "end of march"}, ["valid_end_at", "ISO 8601"]),
             ({"valid_end_at": "2027-01-31"}, ["valid_end_at", "no time of day", "2027-01-31T23:59"]),
-            ({"valid_start_at": "2027-01-01", "remaining_count": 5}, ["valid_start_at", "no time of day"]),
+            ({"valid_start_at": "2027-01", "remaining_count": 5}, ["valid_start_at", "ISO 8601"]),
         ],
     )
     async def test_invalid_input_is_refused_before_sending(self, mock_context, extra, words):
@@ -683,10 +691,9 @@ class TestUpdateCalendarCoupon:
         assert requests(mock_context)[2] == ("POST", "/v1/calendars/coupons/update", [], body)
         assert endpoints(mock_context)[:2] == [("GET", "/v1/calendars/get"), ("GET", "/v1/calendars/coupons/list")]
 
-    @pytest.mark.parametrize("field", ["valid_start_at", "valid_end_at"])
-    async def test_a_date_without_a_time_is_refused_before_anything_is_read(self, mock_context, field):
-        result = await run("update_calendar_coupon", {"code": "MEMBERS", field: "2027-01-31"}, mock_context)
-        assert_input_error(result, mock_context, field, "no time of day", "2027-01-31T", "the calendar's time zone")
+    async def test_an_end_date_without_a_time_is_refused_before_anything_is_read(self, mock_context):
+        result = await run("update_calendar_coupon", {"code": "MEMBERS", "valid_end_at": "2027-01-31"}, mock_context)
+        assert_input_error(result, mock_context, "valid_end_at", "no time of day", "2027-01-31T23:59", "calendar's")
 
     async def test_unknown_code(self, mock_context):
         mock_context.fetch.return_value = page([])

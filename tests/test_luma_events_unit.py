@@ -486,6 +486,50 @@ class TestCreateEvent:
         failed(await run("create_event", inputs, mock_context), "not confirmed")
         assert methods(mock_context).count("POST") == 1
 
+    async def test_lost_response_confirmed_before_luma_shows_the_spots_remaining(self, mock_context, no_sleep):
+        # Luma fills spots_remaining by a background job that lags a few seconds, and writes the markdown anew from
+        # its own format: right after the create the event shows no spots remaining and reflowed spacing.
+        full = dict(
+            EVENT,
+            created_at="2026-02-01T12:00:00.400Z",
+            description_md="Bring your laptop.\r\n\r\nDoors   open at 6.\n",
+            spots_remaining=None,
+            guest_counts={"approved": {"guests": 0, "tickets": 0}},
+        )
+        listed = {k: v for k, v in full.items() if k not in ("description", "description_md", "guest_counts")}
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(full)]
+        inputs = dict(self.BASIC, description_md="Bring your laptop.\n\nDoors open at 6.", max_capacity=50)
+        result = await run("create_event", inputs, mock_context)
+        assert result.type == ResultType.ACTION, result.result
+        assert result.result.data["event"]["id"] == EVENT["id"]
+        assert methods(mock_context) == ["POST", "GET", "GET"]
+
+    @pytest.mark.parametrize(
+        ("shown", "sent"),
+        [
+            ({"spots_remaining": 40}, {"max_capacity": 50}),
+            (
+                {"description_md": "Bring your laptop. Doors open at 7."},
+                {"description_md": "Bring your laptop. Doors open at 6."},
+            ),
+            ({"description_md": "Bringyour laptop."}, {"description_md": "Bring your laptop."}),
+        ],
+        ids=["known-spots-differ", "other-words", "other-spacing-within-words"],
+    )
+    async def test_lost_response_still_rules_out_a_known_difference(self, mock_context, no_sleep, shown, sent):
+        full = {
+            **EVENT,
+            "created_at": "2026-02-01T12:00:00.400Z",
+            "description_md": "Bring your laptop.",
+            "spots_remaining": None,
+            "guest_counts": {"approved": {"guests": 0, "tickets": 0}},
+            **shown,
+        }
+        listed = {k: v for k, v in full.items() if k not in ("description", "description_md", "guest_counts")}
+        mock_context.fetch.side_effect = [lost(), page([listed]), ok(full), page([listed]), ok(full)]
+        failed(await run("create_event", dict(self.BASIC, **sent), mock_context), "not confirmed")
+        assert methods(mock_context).count("POST") == 1
+
     async def test_luma_rejection_is_not_retried(self, mock_context):
         mock_context.fetch.side_effect = luma_error(400, "Slug 'py' is already taken")
         result = await run("create_event", dict(self.BASIC, slug="py-meetup"), mock_context)

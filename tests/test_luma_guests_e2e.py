@@ -103,6 +103,18 @@ class TestAddGuests:
         assert added["approval_status"] == "approved" and added["user_name"] == "New Person"
         assert len(luma_emulator.requests_to(ADD, "POST")) == 1
 
+    async def test_one_mailbox_in_both_domain_forms_is_added_once(self, luma_emulator, live_context, event_id):
+        luma_emulator.call(
+            "POST", ADD, body={"event_id": event_id, "guests": [{"email": "jürgen@xn--bcher-kva.example"}]}
+        )
+        wanted = ["ana@bücher.example", "ana@xn--bcher-kva.example", "jürgen@bücher.example"]
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": wanted}, live_context))
+        assert [(r["email"], r["status"]) for r in data["results"]] == [
+            ("ana@bücher.example", "added"),
+            ("jürgen@bücher.example", "already_guest"),
+        ]
+        assert len(luma_emulator.guests(event_id)) == 2
+
     async def test_lost_response_adds_each_guest_exactly_once(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
         wanted = emails(12)

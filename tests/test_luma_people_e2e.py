@@ -146,3 +146,10 @@ class TestRemoveBlockRestore:
 
     async def test_restore_of_someone_unknown_is_an_error(self, luma_emulator, live_context):
         failed(await run("restore_person", {"email": "nobody@example.com"}, live_context), "import_people")
+
+
+async def test_import_people_merges_one_mailbox_given_in_both_domain_forms(luma_emulator, live_context):
+    inputs = {"people": ["jürgen@bücher.example", {"email": "Jürgen@xn--bcher-kva.example", "name": "Jürgen"}]}
+    data = ok_data(await run("import_people", inputs, live_context))
+    assert [(r["email"], r["status"]) for r in data["results"]] == [("jürgen@bücher.example", "imported")]
+    assert len(luma_emulator.contacts()) == 1

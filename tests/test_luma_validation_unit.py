@@ -143,3 +143,24 @@ class TestPrices:
     def test_refused(self, price, currency, phrase):
         with pytest.raises(InputError, match=phrase):
             price_to_minor_units(price, currency)
+
+
+class TestEmailKey:
+    def test_one_mailbox_in_unicode_and_ascii_domain_has_one_key(self):
+        from validation import email_key, normalize_email, other_domain_form
+
+        assert (
+            email_key("Jürgen@xn--BCHER-kva.example") == email_key("jürgen@Bücher.example") == "jürgen@bücher.example"
+        )
+        assert email_key("ana@bücher.example") != email_key("jürgen@bücher.example")
+        # What Luma gets is unchanged: the form that was given.
+        assert normalize_email("jürgen@xn--bcher-kva.example") == "jürgen@xn--bcher-kva.example"
+        assert other_domain_form("jürgen@bücher.example") == "jürgen@xn--bcher-kva.example"
+        assert other_domain_form("jürgen@xn--bcher-kva.example") == "jürgen@bücher.example"
+        assert other_domain_form("ana@example.com") is None
+
+    def test_repeats_in_either_form_are_dropped_keeping_the_first(self):
+        from validation import normalize_guests
+
+        given = ["jürgen@xn--bcher-kva.example", {"email": "Jürgen@bücher.example", "name": "J"}, "a@b.example"]
+        assert normalize_guests(given) == [{"email": "jürgen@xn--bcher-kva.example"}, {"email": "a@b.example"}]

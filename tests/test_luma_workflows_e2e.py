@@ -189,6 +189,19 @@ class TestUpsertGuest:
         assert first["guest"]["id"] == second["guest"]["id"] == state[0]["id"]
         assert len(posts(luma_emulator, ADD)) == 1
 
+    async def test_one_mailbox_in_unicode_and_ascii_domain_is_one_guest(self, luma_emulator, live_context, event_id):
+        first = {"event_api_id": event_id, "email": "jürgen@bücher.example", "send_email": False}
+        second = {**first, "email": "jürgen@xn--bcher-kva.example"}
+        assert ok_data(await run("upsert_guest", first, live_context))["outcome"] == "added"
+        assert ok_data(await run("upsert_guest", second, live_context))["outcome"] == "unchanged"
+        assert len(luma_emulator.guests(event_id)) == 1 and len(posts(luma_emulator, ADD)) == 1
+
+    async def test_the_ascii_form_first_then_the_unicode_form(self, luma_emulator, live_context, event_id):
+        first = {"event_api_id": event_id, "email": "jürgen@xn--bcher-kva.example", "send_email": False}
+        ok_data(await run("upsert_guest", first, live_context))
+        again = ok_data(await run("upsert_guest", {**first, "email": "jürgen@BÜCHER.example"}, live_context))
+        assert again["outcome"] == "unchanged" and len(luma_emulator.guests(event_id)) == 1
+
     async def test_changes_status_then_nothing(self, luma_emulator, live_context, event_id):
         (guest,) = luma_emulator.seed_guests(event_id, 1, approval_status="declined")
         inputs = {"event_api_id": event_id, "email": guest["user_email"], "approval_status": "pending_approval"}

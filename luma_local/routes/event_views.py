@@ -2,13 +2,16 @@
 for its own events, ``access: view`` for events listed on it but managed elsewhere) and the organization's.
 
 Luma refreshes ``spots_remaining`` and ``display_price`` with a background job ("can lag a few seconds");
-the emulator computes them on every read.
+the emulator computes them on every read, and with ``spots_lag`` shows a new event's ``spots_remaining`` as null
+until that many seconds have passed.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from ..clock import parse_dt
 from ..state import CalendarData, EmulatorState, person, public
 
 if TYPE_CHECKING:
@@ -93,11 +96,13 @@ def display_price(types: list[dict]) -> dict | None:
 
 
 def registration(emu: LumaEmulator, ev: dict) -> dict:
-    types = on_sale(emu.state, ev, emu.clock.now().date().isoformat())
+    now = emu.clock.now()
+    types = on_sale(emu.state, ev, now.date().isoformat())
+    lagging = emu.spots_lag and now < parse_dt(ev["created_at"]) + timedelta(seconds=emu.spots_lag)
     return {
         "registration_open": ev["registration_open"],
         "require_approval": any(t["require_approval"] for t in types),
-        "spots_remaining": spots_remaining(emu.state, ev),
+        "spots_remaining": None if lagging else spots_remaining(emu.state, ev),
         "display_price": display_price(types),
     }
 
