@@ -20,7 +20,7 @@ from helpers import (
     or_none,
 )
 from operations.calendar import LUMA_HOSTS
-from operations.removals import remove
+from operations.removals import gone_or_unknown, remove
 from operations.tags import tag_names
 from validation import (
     known_zone,
@@ -348,8 +348,9 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
     try:
         # Only issues a token: nothing changes for guests until the cancel itself.
         request = await client.post(routes.EVENTS_CANCEL_REQUEST, {"event_id": event_id})
-    except LumaNotFoundError:
-        return absent
+    except LumaNotFoundError as error:
+        if gone_or_unknown("event_api_id", event_id, error):
+            return absent
     except LumaUnconfirmedWriteError as error:
         raise _no_token(event_id, error.status, error.luma_message) from None
     token = request.get("cancellation_token")
@@ -368,7 +369,7 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
         checked=f"whether event {event_id} still exists",
         verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
     )
-    if await remove(client, routes.EVENTS_CANCEL, body, confirm):
+    if await remove(client, routes.EVENTS_CANCEL, body, confirm, named=("event_api_id", event_id)):
         return absent  # cancelled by someone else between the two steps
     return {
         "event_api_id": event_id,

@@ -857,6 +857,15 @@ class TestUpdateEvent:
 
 class TestCancelEvent:
     CANCEL = {"event_api_id": "evt-abc123"}
+
+    @pytest.mark.parametrize("event_id", ["autohive-builders", "evt_b7c1", "calev-1"])
+    async def test_not_found_for_what_is_not_an_event_id_is_an_error(self, mock_context, event_id):
+        # A slug or a misspelt id never named an event: "already absent" would hide that the event is still there.
+        mock_context.fetch.side_effect = [luma_error(404, "Event not found")]
+        message = failed(await run("cancel_event", {"event_api_id": event_id}, mock_context), "get_events")
+        assert message.startswith(f"Luma knows nothing with the id '{event_id}', and event_api_id takes an event id")
+        assert methods(mock_context) == ["POST"]
+
     # A fake token, as Luma's cancel/request issues it.
     TOKEN = "tok-123"  # nosec B105
     FREE = {"cancellation_token": TOKEN, "is_paid": False, "guest_count": 12}
