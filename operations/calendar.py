@@ -142,6 +142,14 @@ async def lookup_entity(client: LumaClient, slug: str) -> dict[str, Any]:
     if "entity" not in data:
         raise LumaResponseError(f"GET {routes.ENTITIES_LOOKUP}: Luma's answer had no entity; retry later.")
     entity = data["entity"]
+    if entity is None and re.match(r"(?i)^evt-", slug):
+        return {
+            "slug": slug,
+            "found": False,
+            "type": None,
+            "message": f"'{slug}' is an event id, not a slug: read the event with get_events (event_api_id "
+            f"{slug}), or see whether it is on the calendar with lookup_event.",
+        }
     if entity is None:
         return {
             "slug": slug,

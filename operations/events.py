@@ -1,6 +1,7 @@
 """Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
 answer."""
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Unpack
 from urllib.parse import urlsplit
@@ -92,6 +93,23 @@ def event_page(url: str) -> tuple[str, str]:
     return "luma", f"https://luma.com{path}"
 
 
+# Luma's own links to an event by its id (the event page's share link, and its manage page), which the calendar
+# lookup by url does not know: they name the event by id.
+_EVENT_ID_PATH = re.compile(r"^/event(?:/manage)?/(evt-[A-Za-z0-9]+)(?:/.*)?$")
+
+
+def event_id_in_link(url: str) -> str | None:
+    """The evt- id a luma.com/event/evt-… or luma.com/event/manage/evt-… link names, else None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in LUMA_HOSTS:
+        return None
+    found = _EVENT_ID_PATH.match(parts.path.rstrip("/"))
+    return found.group(1) if found else None
+
+
 async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: str | None = None) -> dict | None:
     """The event's entry on the connected calendar ({id, status, submitted_by}), or None when it is not on it."""
     if (url is None) == (event_id is None):
@@ -99,6 +117,7 @@ async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: 
             "Give the event as url or as event_api_id"
             + (", not both." if url is not None else " (the event's page, or its evt- id).")
         )
+    event_id = event_id if event_id is not None else event_id_in_link(url or "")
     if event_id is not None:
         params = {"event_id": event_id}
     else:

@@ -87,6 +87,12 @@ class TestLookupEntity:
         data = ok_data(await run("lookup_entity", {"slug": "nobody-has-this-slug"}, live_context))
         assert (data["found"], data["type"]) == (False, None) and "nobody-has-this-slug" in data["message"]
 
+    async def test_an_event_id_is_told_apart_from_a_slug(self, luma_emulator, live_context, event):
+        data = ok_data(await run("lookup_entity", {"slug": event["id"]}, live_context))
+        assert (data["found"], data["type"]) == (False, None)
+        assert data["message"].startswith(f"'{event['id']}' is an event id, not a slug: read the event with get_events")
+        assert "lookup_event" in data["message"]
+
 
 class TestAddEventToCalendar:
     async def test_a_luma_page_as_an_event_elsewhere_is_refused(self, luma_emulator, live_context):

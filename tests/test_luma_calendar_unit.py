@@ -177,6 +177,12 @@ ENTITY_EVENT = {
 
 
 class TestLookupEntity:
+    async def test_an_event_id_is_not_called_a_free_slug(self, mock_context):
+        mock_context.fetch.return_value = ok({"entity": None})
+        data = ok_data(await run("lookup_entity", {"slug": "evt-abc123"}, mock_context))
+        assert "is an event id, not a slug" in data["message"] and "get_events" in data["message"]
+        assert "Nothing on Luma" not in data["message"]
+
     async def test_a_calendar(self, mock_context):
         mock_context.fetch.return_value = ok({"entity": {"type": "calendar", "calendar": ENTITY_CALENDAR}})
         data = ok_data(await run("lookup_entity", {"slug": "autohive-builders"}, mock_context))

@@ -90,6 +90,11 @@ class TestLookupEvent:
         sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
         assert (sent.query_values("platform"), sent.query_values("url")) == (["luma"], [event["url"]])
 
+    async def test_lumas_links_by_event_id(self, luma_emulator, live_context, event):
+        by_id = ok_data(await run("lookup_event", {"event_api_id": event["id"]}, live_context))
+        for url in (f"https://luma.com/event/{event['id']}", f"https://lu.ma/event/manage/{event['id']}/"):
+            assert ok_data(await run("lookup_event", {"url": url}, live_context)) == by_id
+
     async def test_an_external_event_submitted_to_the_calendar(self, luma_emulator, live_context):
         url = "https://www.meetup.com/python-akl/events/301/"
         submitted = luma_emulator.submit_calendar_event(name="Python AKL", start_at="2030-05-01T06:00:00Z", url=url)

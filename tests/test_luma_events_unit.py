@@ -151,6 +151,23 @@ class TestGetEvents:
 class TestLookupEvent:
     SUBMITTED = {"id": "calev-123", "status": "pending", "submitted_by": USER}
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://luma.com/event/evt-abc123",
+            "https://lu.ma/event/manage/evt-abc123",
+            "https://www.luma.com/event/manage/evt-abc123/guests?tab=all",
+        ],
+    )
+    async def test_lumas_links_by_event_id_are_looked_up_by_that_id(self, mock_context, url):
+        # The lookup by url does not know these links: it answered {"event": null} for an event on the calendar.
+        mock_context.fetch.return_value = ok(
+            {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        )
+        data = ok_data(await run("lookup_event", {"url": url}, mock_context))
+        assert data["event"]["id"] == "evt-abc123"
+        assert requests(mock_context) == [("GET", "/v1/calendars/events/lookup", [("event_id", "evt-abc123")], None)]
+
     async def test_by_event_id(self, mock_context):
         mock_context.fetch.return_value = ok(
             {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
