@@ -4,6 +4,7 @@ approve_calendar_event, reject_calendar_event) with a mocked context.fetch."""
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
+from luma import luma
 from operations.calendar import is_luma_page, iso_duration
 from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
 from tests.support.fakes import ok, ok_data, requests, run, unavailable
@@ -174,6 +175,13 @@ ENTITY_EVENT = {
     "start_at": "2026-03-01T23:00:00.000Z",
     "end_at": "2026-03-02T01:00:00.000Z",
 }
+
+
+@pytest.mark.parametrize("action", ["lookup_event", "add_event_to_calendar"])
+def test_an_action_for_any_event_is_not_told_the_event_must_be_this_calendars(action):
+    description = luma.config.actions[action].input_schema["properties"]["event_api_id"]["description"]
+    assert "must belong to the connected calendar" not in description
+    assert "lookup_event and add_event_to_calendar take any Luma event's id, also another calendar's" in description
 
 
 class TestLookupEntity:
