@@ -26,6 +26,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
 from helpers import LumaError, action_error, error_message, run_scope, safe_data, safe_message
+from validation import ALSO_TAKEN, ID_INPUTS, ID_KINDS, not_an_id
 
 SHOWN_CHOICES = 8
 SHOWN_VALUE = 40
@@ -163,45 +164,6 @@ def _is_id_input(name: str) -> bool:
     return name.endswith(("_id", "_ids"))
 
 
-# Luma's ids carry their kind in a prefix, which Luma's document says an id "usually starts with".
-ID_KINDS = {
-    "evt": "an event id",
-    "gst": "a guest id",
-    "cal": "a calendar id",
-    "calev": "a calendar submission id",
-    "tag": "a tag id",
-    "ttype": "a ticket type id",
-    "tkt": "a ticket id",
-    "usr": "a user id",
-}
-
-# Every id input: what it takes, the prefixes of the kinds it takes (empty when Luma names none for it), and where to
-# get one. Since Luma says "usually", an id without a known prefix is let through; one with the prefix of another
-# kind is refused before anything is sent: Luma would answer "not found", which a delete or a poll takes for gone.
-ID_INPUTS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "event_api_id": ("an event id", ("evt",), "get_events"),
-    "event_api_ids": ("an event id", ("evt",), "get_events"),
-    "target_event_api_id": ("an event id", ("evt",), "clone_event's earlier result"),
-    "guest_api_id": ("a guest id", ("gst",), "get_guests"),
-    "guest_api_ids": ("a guest id", ("gst",), "get_guests"),
-    "event_ticket_type_id": ("a ticket type id", ("ttype",), "list_ticket_types"),
-    "add_ticket_type_ids": ("a ticket type id", ("ttype",), "list_ticket_types"),
-    "remove_ticket_ids": ("a ticket id", ("tkt",), "get_guests with detail full"),
-    "calendar_id": ("a calendar id", ("cal",), "get_calendar"),
-    "calendar_event_id": ("a calendar submission id", ("calev", "evt"), "add_event_to_calendar or lookup_event"),
-    "contact_id": ("a person's id", ("usr",), "list_people"),
-    "user_id": ("a user id", ("usr",), "list_people"),
-    "user_ids": ("a user id", ("usr",), "list_people"),
-    "tag_id": ("a tag id", ("tag",), "list_person_tags or list_event_tags"),
-    "webhook_id": ("a webhook id", (), "list_webhooks"),
-    "membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
-    "calendar_membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
-}
-# Kinds an input also takes without saying so: an external event on the calendar has only its calendar entry's id
-# (calev-), which get_events lists and lookup_event and tag_events take as an event's.
-ALSO_TAKEN = {"event_api_id": ("calev",), "event_api_ids": ("calev",)}
-
-
 def _wrong_kind(name: str, value: Any) -> str | None:
     """The sentence for an id input given an id of another kind (by its prefix), else None."""
     expected = ID_INPUTS.get(name)
@@ -232,7 +194,7 @@ def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict
             if value == "" or (isinstance(value, list) and "" in value):
                 return inputs, f"input '{name}' is blank; give the id, or leave the input out."
             # An input the action does not take is the schema's to name ("unknown input ..., did you mean ...").
-            wrong = _wrong_kind(name, value) if name in properties else None
+            wrong = (_wrong_kind(name, value) or not_an_id(name, value)) if name in properties else None
             if wrong is not None:
                 return inputs, wrong
         tidy[name] = _enum_spelling(value, spec)

@@ -370,3 +370,87 @@ def without_format_characters(text: str, field: str) -> str:
 def utf16_length(text: str) -> int:
     """Length as Luma's JavaScript counts it: characters outside the BMP (most emoji) count twice."""
     return len(text.encode("utf-16-le")) // 2
+
+
+# ---- Ids ----------------------------------------------------------------------------------------------------
+
+# Luma's ids carry their kind in a prefix, which Luma's document says an id "usually starts with".
+ID_KINDS = {
+    "evt": "an event id",
+    "gst": "a guest id",
+    "cal": "a calendar id",
+    "calev": "a calendar submission id",
+    "tag": "a tag id",
+    "ttype": "a ticket type id",
+    "tkt": "a ticket id",
+    "usr": "a user id",
+}
+
+# Every id input: what it takes, the prefixes of the kinds it takes (empty when Luma names none for it), and where to
+# get one. Since Luma says "usually", an id without a known prefix is let through; one with the prefix of another
+# kind is refused before anything is sent: Luma would answer "not found", which a delete or a poll takes for gone.
+ID_INPUTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "event_api_id": ("an event id", ("evt",), "get_events"),
+    "event_api_ids": ("an event id", ("evt",), "get_events"),
+    "target_event_api_id": ("an event id", ("evt",), "clone_event's earlier result"),
+    "guest_api_id": ("a guest id", ("gst",), "get_guests"),
+    "guest_api_ids": ("a guest id", ("gst",), "get_guests"),
+    "event_ticket_type_id": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "add_ticket_type_ids": ("a ticket type id", ("ttype",), "list_ticket_types"),
+    "remove_ticket_ids": ("a ticket id", ("tkt",), "get_guests with detail full"),
+    "calendar_id": ("a calendar id", ("cal",), "get_calendar"),
+    "calendar_event_id": ("a calendar submission id", ("calev", "evt"), "add_event_to_calendar or lookup_event"),
+    "contact_id": ("a person's id", ("usr",), "list_people"),
+    "user_id": ("a user id", ("usr",), "list_people"),
+    "user_ids": ("a user id", ("usr",), "list_people"),
+    "tag_id": ("a tag id", ("tag",), "list_person_tags or list_event_tags"),
+    "webhook_id": ("a webhook id", (), "list_webhooks"),
+    "membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+    "calendar_membership_tier_id": ("a membership tier id", (), "list_membership_tiers"),
+}
+# Kinds an input also takes without saying so: an external event on the calendar has only its calendar entry's id
+# (calev-), which get_events lists and lookup_event and tag_events take as an event's.
+ALSO_TAKEN = {"event_api_id": ("calev",), "event_api_ids": ("calev",)}
+
+# Where an input given a link can get the id from one.
+_FROM_LINK = {
+    "event_api_id": "lookup_event, whose url input takes a link",
+    "event_api_ids": "lookup_event, whose url input takes a link",
+}
+_TAKES_EMAIL = {"user_id"}
+_NOT_IN_IDS = re.compile(r"[\s/:]")
+_LINK = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://|www\.)|/")
+
+
+def id_form(name: str) -> str:
+    """What an id input takes, with its prefixes: "an event id (evt-…)"."""
+    noun, prefixes, _ = ID_INPUTS[name]
+    form = f" ({' or '.join(f'{prefix}-…' for prefix in prefixes)})" if prefixes else ""
+    return f"{noun}{form}{' or an email' if name in _TAKES_EMAIL else ''}"
+
+
+def not_an_id(name: str, value: Any) -> str | None:
+    """The sentence for an id input given what cannot be an id (a link, a name: Luma's ids hold no whitespace, "/" or
+    ":"), else None. Luma answers such a value "not found", which a delete would take for already gone."""
+    if name not in ID_INPUTS:
+        return None
+    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        if not isinstance(item, str) or not _NOT_IN_IDS.search(item):
+            continue
+        where = name if index is None else f"{name}[{index}]"
+        what = "a link" if _LINK.search(item) else "a name" if re.search(r"\s", item) else "text"
+        shown = item if len(item) <= 60 else item[:59] + "…"
+        source = ID_INPUTS[name][2]
+        if what == "a link" and name in _FROM_LINK:
+            source = f"{source}, or from {_FROM_LINK[name]}"
+        return f"input '{where}' is {what} ('{shown}'), not {id_form(name)}: get the id from {source}."
+    return None
+
+
+def has_id_form(name: str, value: str) -> bool:
+    """Whether `value` has the form of the ids `name` takes: its kind's prefix, or, for a kind Luma gives no prefix,
+    any value `not_an_id` lets through."""
+    prefixes = ID_INPUTS[name][1]
+    if _NOT_IN_IDS.search(value):
+        return False
+    return not prefixes or value.lower().startswith(tuple(f"{prefix}-" for prefix in prefixes))

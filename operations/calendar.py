@@ -142,6 +142,14 @@ async def lookup_entity(client: LumaClient, slug: str) -> dict[str, Any]:
     if "entity" not in data:
         raise LumaResponseError(f"GET {routes.ENTITIES_LOOKUP}: Luma's answer had no entity; retry later.")
     entity = data["entity"]
+    if entity is None and re.match(r"(?i)^evt-", slug):
+        return {
+            "slug": slug,
+            "found": False,
+            "type": None,
+            "message": f"'{slug}' is an event id, not a slug: read the event with get_events (event_api_id "
+            f"{slug}), or see whether it is on the calendar with lookup_event.",
+        }
     if entity is None:
         return {
             "slug": slug,
@@ -186,6 +194,16 @@ def iso_duration(minutes: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
 
 
+def is_luma_page(url: str) -> bool:
+    """Whether the address is on luma.com or lu.ma (any case, with or without www. or a scheme)."""
+    text = url.strip()
+    try:
+        host = (urlsplit(text if "://" in text else f"https://{text}").hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    return any(host == domain or host.endswith(f".{domain}") for domain in ("luma.com", "lu.ma"))
+
+
 def _add_body(event_id: str | None, external: dict[str, Any], submission_mode: str | None) -> dict[str, Any]:
     given = [key for key, value in external.items() if value is not None]
     if event_id is not None:
@@ -199,6 +217,12 @@ def _add_body(event_id: str | None, external: dict[str, Any], submission_mode: s
         raise InputError(
             "Give the event to add: event_api_id for a Luma event, or url, name, start_at, timezone and "
             "duration_minutes for an event on another site."
+        )
+    if external["url"] is not None and is_luma_page(external["url"]):
+        # Luma would list it as an external event: the same Luma event twice on the calendar.
+        raise InputError(
+            f"url '{external['url'].strip()}' is a page on Luma: a Luma event is added by its event_api_id alone "
+            "(lookup_entity with this link gives it), not as an event on another site."
         )
     missing = [key for key in EXTERNAL_REQUIRED if external[key] is None]
     if missing:

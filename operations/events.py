@@ -1,6 +1,7 @@
 """Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
 answer."""
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Unpack
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from helpers import (
     or_none,
 )
 from operations.calendar import LUMA_HOSTS
-from operations.removals import remove
+from operations.removals import gone_or_unknown, remove
 from operations.tags import tag_names
 from validation import (
     known_zone,
@@ -94,6 +95,23 @@ def event_page(url: str) -> tuple[str, str]:
     return "luma", f"https://luma.com{path}"
 
 
+# Luma's own links to an event by its id (the event page's share link, and its manage page), which the calendar
+# lookup by url does not know: they name the event by id.
+_EVENT_ID_PATH = re.compile(r"^/event(?:/manage)?/(evt-[A-Za-z0-9]+)(?:/.*)?$")
+
+
+def event_id_in_link(url: str) -> str | None:
+    """The evt- id a luma.com/event/evt-… or luma.com/event/manage/evt-… link names, else None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in LUMA_HOSTS:
+        return None
+    found = _EVENT_ID_PATH.match(parts.path.rstrip("/"))
+    return found.group(1) if found else None
+
+
 async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: str | None = None) -> dict | None:
     """The event's entry on the connected calendar ({id, status, submitted_by}), or None when it is not on it."""
     if (url is None) == (event_id is None):
@@ -101,6 +119,7 @@ async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: 
             "Give the event as url or as event_api_id"
             + (", not both." if url is not None else " (the event's page, or its evt- id).")
         )
+    event_id = event_id if event_id is not None else event_id_in_link(url or "")
     if event_id is not None:
         params = {"event_id": event_id}
     else:
@@ -352,8 +371,9 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
     try:
         # Only issues a token: nothing changes for guests until the cancel itself.
         request = await client.post(routes.EVENTS_CANCEL_REQUEST, {"event_id": event_id})
-    except LumaNotFoundError:
-        return absent
+    except LumaNotFoundError as error:
+        if gone_or_unknown("event_api_id", event_id, error):
+            return absent
     except LumaUnconfirmedWriteError as error:
         raise _no_token(event_id, error.status, error.luma_message) from None
     token = request.get("cancellation_token")
@@ -372,7 +392,7 @@ async def cancel_event(client: LumaClient, event_id: str, *, should_refund: bool
         checked=f"whether event {event_id} still exists",
         verify=f"Read the event with get_events (event_api_id {event_id}): 'not found' means it was cancelled",
     )
-    if await remove(client, routes.EVENTS_CANCEL, body, confirm):
+    if await remove(client, routes.EVENTS_CANCEL, body, confirm, named=("event_api_id", event_id)):
         return absent  # cancelled by someone else between the two steps
     return {
         "event_api_id": event_id,

@@ -12,7 +12,7 @@ from typing import Any, Unpack
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
-from operations.removals import remove
+from operations.removals import gone_or_unknown, remove
 from operations.tags import tag_names
 from validation import email_key, luma_instant, normalize_email, other_domain_form
 from writes import Absent, ReadBack
@@ -331,7 +331,7 @@ async def remove_person(client: LumaClient, email: str | None, contact_id: str |
     key, value = one_person(email, contact_id)
     person = await _find_named(client, key, value)
     if person is None:
-        return _reference(key, value, None), True
+        return _reference(key, value, None), key != "contact_id" or gone_or_unknown("contact_id", value)
     confirm = _listing_check(client, key, value, person, gone=True)
     return _reference(key, value, person), await remove(client, routes.CONTACTS_REMOVE, {key: value}, confirm)
 

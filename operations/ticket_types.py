@@ -17,7 +17,7 @@ from helpers import (
     not_found,
     or_none,
 )
-from operations.removals import remove
+from operations.removals import gone_or_unknown, remove
 from validation import currency_exponent, luma_date, price_to_minor_units, visible_text
 from writes import FindNew, ReadBack, gone_check, not_in
 
@@ -372,7 +372,7 @@ async def delete_ticket_type(client: LumaClient, ticket_type_id: str) -> dict[st
         )
 
     if existing is None:
-        return deleted(already_absent=True)
+        return deleted(already_absent=gone_or_unknown("event_ticket_type_id", ticket_type_id))
     confirm = gone_check(
         lambda: find_ticket_type(client, ticket_type_id),
         checked=f"whether ticket type {ticket_type_id} still exists",

@@ -109,5 +109,5 @@ async def delete_webhook(client: LumaClient, webhook_id: str) -> dict[str, Any]:
         checked=f"whether webhook {webhook_id} still exists",
         verify=f"Look it up with get_webhook (webhook_id {webhook_id})",
     )
-    absent = await remove(client, routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm)
+    absent = await remove(client, routes.WEBHOOKS_DELETE, {"id": webhook_id}, confirm, named=("webhook_id", webhook_id))
     return {"webhook_id": webhook_id, "deleted": True, "already_absent": absent}

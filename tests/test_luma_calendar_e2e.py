@@ -87,8 +87,21 @@ class TestLookupEntity:
         data = ok_data(await run("lookup_entity", {"slug": "nobody-has-this-slug"}, live_context))
         assert (data["found"], data["type"]) == (False, None) and "nobody-has-this-slug" in data["message"]
 
+    async def test_an_event_id_is_told_apart_from_a_slug(self, luma_emulator, live_context, event):
+        data = ok_data(await run("lookup_entity", {"slug": event["id"]}, live_context))
+        assert (data["found"], data["type"]) == (False, None)
+        assert data["message"].startswith(f"'{event['id']}' is an event id, not a slug: read the event with get_events")
+        assert "lookup_event" in data["message"]
+
 
 class TestAddEventToCalendar:
+    async def test_a_luma_page_as_an_event_elsewhere_is_refused(self, luma_emulator, live_context):
+        event = luma_emulator.seed_events(1)[0]
+        inputs = {**EXTERNAL, "url": f"https://Lu.ma/{event['url'].rsplit('/', 1)[-1]}/"}
+        failed(await run("add_event_to_calendar", inputs, live_context), "is a page on Luma", "event_api_id")
+        assert entries(luma_emulator, platforms=["external"]) == []
+        assert luma_emulator.requests == []
+
     async def test_an_event_elsewhere_is_listed_once(self, luma_emulator, live_context):
         first = ok_data(await run("add_event_to_calendar", EXTERNAL, live_context))
         assert first["already_on_calendar"] is False and first["calendar_event"]["status"] == "approved"

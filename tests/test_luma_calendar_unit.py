@@ -4,7 +4,8 @@ approve_calendar_event, reject_calendar_event) with a mocked context.fetch."""
 import pytest
 from autohive_integrations_sdk.integration import ResultType
 
-from operations.calendar import iso_duration
+from luma import luma
+from operations.calendar import is_luma_page, iso_duration
 from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
 from tests.support.fakes import ok, ok_data, requests, run, unavailable
 from tests.support.samples import CALENDAR, USER, submission
@@ -176,7 +177,20 @@ ENTITY_EVENT = {
 }
 
 
+@pytest.mark.parametrize("action", ["lookup_event", "add_event_to_calendar"])
+def test_an_action_for_any_event_is_not_told_the_event_must_be_this_calendars(action):
+    description = luma.config.actions[action].input_schema["properties"]["event_api_id"]["description"]
+    assert "must belong to the connected calendar" not in description
+    assert "lookup_event and add_event_to_calendar take any Luma event's id, also another calendar's" in description
+
+
 class TestLookupEntity:
+    async def test_an_event_id_is_not_called_a_free_slug(self, mock_context):
+        mock_context.fetch.return_value = ok({"entity": None})
+        data = ok_data(await run("lookup_entity", {"slug": "evt-abc123"}, mock_context))
+        assert "is an event id, not a slug" in data["message"] and "get_events" in data["message"]
+        assert "Nothing on Luma" not in data["message"]
+
     async def test_a_calendar(self, mock_context):
         mock_context.fetch.return_value = ok({"entity": {"type": "calendar", "calendar": ENTITY_CALENDAR}})
         data = ok_data(await run("lookup_entity", {"slug": "autohive-builders"}, mock_context))
@@ -246,6 +260,27 @@ class TestAddEventToCalendar:
         "timezone": "pacific/auckland",
         "duration_minutes": 90,
     }
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://luma.com/autohive-builders",
+            "https://WWW.Luma.com/autohive-builders/",
+            "https://lu.ma/autohive-builders?tk=abc",
+            "http://www.lu.ma/event/evt-1",
+        ],
+    )
+    async def test_a_luma_page_is_not_an_event_elsewhere(self, mock_context, url):
+        # Luma would list the Luma event a second time, as an external one.
+        result = await run("add_event_to_calendar", {**self.EXTERNAL, "url": url}, mock_context)
+        assert_input_error(result, mock_context, "is a page on Luma", "event_api_id alone", "lookup_entity")
+        result = await run("add_event_to_calendar", {"url": url}, mock_context)
+        assert_input_error(result, mock_context, "is a page on Luma")
+
+    def test_a_site_whose_name_only_ends_like_lumas_is_elsewhere(self):
+        assert not is_luma_page("https://notluma.com/x") and not is_luma_page("https://lu.ma.example.org/x")
+        assert is_luma_page("lu.ma/autohive-builders") and is_luma_page("https://LUMA.COM./x")
+
     URL = "https://www.meetup.com/python-nz/events/301234567/"
     SENT = {
         "platform": "external",

@@ -90,6 +90,11 @@ class TestLookupEvent:
         sent = luma_emulator.requests_to("/v1/calendars/events/lookup")[-1]
         assert (sent.query_values("platform"), sent.query_values("url")) == (["luma"], [event["url"]])
 
+    async def test_lumas_links_by_event_id(self, luma_emulator, live_context, event):
+        by_id = ok_data(await run("lookup_event", {"event_api_id": event["id"]}, live_context))
+        for url in (f"https://luma.com/event/{event['id']}", f"https://lu.ma/event/manage/{event['id']}/"):
+            assert ok_data(await run("lookup_event", {"url": url}, live_context)) == by_id
+
     async def test_an_external_event_submitted_to_the_calendar(self, luma_emulator, live_context):
         url = "https://www.meetup.com/python-akl/events/301/"
         submitted = luma_emulator.submit_calendar_event(name="Python AKL", start_at="2030-05-01T06:00:00Z", url=url)
@@ -545,3 +550,75 @@ class TestIdsOfAnotherKind:
     async def test_an_id_without_a_known_prefix_is_still_sent(self, luma_emulator, live_context):
         data = ok_data(await run("delete_webhook", {"webhook_id": "hook-123"}, live_context))
         assert data["already_absent"] is True
+
+
+class TestWhatIsNotAnId:
+    """A link, a name or a slug given for an id: Luma answers "not found", which a delete took for already deleted
+    while the thing meant stayed. A link or a name is refused before anything is sent; a 404 is already absent only
+    for a value in the form of the input's ids."""
+
+    @pytest.fixture
+    def things(self, luma_emulator):
+        event = luma_emulator.seed_events(1)[0]
+        luma_emulator.call(
+            "POST", "/v2/webhooks/create", body={"url": "https://hooks.example.com/luma", "event_types": ["*"]}
+        )
+        contact = luma_emulator.seed_contacts(1)[0]
+        return event, contact
+
+    def state(self, luma_emulator, event):
+        return (
+            luma_emulator.events(),
+            luma_emulator.webhooks(),
+            luma_emulator.ticket_types(event["id"]),
+            luma_emulator.contacts(),
+        )
+
+    @pytest.mark.parametrize(
+        ("action", "inputs", "expected"),
+        [
+            ("cancel_event", {"event_api_id": "https://luma.com/autohive-builders"}, "lookup_event, whose url input"),
+            ("delete_ticket_type", {"event_ticket_type_id": "General Admission"}, "is a name ('General Admission')"),
+            ("delete_webhook", {"webhook_id": "https://hooks.example.com/luma"}, "is a link"),
+            ("remove_person", {"contact_id": "Aroha Anderson"}, "not a person's id (usr-…)"),
+        ],
+    )
+    async def test_a_link_or_a_name_is_refused_and_nothing_is_sent(
+        self, luma_emulator, live_context, things, action, inputs, expected
+    ):
+        before = self.state(luma_emulator, things[0])
+        result = await run(action, inputs, live_context)
+        assert result.type == ResultType.VALIDATION_ERROR and expected in result.result["message"]
+        assert luma_emulator.requests == []
+        assert self.state(luma_emulator, things[0]) == before
+
+    @pytest.mark.parametrize(
+        ("action", "inputs", "expected"),
+        [
+            ("cancel_event", {"event_api_id": "autohive-builders"}, "an event id (evt-…)"),
+            ("cancel_event", {"event_api_id": "evt_b7c1"}, "an event id (evt-…)"),
+            ("delete_ticket_type", {"event_ticket_type_id": "general-admission"}, "a ticket type id (ttype-…)"),
+            ("remove_person", {"contact_id": "aroha"}, "a person's id (usr-…)"),
+        ],
+    )
+    async def test_a_slug_luma_does_not_know_is_not_found_and_nothing_changes(
+        self, luma_emulator, live_context, things, action, inputs, expected
+    ):
+        before = self.state(luma_emulator, things[0])
+        value = next(iter(inputs.values()))
+        failed(await run(action, inputs, live_context), f"Luma knows nothing with the id '{value}'", expected)
+        assert self.state(luma_emulator, things[0]) == before
+
+    @pytest.mark.parametrize(
+        ("action", "inputs"),
+        [
+            ("cancel_event", {"event_api_id": "evt-neverwas"}),
+            ("delete_ticket_type", {"event_ticket_type_id": "ttype-neverwas"}),
+            ("delete_webhook", {"webhook_id": "wh-neverwas"}),
+            ("remove_person", {"contact_id": "usr-neverwas"}),
+        ],
+    )
+    async def test_an_unknown_id_in_its_kinds_form_is_still_already_absent(
+        self, luma_emulator, live_context, things, action, inputs
+    ):
+        assert ok_data(await run(action, inputs, live_context))["already_absent"] is True

@@ -151,6 +151,23 @@ class TestGetEvents:
 class TestLookupEvent:
     SUBMITTED = {"id": "calev-123", "status": "pending", "submitted_by": USER}
 
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://luma.com/event/evt-abc123",
+            "https://lu.ma/event/manage/evt-abc123",
+            "https://www.luma.com/event/manage/evt-abc123/guests?tab=all",
+        ],
+    )
+    async def test_lumas_links_by_event_id_are_looked_up_by_that_id(self, mock_context, url):
+        # The lookup by url does not know these links: it answered {"event": null} for an event on the calendar.
+        mock_context.fetch.return_value = ok(
+            {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
+        )
+        data = ok_data(await run("lookup_event", {"url": url}, mock_context))
+        assert data["event"]["id"] == "evt-abc123"
+        assert requests(mock_context) == [("GET", "/v1/calendars/events/lookup", [("event_id", "evt-abc123")], None)]
+
     async def test_by_event_id(self, mock_context):
         mock_context.fetch.return_value = ok(
             {"event": {"id": "evt-abc123", "status": "approved", "submitted_by": None}}
@@ -901,6 +918,15 @@ class TestUpdateEvent:
 
 class TestCancelEvent:
     CANCEL = {"event_api_id": "evt-abc123"}
+
+    @pytest.mark.parametrize("event_id", ["autohive-builders", "evt_b7c1", "calev-1"])
+    async def test_not_found_for_what_is_not_an_event_id_is_an_error(self, mock_context, event_id):
+        # A slug or a misspelt id never named an event: "already absent" would hide that the event is still there.
+        mock_context.fetch.side_effect = [luma_error(404, "Event not found")]
+        message = failed(await run("cancel_event", {"event_api_id": event_id}, mock_context), "get_events")
+        assert message.startswith(f"Luma knows nothing with the id '{event_id}', and event_api_id takes an event id")
+        assert methods(mock_context) == ["POST"]
+
     # A fake token, as Luma's cancel/request issues it.
     TOKEN = "tok-123"  # nosec B105
     FREE = {"cancellation_token": TOKEN, "is_paid": False, "guest_count": 12}

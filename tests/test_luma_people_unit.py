@@ -444,6 +444,14 @@ class TestRemovePerson:
         assert data == {"person": {"email": "ana@example.com"}, "already_absent": True}
         assert fake.posts == []
 
+    async def test_a_contact_id_not_listed_is_already_absent_only_in_the_form_of_one(self, mock_context):
+        fake = FakePeople([ANA]).answering(mock_context)
+        data = ok_data(await run("remove_person", {"contact_id": "usr-gone"}, mock_context))
+        assert data == {"person": {"id": "usr-gone"}, "already_absent": True}
+        result = await run("remove_person", {"contact_id": "aroha"}, mock_context)
+        failed(result, "'aroha'", "contact_id takes a person's id (usr-…)", "list_people")
+        assert fake.posts == []
+
     async def test_lumas_not_found_is_already_absent(self, mock_context):
         mock_context.fetch.side_effect = [ok({"entries": [ANA], "has_more": False}), luma_error(404, "not found")]
         data = ok_data(await run("remove_person", {"email": "ana@example.com"}, mock_context))

@@ -407,6 +407,65 @@ class TestIdsOfAnotherKind:
         assert result.type == ResultType.VALIDATION_ERROR and result.result["message"] == message
         mock_context.fetch.assert_not_called()
 
+    @pytest.mark.parametrize(
+        ("action", "inputs", "message"),
+        [
+            (
+                "cancel_event",
+                {"event_api_id": "https://luma.com/autohive-builders"},
+                "input 'event_api_id' is a link ('https://luma.com/autohive-builders'), not an event id (evt-…): get "
+                "the id from get_events, or from lookup_event, whose url input takes a link.",
+            ),
+            (
+                "delete_ticket_type",
+                {"event_ticket_type_id": "General Admission"},
+                "input 'event_ticket_type_id' is a name ('General Admission'), not a ticket type id (ttype-…): get "
+                "the id from list_ticket_types.",
+            ),
+            (
+                "delete_webhook",
+                {"webhook_id": "https://hooks.example.com/luma"},
+                "input 'webhook_id' is a link ('https://hooks.example.com/luma'), not a webhook id: get the id from "
+                "list_webhooks.",
+            ),
+            (
+                "remove_person",
+                {"contact_id": "Aroha Anderson"},
+                "input 'contact_id' is a name ('Aroha Anderson'), not a person's id (usr-…): get the id from "
+                "list_people.",
+            ),
+            (
+                "update_member_status",
+                {"user_id": "Aroha Anderson", "status": "approved"},
+                "input 'user_id' is a name ('Aroha Anderson'), not a user id (usr-…) or an email: get the id from "
+                "list_people.",
+            ),
+            (
+                "tag_events",
+                {"tag": "Partners", "event_api_ids": ["evt-1", "lu.ma/abc"]},
+                "input 'event_api_ids[1]' is a link ('lu.ma/abc'), not an event id (evt-…): get the id from "
+                "get_events, or from lookup_event, whose url input takes a link.",
+            ),
+            (
+                "get_guests",
+                {"event_api_id": "evt:1"},
+                "input 'event_api_id' is text ('evt:1'), not an event id (evt-…): get the id from get_events.",
+            ),
+        ],
+    )
+    async def test_what_cannot_be_an_id_is_refused_before_anything_is_sent(self, mock_context, action, inputs, message):
+        # Luma answers such a value "not found", which a delete took for already deleted.
+        result = await luma.execute_action(action, inputs, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR and result.result["message"] == message
+        mock_context.fetch.assert_not_called()
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [("user_id", "ana.o'neil+luma@example.com"), ("contact_id", "usr-AbC123"), ("webhook_id", "wh_1-x")],
+    )
+    def test_an_email_or_an_opaque_id_passes(self, name, value):
+        assert validation.not_an_id(name, value) is None
+
     async def test_an_input_the_action_does_not_take_is_named_as_unknown(self, mock_context):
         result = await luma.execute_action("add_event_to_calendar", {"event_api_ids": ["tag-2"]}, mock_context)
         assert result.result["message"] == "unknown input 'event_api_ids'; did you mean 'event_api_id'?"

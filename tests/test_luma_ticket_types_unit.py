@@ -591,6 +591,12 @@ class TestDeleteTicketType:
         assert ok_data(result) == {"event_ticket_type_id": "ttype-vip", "deleted": True, "already_absent": True}
         assert methods(mock_context) == ["GET"]
 
+    async def test_not_found_for_what_is_not_a_ticket_type_id_is_an_error(self, mock_context):
+        mock_context.fetch.side_effect = luma_error(404, "Ticket type not found")
+        result = await run("delete_ticket_type", {"event_ticket_type_id": "general-admission"}, mock_context)
+        failed(result, "'general-admission'", "a ticket type id (ttype-…)", "list_ticket_types")
+        assert methods(mock_context) == ["GET"]
+
     async def test_gone_between_the_read_and_the_delete(self, mock_context):
         mock_context.fetch.side_effect = [ok(TICKET_TYPE), luma_error(404, "not found")]
         result = await run("delete_ticket_type", self.INPUTS, mock_context)

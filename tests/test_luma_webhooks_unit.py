@@ -5,6 +5,7 @@ import json
 import logging
 
 import pytest
+from autohive_integrations_sdk.integration import ResultType
 
 from operations.webhooks import MASKED_SECRET
 from tests.support.fakes import assert_input_error, assert_schema_error, failed, lost, luma_error, methods, ok, ok_data
@@ -192,6 +193,11 @@ class TestDeleteWebhook:
         data = ok_data(await run("delete_webhook", {"webhook_id": "wh-abc123"}, mock_context))
         assert data == {"webhook_id": "wh-abc123", "deleted": True, "already_absent": True}
         assert methods(mock_context) == ["POST"]
+
+    async def test_a_link_is_refused_before_anything_is_sent(self, mock_context):
+        result = await run("delete_webhook", {"webhook_id": "https://hooks.example.com/luma"}, mock_context)
+        assert result.type == ResultType.VALIDATION_ERROR and "is a link" in result.result["message"]
+        mock_context.fetch.assert_not_called()
 
     async def test_lost_answer_and_gone_is_confirmed(self, mock_context, no_sleep):
         mock_context.fetch.side_effect = [lost(), luma_error(404, "Webhook wh-abc123 not found")]
