@@ -353,7 +353,8 @@ async def block_person(
             "neither blocked nor removed people, so it cannot show this block)",
             verify="Blocking again is harmless: call block_person again",
         )
-    if await remove(client, routes.CONTACTS_BLOCK, {key: value}, confirm):
+    named = ("contact_id", value) if key == "contact_id" else None
+    if await remove(client, routes.CONTACTS_BLOCK, {key: value}, confirm, named=named):
         return _reference(key, value, None), False, True
     return _reference(key, value, person), True, person is None
 

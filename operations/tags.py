@@ -261,8 +261,8 @@ async def update_tag(
 
 
 async def delete_tag(client: LumaClient, kind: TagKind, tag_id: str) -> dict[str, Any]:
-    """Deletes the tag (Luma takes it off everything carrying it). A tag Luma does not know (404) is reported as
-    already absent, as a retry after a lost answer finds it."""
+    """Deletes the tag (Luma takes it off everything carrying it). A tag id (tag-...) Luma does not know (404) is
+    reported as already absent, as a retry after a lost answer finds it."""
     if not tag_id.startswith("tag-"):
         # Luma's tag ids start with tag- ("usually"): anything else is read against the names first.
         _name_given(kind, tag_id, await calendar_tags(client, kind), kind.delete_action)
@@ -271,7 +271,7 @@ async def delete_tag(client: LumaClient, kind: TagKind, tag_id: str) -> dict[str
         checked=f"the calendar's {kind.noun}s for {tag_id}",
         verify=f"Look for it with {kind.list_action}",
     )
-    absent = await remove(client, kind.delete_route, {"tag_id": tag_id}, confirm)
+    absent = await remove(client, kind.delete_route, {"tag_id": tag_id}, confirm, named=("tag_id", tag_id))
     return {"deleted": True, "tag_id": tag_id, "already_absent": absent}
 
 

@@ -274,10 +274,12 @@ class DeleteTag(Kind):
         assert message == f"'vip' is the name of {self.kind} tag tag-vip; {self.action} takes its id."
         assert methods(mock_context) == ["GET"]
 
-    async def test_an_id_without_the_tag_prefix_that_no_tag_has_is_sent(self, mock_context):
+    async def test_an_id_without_the_tag_prefix_that_no_tag_has_is_sent_and_its_404_is_an_error(self, mock_context):
+        # Luma may still know it (its ids only "usually" start with tag-), but a 404 to a value in no tag id's form
+        # says it never named a tag: "already absent" would hide the mistake.
         mock_context.fetch.side_effect = [tag_list(VIP), luma_error(404, "Tag 12345 not found")]
-        data = ok_data(await run(self.action, {"tag_id": "12345"}, mock_context))
-        assert data == {"deleted": True, "tag_id": "12345", "already_absent": True}
+        failed(await run(self.action, {"tag_id": "12345"}, mock_context), "'12345'", "tag-", "Nothing was changed")
+        assert methods(mock_context) == ["GET", "POST"]
 
 
 class TestDeletePersonTag(DeleteTag, PersonKind):
