@@ -8,7 +8,7 @@ to check after an ambiguous failure is a named strategy from `writes.py`.
 import asyncio
 import contextvars
 import email.utils
-import json
+import functools
 import logging
 import os
 import re
@@ -259,7 +259,10 @@ def mask_secret(text: str, secret: str | None) -> str:
         return text
     if len(secret) < SECRET_FRAGMENT:
         return text.replace(secret, MASK)
-    grams = {secret[start : start + SECRET_FRAGMENT] for start in range(len(secret) - SECRET_FRAGMENT + 1)}
+    grams = _fragments(secret)
+    # Most text holds no piece of the key: substring searches say so without a walk over every position.
+    if not any(gram in text for gram in grams):
+        return text
     covered = [False] * len(text)
     for start in range(len(text) - SECRET_FRAGMENT + 1):
         if text[start : start + SECRET_FRAGMENT] in grams:
@@ -324,15 +327,22 @@ def safe_message(text: str) -> str:
 
 def safe_data(value: Any) -> Any:
     """An answer that may leave the integration: the run's key masked in every string, keys of objects included
-    (a webhook URL with the key pasted into it is shown back by Luma as it was sent)."""
+    (a webhook URL with the key pasted into it is shown back by Luma as it was sent). Strings without a piece of
+    the key, nearly all of them, are kept as they are, so a large answer is neither copied nor serialised."""
     secret = _run_secret.get()
-    if not secret:
-        return value
-    # One scan of the whole answer first: a walk only when the key is in it, which it almost never is.
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    if mask_secret(text, secret) == text:
-        return value
+    if not secret or len(secret) < SECRET_FRAGMENT or not _holds_a_piece(value, _fragments(secret)):
+        return mask_secret(value, secret) if isinstance(value, str) else value
     return _masked(value, secret)
+
+
+def _holds_a_piece(value: Any, grams: frozenset[str]) -> bool:
+    if isinstance(value, str):
+        return any(gram in value for gram in grams)
+    if isinstance(value, dict):
+        return any(_holds_a_piece(key, grams) or _holds_a_piece(item, grams) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_a_piece(item, grams) for item in value)
+    return False
 
 
 def _masked(value: Any, secret: str) -> Any:
@@ -343,6 +353,11 @@ def _masked(value: Any, secret: str) -> Any:
     if isinstance(value, list):
         return [_masked(item, secret) for item in value]
     return value
+
+
+@functools.lru_cache(maxsize=8)
+def _fragments(secret: str) -> frozenset[str]:
+    return frozenset(secret[start : start + SECRET_FRAGMENT] for start in range(len(secret) - SECRET_FRAGMENT + 1))
 
 
 def action_error(error: Exception) -> ActionError:

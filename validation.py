@@ -1,5 +1,6 @@
 """Input checks the JSON schema cannot express; each raises InputError before anything is sent to Luma."""
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
@@ -73,7 +74,13 @@ def email_key(email: Any) -> str:
     """What two spellings of one mailbox share, for repeats and look-ups: case folded, NFC, and the domain in its
     Unicode form, so jürgen@bücher.example and jürgen@xn--bcher-kva.example are one person. Only for comparing:
     Luma gets the address as normalize_email gives it."""
-    text = unicodedata.normalize("NFC", str(email or "").strip()).lower()
+    return _email_key(email if isinstance(email, str) else str(email or ""))
+
+
+# A bulk call compares each of its up to 1,000 emails several times (repeats, the guest list, each batch's report).
+@functools.lru_cache(maxsize=4096)
+def _email_key(email: str) -> str:
+    text = unicodedata.normalize("NFC", email.strip()).lower()
     local, at, domain = text.rpartition("@")
     if not at:
         return text
