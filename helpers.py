@@ -189,8 +189,8 @@ _STATUS_ERRORS: dict[int, tuple[type[LumaError], str, str]] = {
 }
 
 
-# Luma says an event is full only in a 400's words.
-AT_CAPACITY = re.compile(r"capacity|sold out|event is full", re.IGNORECASE)
+# Luma says an event or a ticket type is full only in a 400's words ("Invalid max_capacity: ..." is another matter).
+AT_CAPACITY = re.compile(r"^(?!invalid).*(?:\bat capacity\b|\bis full\b|\bsold out\b)", re.IGNORECASE | re.DOTALL)
 
 
 def _error_for_status(status: int, luma_message: str | None, what: str, hint: str = "") -> LumaError:
@@ -202,7 +202,10 @@ def _error_for_status(status: int, luma_message: str | None, what: str, hint: st
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
     if status == 400 and luma_message and AT_CAPACITY.search(luma_message):
         # Nothing in the input is wrong: the event has no room left.
-        todo = "The event is at capacity: raise max_capacity (update_event) or free a spot, then retry."
+        todo = (
+            "There is no room left: raise the event's max_capacity (update_event), or the ticket type's "
+            "(update_ticket_type) when Luma names one, or free a spot, then retry."
+        )
     return kind(f"{what}: {failed}.{luma_said(luma_message)} {hint or todo}", status=status, luma_message=luma_message)
 
 

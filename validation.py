@@ -243,8 +243,10 @@ def parse_datetime(
             moment = moment.replace(tzinfo=ZoneInfo(zone))
             # A wall-clock time skipped by a daylight-saving jump does not exist; refuse it rather than guess.
             # A repeated (autumn) time is read as its first occurrence, as calendars do.
+            # A bare date means the day's first moment, which is the jump's end when midnight is skipped (as in
+            # Santiago or Havana): read as the offset before the jump, it is exactly that instant.
             back = moment.astimezone(timezone.utc).astimezone(moment.tzinfo)
-            if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+            if parts["hour"] is not None and back.replace(tzinfo=None) != moment.replace(tzinfo=None):
                 raise InputError(
                     f"'{value}' in {field} does not exist in {zone}: the clocks jump forward over it. Use a time "
                     f"after the change (e.g. {back.strftime('%H:%M')}), or give an explicit UTC offset."
@@ -426,7 +428,8 @@ _FROM_LINK = {
 }
 _TAKES_EMAIL = {"user_id"}
 _NOT_IN_IDS = re.compile(r"[\s/:]")
-_LINK = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://|www\.)|/")
+# A link: a scheme, www., or a host (a dotted name) before its first "/"; "Q1/Q2" is a name.
+_LINK = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+/)")
 
 
 def id_form(name: str) -> str:
@@ -444,8 +447,10 @@ def not_an_id(name: str, value: Any) -> str | None:
     for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
         if not isinstance(item, str) or not _NOT_IN_IDS.search(item):
             continue
+        if name in _TAKES_EMAIL and "@" in item:
+            continue  # an email, which normalize_email judges
         where = name if index is None else f"{name}[{index}]"
-        what = "a link" if _LINK.search(item) else "a name" if re.search(r"\s", item) else "text"
+        what = "a link" if _LINK.search(item) else "a name" if re.search(r"[\s/]", item) else "text"
         shown = item if len(item) <= 60 else item[:59] + "…"
         source = ID_INPUTS[name][2]
         if what == "a link" and name in _FROM_LINK:

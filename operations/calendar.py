@@ -24,10 +24,25 @@ CALENDAR_FIELDS = ("name", "slug", "description", "avatar_url", "tint_color")
 _NOT_SHOWN = {"calendar_id", "tint_color"}
 # Where luma.com pages live: a calendar's or an event's page is https://luma.com/<slug> (lu.ma is the old domain).
 LUMA_HOSTS = {"luma.com", "www.luma.com", "lu.ma", "www.lu.ma"}
+# Luma's own links to an event by its id (the event page's share link, and its manage page), which the calendar
+# lookup by url does not know: they name the event by id.
+_EVENT_ID_PATH = re.compile(r"^/event(?:/manage)?/(evt-[A-Za-z0-9]+)(?:/.*)?$")
 _LUMA_ADDRESS = re.compile(r"^(?:www\.)?(?:luma\.com|lu\.ma)(?:[/?#]|$)", re.IGNORECASE)
 # What an external event needs; Luma's add-event refuses an external event without any of these.
 EXTERNAL_REQUIRED = ("url", "name", "start_at", "timezone", "duration_minutes")
 SUBMISSION_LISTING = "get_events with status pending and platforms [luma, external]"
+
+
+def event_id_in_link(url: str) -> str | None:
+    """The evt- id a luma.com/event/evt-… or luma.com/event/manage/evt-… link names, else None."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in LUMA_HOSTS:
+        return None
+    found = _EVENT_ID_PATH.match(parts.path.rstrip("/"))
+    return found.group(1) if found else None
 
 
 # ---- the calendar -------------------------------------------------------------------------------------------
@@ -220,9 +235,11 @@ def _add_body(event_id: str | None, external: dict[str, Any], submission_mode: s
         )
     if external["url"] is not None and is_luma_page(external["url"]):
         # Luma would list it as an external event: the same Luma event twice on the calendar.
+        linked = event_id_in_link(external["url"])
+        where = f"give event_api_id {linked}" if linked else "lookup_entity with this link gives it"
         raise InputError(
             f"url '{external['url'].strip()}' is a page on Luma: a Luma event is added by its event_api_id alone "
-            "(lookup_entity with this link gives it), not as an event on another site."
+            f"({where}), not as an event on another site."
         )
     missing = [key for key in EXTERNAL_REQUIRED if external[key] is None]
     if missing:

@@ -1,7 +1,6 @@
 """Events: read, list, look up, create, update and cancel, with Luma's time rules and a safe check after a lost
 answer."""
 
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Unpack
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ from helpers import (
     lean,
     or_none,
 )
-from operations.calendar import LUMA_HOSTS
+from operations.calendar import LUMA_HOSTS, event_id_in_link
 from operations.removals import gone_or_unknown, remove
 from operations.tags import tag_names
 from validation import (
@@ -95,23 +94,6 @@ def event_page(url: str) -> tuple[str, str]:
     return "luma", f"https://luma.com{path}"
 
 
-# Luma's own links to an event by its id (the event page's share link, and its manage page), which the calendar
-# lookup by url does not know: they name the event by id.
-_EVENT_ID_PATH = re.compile(r"^/event(?:/manage)?/(evt-[A-Za-z0-9]+)(?:/.*)?$")
-
-
-def event_id_in_link(url: str) -> str | None:
-    """The evt- id a luma.com/event/evt-… or luma.com/event/manage/evt-… link names, else None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if (parts.hostname or "").lower() not in LUMA_HOSTS:
-        return None
-    found = _EVENT_ID_PATH.match(parts.path.rstrip("/"))
-    return found.group(1) if found else None
-
-
 async def lookup_event(client: LumaClient, *, url: str | None = None, event_id: str | None = None) -> dict | None:
     """The event's entry on the connected calendar ({id, status, submitted_by}), or None when it is not on it."""
     if (url is None) == (event_id is None):
@@ -179,6 +161,10 @@ def _event_end(start: datetime, end_at: str | None, duration_minutes: int | None
     return end
 
 
+def _lines(text: str) -> list[list[str]]:
+    return [line.split() for line in text.splitlines() if line.strip()]
+
+
 def _same(key: str, shown: Any, sent: Any) -> bool:
     """Whether a field Luma shows holds the value that was sent."""
     if key in ("start_at", "end_at"):
@@ -190,9 +176,10 @@ def _same(key: str, shown: Any, sent: Any) -> bool:
         wanted = sent.get("address") if sent.get("type") == "manual" else sent.get("place_id")
         return wanted in (shown.get("address"), shown.get("full_address"), shown.get("google_maps_place_id"))
     if key == "description_md" and isinstance(sent, str) and isinstance(shown, str):
-        # Luma keeps the description in its own rich format and writes the markdown anew, so spacing and line ends
-        # of a round trip may differ; the words and their order may not.
-        return shown.split() == sent.split()
+        # Luma keeps the description in its own rich format and writes the markdown anew, so spacing within a line,
+        # line ends and blank lines of a round trip may differ; the words, their order and the lines they stand on
+        # (a list item, a paragraph) may not.
+        return _lines(shown) == _lines(sent)
     if isinstance(sent, str) and isinstance(shown, str):
         return shown.strip() == sent.strip()
     return shown == sent

@@ -1,6 +1,6 @@
 """Deletes and removals, where the thing already gone is what was asked for."""
 
-from typing import Any
+from typing import Any, Literal
 
 from helpers import LumaClient, LumaNotFoundError
 from validation import ID_INPUTS, has_id_form, id_form
@@ -25,14 +25,14 @@ async def remove(
     return False
 
 
-def gone_or_unknown(name: str, value: str, error: LumaNotFoundError | None = None) -> bool:
+def gone_or_unknown(name: str, value: str, error: LumaNotFoundError | None = None) -> Literal[True]:
     """True (already absent) for an id Luma does not know that has the form of the input's ids: it was removed. Any
     other value (a slug, a misspelt id) never named anything, so reporting it gone would hide the mistake while the
     thing it was meant for stays: that is a not-found error naming the value and the form expected."""
     if has_id_form(name, value):
         return True
     raise LumaNotFoundError(
-        f"Luma knows nothing with the id '{value}', and {name} takes {id_form(name)}: get one from "
-        f"{ID_INPUTS[name][2]}. Nothing was changed.",
+        f"Luma knows nothing with the id '{value}', and {name} takes {id_form(name)}, so nothing was changed: get "
+        f"one from {ID_INPUTS[name][2]}.",
         luma_message=error.luma_message if error is not None else None,
     )

@@ -273,7 +273,9 @@ class TestAddEventToCalendar:
     async def test_a_luma_page_is_not_an_event_elsewhere(self, mock_context, url):
         # Luma would list the Luma event a second time, as an external one.
         result = await run("add_event_to_calendar", {**self.EXTERNAL, "url": url}, mock_context)
-        assert_input_error(result, mock_context, "is a page on Luma", "event_api_id alone", "lookup_entity")
+        # A link by id names the id to give; a page by slug needs lookup_entity to find it.
+        hint = "give event_api_id evt-1" if "/event/evt-1" in url else "lookup_entity"
+        assert_input_error(result, mock_context, "is a page on Luma", "event_api_id alone", hint)
         result = await run("add_event_to_calendar", {"url": url}, mock_context)
         assert_input_error(result, mock_context, "is a page on Luma")
 

@@ -312,6 +312,29 @@ class TestUpdateEvent:
         assert (stored["name"], stored["visibility"]) == ("Renamed", "private")
         assert (stored["start_at"], stored["description_md"]) == (event["start_at"], event["description_md"])
 
+    async def test_a_lost_answer_to_lines_made_of_one_line_is_confirmed_by_the_new_lines(
+        self, luma_emulator, live_context, event
+    ):
+        # The same words on other lines (a list instead of a sentence) are a change a reader sees: it must be read
+        # back, not taken as already there.
+        luma_emulator.call(
+            "POST", "/v1/events/update", body={"event_id": event["id"], "description_md": "- laptop - doors at 6"}
+        )
+        luma_emulator.inject("POST /v1/events/update", drop_after_work=True)
+        inputs = {"event_api_id": event["id"], "description_md": "- laptop\n- doors at 6"}
+        data = ok_data(await run("update_event", inputs, live_context))
+        assert data["event"]["description_md"] == luma_emulator.event(event["id"])["description_md"]
+        assert data["event"]["description_md"].splitlines() == ["- laptop", "- doors at 6"]
+
+    async def test_lowering_capacity_below_the_guests_is_not_called_a_full_event(
+        self, luma_emulator, live_context, event
+    ):
+        luma_emulator.seed_guests(event["id"], 3, approval_status="approved")
+        message = failed(
+            await run("update_event", {"event_api_id": event["id"], "max_capacity": 2}, live_context), "max_capacity"
+        )
+        assert "no room left" not in message, message
+
     async def test_close_registration_and_set_capacity(self, luma_emulator, live_context, event):
         luma_emulator.seed_guests(event["id"], 4)
         inputs = {

@@ -491,7 +491,8 @@ class TestBlockPerson:
 
     async def test_a_contact_id_in_no_id_form_that_luma_does_not_know_is_an_error(self, mock_context):
         FakePeople().answering(mock_context)
-        failed(await run("block_person", {"contact_id": "12345"}, mock_context), "'12345'", "usr-", "Nothing was")
+        result = await run("block_person", {"contact_id": "12345"}, mock_context)
+        failed(result, "'12345'", "usr-", "nothing was changed")
 
     async def test_lost_answer_is_confirmed_when_the_person_leaves_the_list(self, mock_context, no_sleep):
         fake = FakePeople([ANA], script=["drop"]).answering(mock_context)

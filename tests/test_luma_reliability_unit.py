@@ -461,10 +461,23 @@ class TestIdsOfAnotherKind:
 
     @pytest.mark.parametrize(
         ("name", "value"),
-        [("user_id", "ana.o'neil+luma@example.com"), ("contact_id", "usr-AbC123"), ("webhook_id", "wh_1-x")],
+        [
+            ("user_id", "ana.o'neil+luma@example.com"),
+            # An email may hold a "/" (RFC 5321 allows it); normalize_email is the judge of an email.
+            ("user_id", "a/b@example.com"),
+            ("contact_id", "usr-AbC123"),
+            ("webhook_id", "wh_1-x"),
+        ],
     )
     def test_an_email_or_an_opaque_id_passes(self, name, value):
         assert validation.not_an_id(name, value) is None
+
+    @pytest.mark.parametrize(
+        ("value", "what"),
+        [("Q1/Q2", "a name"), ("VIP guests", "a name"), ("example.com/x", "a link"), ("https://x.io", "a link")],
+    )
+    def test_only_what_looks_like_a_link_is_called_one(self, value, what):
+        assert f"is {what} ('{value}')" in validation.not_an_id("tag_id", value)
 
     async def test_an_input_the_action_does_not_take_is_named_as_unknown(self, mock_context):
         result = await luma.execute_action("add_event_to_calendar", {"event_api_ids": ["tag-2"]}, mock_context)

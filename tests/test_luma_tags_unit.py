@@ -278,7 +278,7 @@ class DeleteTag(Kind):
         # Luma may still know it (its ids only "usually" start with tag-), but a 404 to a value in no tag id's form
         # says it never named a tag: "already absent" would hide the mistake.
         mock_context.fetch.side_effect = [tag_list(VIP), luma_error(404, "Tag 12345 not found")]
-        failed(await run(self.action, {"tag_id": "12345"}, mock_context), "'12345'", "tag-", "Nothing was changed")
+        failed(await run(self.action, {"tag_id": "12345"}, mock_context), "'12345'", "tag-", "nothing was changed")
         assert methods(mock_context) == ["GET", "POST"]
 
 

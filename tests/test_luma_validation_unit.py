@@ -94,6 +94,12 @@ class TestDatetimes:
             parse_datetime("2026-03-08T02:30", "start_at", "America/New_York")
         assert luma_datetime("2026-03-08T02:30-05:00", "start_at", "America/New_York") == "2026-03-08T07:30:00.000Z"
 
+    def test_a_bare_date_whose_midnight_is_skipped_is_the_days_first_real_moment(self):
+        # Santiago's clocks jump from 00:00 to 01:00 -03:00 on 2026-09-06: the day begins at 01:00 local.
+        assert luma_datetime("2026-09-06", "valid_start_at", "America/Santiago") == "2026-09-06T04:00:00.000Z"
+        with pytest.raises(InputError, match="does not exist in America/Santiago"):
+            parse_datetime("2026-09-06T00:30", "valid_start_at", "America/Santiago")
+
     def test_a_repeated_local_time_is_its_first_occurrence(self):
         assert luma_datetime("2026-11-01T01:30", "start_at", "America/New_York") == "2026-11-01T05:30:00.000Z"
 
