@@ -202,6 +202,13 @@ class TestUpsertGuest:
         again = ok_data(await run("upsert_guest", {**first, "email": "jürgen@BÜCHER.example"}, live_context))
         assert again["outcome"] == "unchanged" and len(luma_emulator.guests(event_id)) == 1
 
+    async def test_sharp_s_is_not_double_s(self, luma_emulator, live_context, event_id):
+        luma_emulator.call("POST", ADD, body={"event_id": event_id, "guests": [{"email": "x@strasse.de"}]})
+        inputs = {"event_api_id": event_id, "email": "x@straße.de", "send_email": False}
+        data = ok_data(await run("upsert_guest", inputs, live_context))
+        assert data["outcome"] == "added" and data["guest"]["email"] == "x@straße.de"
+        assert len(luma_emulator.guests(event_id)) == 2
+
     async def test_changes_status_then_nothing(self, luma_emulator, live_context, event_id):
         (guest,) = luma_emulator.seed_guests(event_id, 1, approval_status="declined")
         inputs = {"event_api_id": event_id, "email": guest["user_email"], "approval_status": "pending_approval"}
