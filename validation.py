@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 from helpers import InputError
@@ -62,12 +63,24 @@ def normalize_email(value: Any, field: str = "email") -> str:
 
 
 def _unicode_label(label: str) -> str:
-    if label.startswith("xn--"):
+    if label.lower().startswith("xn--"):
         try:
             return label[4:].encode("ascii").decode("punycode")
         except (UnicodeError, ValueError):
             return label
     return label
+
+
+def _unicode_domain(domain: str) -> str:
+    text = ".".join(_unicode_label(label) for label in domain.split("."))
+    if text.isascii():
+        return text.lower()
+    # UTS #46 (IDNA 2008), as other_domain_form encodes: it keeps ß, ς and joiners (IDNA 2003 and str.lower turn
+    # straße into strasse, a different domain, and ΑΣ into ας where the domain is ασ).
+    try:
+        return idna.uts46_remap(text, std3_rules=False, transitional=False)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return text.lower()
 
 
 def email_key(email: Any) -> str:
@@ -80,11 +93,16 @@ def email_key(email: Any) -> str:
 # A bulk call compares each of its up to 1,000 emails several times (repeats, the guest list, each batch's report).
 @functools.lru_cache(maxsize=4096)
 def _email_key(email: str) -> str:
-    text = unicodedata.normalize("NFC", email.strip()).lower()
+    text = unicodedata.normalize("NFC", email.strip())
     local, at, domain = text.rpartition("@")
     if not at:
-        return text
-    return f"{local}@{'.'.join(_unicode_label(label) for label in domain.split('.'))}"
+        return text.lower()
+    return f"{local.lower()}@{_unicode_domain(domain)}"
+
+
+def domain_key(domain: str) -> str:
+    """A domain as email_key compares it."""
+    return _unicode_domain(unicodedata.normalize("NFC", domain.strip()))
 
 
 def other_domain_form(email: str) -> str | None:
@@ -93,13 +111,15 @@ def other_domain_form(email: str) -> str | None:
     local, at, domain = email.rpartition("@")
     if not at:
         return None
-    unicode_domain = email_key(f"x@{domain}").split("@", 1)[1]
+    unicode_domain = domain_key(domain)
     if domain.isascii() and unicode_domain.isascii():
         return None
     if not domain.isascii():
+        # IDNA 2008 (UTS #46, not transitional): Python's "idna" codec is IDNA 2003, which sends straße.de to
+        # strasse.de, another domain and maybe another person's guest.
         try:
-            return f"{local}@{domain.encode('idna').decode('ascii')}"
-        except UnicodeError:
+            return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+        except (idna.IDNAError, UnicodeError, ValueError):
             return None
     return f"{local}@{unicode_domain}"
 

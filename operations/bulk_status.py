@@ -35,7 +35,7 @@ from operations.event_summary import guest_counts
 from operations.events import get_event
 from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
 from operations.ticket_types import require_ticket_type
-from validation import email_key, normalize_email
+from validation import domain_key, email_key, normalize_email
 from writes import ReadBack
 
 # Status changes are independent requests: up to this many run at once, within what the key's window has left and
@@ -82,8 +82,8 @@ class Rule:
     def from_dict(cls, data: dict[str, Any]) -> "Rule":
         return cls(
             from_status=tuple(data.get("from_status") or ()),
-            email_domains=tuple(data.get("email_domains") or ()),
-            exclude_email_domains=tuple(data.get("exclude_email_domains") or ()),
+            email_domains=domains_of(data.get("email_domains"), "email_domains"),
+            exclude_email_domains=domains_of(data.get("exclude_email_domains"), "exclude_email_domains"),
             answers=tuple((label, tuple(values)) for label, values in (data.get("answers") or {}).items()),
             event_ticket_type_id=data.get("event_ticket_type_id"),
         )
@@ -93,11 +93,13 @@ class Rule:
         status = guest.get("approval_status")
         if self.from_status and status not in self.from_status:
             return f"their status is {status}, not {' or '.join(self.from_status)} (from_status)"
-        domain = str(guest.get("user_email") or "").rsplit("@", 1)[-1].lower()
+        shown = str(guest.get("user_email") or "").rsplit("@", 1)[-1].lower()
+        # Luma keeps the form it was given (bücher.example or xn--bcher-kva.example): both are one domain.
+        domain = domain_key(shown)
         if self.email_domains and not any(_domain_matches(domain, wanted) for wanted in self.email_domains):
-            return f"their email domain {domain} is not in email_domains"
+            return f"their email domain {shown} is not in email_domains"
         if any(_domain_matches(domain, unwanted) for unwanted in self.exclude_email_domains):
-            return f"their email domain {domain} is in exclude_email_domains"
+            return f"their email domain {shown} is in exclude_email_domains"
         given = {label.strip().casefold(): value for label, value in answers_by_label(guest).items()}
         for label, allowed in self.answers:
             if not set(_answer_values(given.get(label.strip().casefold()))) & set(allowed):
@@ -182,7 +184,7 @@ def domains_of(values: list[str] | None, field_name: str) -> tuple[str, ...]:
                 f"'{value}' in {field_name} is not an email domain; give domains such as acme.com (or *.acme.com "
                 "for its subdomains)."
             )
-        out.append(domain)
+        out.append(domain.removesuffix(bare) + domain_key(bare))
     return tuple(sorted(set(out)))
 
 
@@ -223,7 +225,7 @@ def identifiers_from(guest_api_ids: list[str] | None, emails: list[str] | None) 
 
 
 def _fingerprint(identifiers: list[str]) -> str:
-    text = "\n".join(sorted(identifier.lower() for identifier in identifiers))
+    text = "\n".join(sorted(email_key(value) if "@" in value else value.lower() for value in identifiers))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -2,7 +2,7 @@
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Unpack
 
@@ -120,7 +120,7 @@ def describe_guest(identifier: str) -> str:
     return f"email {identifier}" if "@" in identifier else f"id {identifier}"
 
 
-def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError) -> LumaNotFoundError:
+def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError | None = None) -> LumaNotFoundError:
     return not_found(
         f"No guest with {describe_guest(identifier)} is on event {event_id} (Luma answered 404)",
         "Check the email or guest id and the event id (evt-...); call get_guests without email/guest_api_id to list "
@@ -130,20 +130,44 @@ def guest_not_found(identifier: str, event_id: str, error: LumaNotFoundError) ->
 
 
 async def get_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any]:
+    """The guest by id or email; an email with an internationalised domain is also looked up in its other form."""
     try:
         return await client.get_object(routes.GUESTS_GET, {"event_id": event_id, "id": identifier})
     except LumaNotFoundError as error:
-        raise guest_not_found(identifier, event_id, error) from None
+        missing = error
+    found = await _in_other_form(client, event_id, identifier, client.get_object)
+    if found is None:
+        raise guest_not_found(identifier, event_id, missing)
+    return found
 
 
 async def find_guest(client: LumaClient, event_id: str, identifier: str) -> dict[str, Any] | None:
     """The guest, or None when Luma has no such guest on the event. Luma matches an email as the text it stored, so
     an address with an internationalised domain is also looked up with the domain in its other form."""
     found = await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": identifier}))
-    other = other_domain_form(identifier) if found is None and "@" in identifier else None
-    if other is not None:
-        found = await or_none(client.get(routes.GUESTS_GET, {"event_id": event_id, "id": other}))
-    return found
+    return found if found is not None else await _in_other_form(client, event_id, identifier, client.get)
+
+
+async def _in_other_form(
+    client: LumaClient, event_id: str, identifier: str, read: Callable[..., Awaitable[dict[str, Any]]]
+) -> dict[str, Any] | None:
+    other = other_domain_form(identifier) if "@" in identifier else None
+    if other is None:
+        return None
+    found = await or_none(read(routes.GUESTS_GET, {"event_id": event_id, "id": other}))
+    # Only the same mailbox counts: what Luma answers for the second form is not ours to trust.
+    return found if found is not None and email_key(found.get("user_email")) == email_key(identifier) else None
+
+
+async def guest_id_for(client: LumaClient, event_id: str, identifier: str) -> str:
+    """What to send Luma as guest_id: the identifier as given, except an email with an internationalised domain,
+    which Luma matches only in the form it stored: that guest's id (found in either form)."""
+    if "@" not in identifier or other_domain_form(identifier) is None:
+        return identifier
+    guest = await find_guest(client, event_id, identifier)
+    if guest is None:
+        raise guest_not_found(identifier, event_id)
+    return guest["id"] if isinstance(guest.get("id"), str) and guest["id"] else identifier
 
 
 async def find_guests(client: LumaClient, event_id: str, emails: list[str]) -> list[dict[str, Any] | None]:
@@ -276,10 +300,11 @@ async def update_guest_status(
             "message is sent in Luma's email to the guest, so it cannot be used with send_email false. "
             "Remove message, or set send_email to true."
         )
+    guest_id = await guest_id_for(client, event_id, identifier)
     body = compact(
         {
             "event_id": event_id,
-            "guest_id": identifier,
+            "guest_id": guest_id,
             "status": status,
             "should_refund": should_refund,
             "send_email": send_email,
@@ -287,7 +312,7 @@ async def update_guest_status(
         }
     )
     confirm = ReadBack(
-        read=lambda: find_guest(client, event_id, identifier),
+        read=lambda: find_guest(client, event_id, guest_id),
         matches=lambda guest: guest.get("approval_status") == status,
         checked=f"the guest's approval_status on event {event_id}",
         verify=f"Read the guest with get_guests ({describe_guest(identifier)})",
@@ -297,7 +322,7 @@ async def update_guest_status(
     except LumaNotFoundError as error:
         raise guest_not_found(identifier, event_id, error) from None
     try:
-        return await client.get_object(routes.GUESTS_GET, {"event_id": event_id, "id": identifier})
+        return await client.get_object(routes.GUESTS_GET, {"event_id": event_id, "id": guest_id})
     except LumaError:
         # The change landed. An error here would invite a retry that emails the guest again, so answer with
         # what is known instead: a success an agent cannot misread as "nothing happened".

@@ -115,6 +115,12 @@ class TestAddGuests:
         ]
         assert len(luma_emulator.guests(event_id)) == 2
 
+    async def test_sharp_s_is_not_double_s(self, luma_emulator, live_context, event_id):
+        luma_emulator.call("POST", ADD, body={"event_id": event_id, "guests": [{"email": "x@strasse.de"}]})
+        data = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": ["x@straße.de"]}, live_context))
+        assert [(r["email"], r["status"]) for r in data["results"]] == [("x@straße.de", "added")]
+        assert guest_emails(luma_emulator, event_id) == ["x@strasse.de", "x@straße.de"]
+
     async def test_lost_response_adds_each_guest_exactly_once(self, luma_emulator, live_context, event_id):
         luma_emulator.inject(f"POST {ADD}", drop_after_work=True)
         wanted = emails(12)
@@ -389,3 +395,40 @@ class TestSendInvites:
     async def test_a_long_list_calls_only_the_routes_it_declares(self, luma_emulator, live_context, event_id):
         ok_data(await run("send_invites", {"event_api_id": event_id, "guests": emails(11)}, live_context))
         assert undeclared_routes(luma_emulator, "send_invites") == []
+
+
+class TestOneMailboxInEitherDomainForm:
+    """A guest stored as j@xn--bcher-kva.example is the guest of j@bücher.example for every action, as add_guests
+    already says (already_guest)."""
+
+    @pytest.fixture
+    def stored(self, luma_emulator, event_id):
+        body = {"event_id": event_id, "guests": [{"email": "j@xn--bcher-kva.example"}]}
+        luma_emulator.call("POST", ADD, body=body)
+        return luma_emulator.guest(event_id, "j@xn--bcher-kva.example")
+
+    async def test_get_update_status_and_tickets_find_the_guest(self, luma_emulator, live_context, event_id, stored):
+        given = {"event_api_id": event_id, "email": "j@bücher.example"}
+        added = ok_data(await run("add_guests", {"event_api_id": event_id, "guests": [given["email"]]}, live_context))
+        assert added["results"][0]["status"] == "already_guest"
+        assert ok_data(await run("get_guests", given, live_context))["guest"]["id"] == stored["id"]
+        changed = {**given, "status": "declined", "send_email": False}
+        assert ok_data(await run("update_guest_status", changed, live_context))["guest"]["id"] == stored["id"]
+        assert luma_emulator.guest(event_id, stored["id"])["approval_status"] == "declined"
+        assert [r.json["guest_id"] for r in luma_emulator.requests_to(UPDATE, "POST")] == [stored["id"]]
+        type_id = stored["event_tickets"][0]["event_ticket_type_id"]
+        tickets = ok_data(
+            await run(
+                "update_guest_tickets", {**given, "add_ticket_type_ids": [type_id], "send_email": False}, live_context
+            )
+        )
+        assert tickets["guest"]["id"] == stored["id"] and len(tickets["added_tickets"]) == 1
+
+    async def test_another_mailbox_is_still_not_found(self, luma_emulator, live_context, event_id, stored):
+        given = {"event_api_id": event_id, "email": "k@bücher.example"}
+        failed(
+            await run("get_guests", given, live_context), f"No guest with email k@bücher.example is on event {event_id}"
+        )
+        changed = {**given, "status": "declined"}
+        failed(await run("update_guest_status", changed, live_context), "No guest with email k@bücher.example")
+        assert luma_emulator.requests_to(UPDATE, "POST") == []

@@ -180,6 +180,20 @@ class TestGetGuests:
         assert "Guest not found" in message
         assert mock_context.fetch.call_count == 1  # a 404 is an answer, not retried
 
+    async def test_an_email_stored_with_the_other_domain_form_is_found(self, mock_context):
+        stored = guest_record("j@xn--bcher-kva.example")
+        mock_context.fetch.side_effect = [luma_error(404, "Guest not found"), ok(stored)]
+        data = ok_data(await run("get_guests", {"event_api_id": EVENT_ID, "email": "j@bücher.example"}, mock_context))
+        assert data["guest"]["id"] == stored["id"]
+        ids = [dict(query_of(call))["id"] for call in mock_context.fetch.call_args_list]
+        assert ids == ["j@bücher.example", "j@xn--bcher-kva.example"]
+
+    async def test_another_mailbox_answered_for_the_other_form_is_not_the_guest(self, mock_context):
+        mock_context.fetch.side_effect = [luma_error(404, "Guest not found"), ok(guest_record("x@strasse.de"))]
+        result = await run("get_guests", {"event_api_id": EVENT_ID, "email": "x@straße.de"}, mock_context)
+        failed(result, f"No guest with email x@straße.de is on event {EVENT_ID}", "Guest not found")
+        assert dict(query_of(mock_context.fetch.call_args))["id"] == "x@xn--strae-oqa.de"
+
     async def test_both_email_and_guest_id_rejected_before_sending(self, mock_context):
         inputs = {"event_api_id": EVENT_ID, "email": "ana@example.com", "guest_api_id": "gst-1"}
         failed(await run("get_guests", inputs, mock_context), "either guest_api_id or email, not both")
@@ -322,6 +336,16 @@ class TestAddGuests:
         fake = FakeLuma().answering(mock_context)
         await batch("add_guests", ["ana@example.com"], mock_context)
         assert [q["id"] for q in fake.gets] == ["ana@example.com"] and fake.reads == []
+
+    async def test_a_guest_found_with_the_other_domain_form_counts_only_when_it_is_the_same_mailbox(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("x@strasse.de")])
+        # A Luma that answered the second form with a different mailbox: straße.de is not strasse.de.
+        fake.guests["x@xn--strae-oqa.de"] = fake.guests["x@strasse.de"]
+        fake.answering(mock_context)
+        data = await batch("add_guests", ["x@straße.de"], mock_context)
+        assert data["results"] == [{"email": "x@straße.de", "status": "added"}]
+        assert [q["id"] for q in fake.gets[:2]] == ["x@straße.de", "x@xn--strae-oqa.de"]
+        assert fake.posts == [{"event_id": EVENT_ID, "guests": [{"email": "x@straße.de"}]}]
 
     async def test_emails_missing_from_the_first_page_of_a_long_list_are_looked_up(self, mock_context):
         fake = FakeLuma(existing=[guest_record(e) for e in emails(150, "old")]).answering(mock_context)
@@ -783,6 +807,22 @@ class TestUpdateGuestStatus:
         assert post.kwargs["json"] == {"event_id": EVENT_ID, "guest_id": "ana@example.com", "status": "approved"}
         assert path_of(get) == "/v1/events/guests/get"
         assert query_of(get) == [("event_id", EVENT_ID), ("id", "ana@example.com")]
+
+    async def test_an_email_stored_with_the_other_domain_form_is_changed_by_its_id(self, mock_context):
+        fake = FakeLuma(existing=[guest_record("j@xn--bcher-kva.example", "pending_approval", gid="gst-j")])
+        fake.guests["gst-j"] = fake.guests["j@xn--bcher-kva.example"]
+        fake.answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "email": "j@bücher.example", "status": "approved", "send_email": False}
+        data = ok_data(await run("update_guest_status", inputs, mock_context))
+        assert data["guest"]["approval_status"] == "approved"
+        assert fake.posts == [{"event_id": EVENT_ID, "guest_id": "gst-j", "status": "approved", "send_email": False}]
+        assert [q["id"] for q in fake.gets] == ["j@bücher.example", "j@xn--bcher-kva.example", "gst-j"]
+
+    async def test_an_internationalised_email_of_nobody_is_not_found_and_nothing_is_sent(self, mock_context):
+        fake = FakeLuma().answering(mock_context)
+        inputs = {"event_api_id": EVENT_ID, "email": "j@bücher.example", "status": "approved"}
+        failed(await run("update_guest_status", inputs, mock_context), "No guest with email j@bücher.example")
+        assert fake.posts == [] and len(fake.gets) == 2
 
     async def test_sends_every_option_given(self, mock_context):
         fake = FakeLuma(existing=[guest_record("ana@example.com", gid="gst-ana")])

@@ -165,6 +165,30 @@ class TestEmailKey:
         assert other_domain_form("jürgen@xn--bcher-kva.example") == "jürgen@bücher.example"
         assert other_domain_form("ana@example.com") is None
 
+    @pytest.mark.parametrize(
+        ("email", "ascii_form"),
+        [
+            ("x@straße.de", "x@xn--strae-oqa.de"),
+            ("x@ςxample.gr", "x@xn--xample-20e.gr"),
+            ("x@ශ්\u200dරී.lk", "x@xn--10cl1a0b660p.lk"),  # a joiner (ZWJ) IDNA 2003 would drop
+            # Capital sigma is σ in a domain, where str.lower gives ς at a word's end.
+            ("x@παράδειγμα.ΕΛΛΑΣ", "x@xn--hxajbheg2az3al.xn--mxahsa5b"),
+        ],
+    )
+    def test_domains_idna_2003_would_change_keep_their_idna_2008_form(self, email, ascii_form):
+        from validation import email_key, other_domain_form
+
+        # Python's "idna" codec (IDNA 2003) turns straße.de into strasse.de: another domain, maybe another guest.
+        assert other_domain_form(email) == ascii_form
+        assert email_key(ascii_form) == email_key(email) == email_key(ascii_form.upper())
+        assert email_key(other_domain_form(ascii_form)) == email_key(email)
+
+    def test_sharp_s_and_double_s_are_two_mailboxes(self):
+        from validation import email_key
+
+        assert email_key("x@straße.de") != email_key("x@strasse.de")
+        assert email_key("x@xn--strae-oqa.de") == "x@straße.de"
+
     def test_repeats_in_either_form_are_dropped_keeping_the_first(self):
         from validation import normalize_guests
 

@@ -160,6 +160,36 @@ class TestUpdateGuestsStatus:
         again = ok_data(await run("update_guests_status", inputs, live_context))
         assert (again["results"], again["changed_count"], again["already_count"]) == ([], 0, 1503)
 
+    @pytest.mark.parametrize("dry_run", [True, False])
+    async def test_domain_rules_take_either_form_of_an_internationalised_domain(
+        self, luma_emulator, live_context, event_id, dry_run
+    ):
+        body = {"event_id": event_id, "guests": [{"email": "j@xn--bcher-kva.example"}, {"email": "k@other.example"}]}
+        luma_emulator.call("POST", ADD, body=body)
+        inputs = {
+            "event_api_id": event_id,
+            "status": "declined",
+            "exclude_email_domains": ["bücher.example"],
+            "send_email": True,
+            "dry_run": dry_run,
+        }
+        data = ok_data(await run("update_guests_status", inputs, live_context))
+        assert [(row["email"], row["status"]) for row in data["results"]] == [
+            ("k@other.example", "would_change" if dry_run else "changed")
+        ]
+        declined = {"j@xn--bcher-kva.example": "approved", "k@other.example": "approved" if dry_run else "declined"}
+        assert status_of(luma_emulator, event_id) == declined
+        assert (
+            [r.json["guest_id"] for r in posts(luma_emulator, UPDATE)] == []
+            if dry_run
+            else [luma_emulator.guest(event_id, "k@other.example")["id"]]
+        )
+        only = {key: value for key, value in inputs.items() if key != "exclude_email_domains"}
+        only = {**only, "email_domains": ["Bücher.example"], "dry_run": True}
+        assert [row["email"] for row in ok_data(await run("update_guests_status", only, live_context))["results"]] == (
+            ["j@xn--bcher-kva.example"]
+        )
+
     async def test_named_guests_by_email_and_id(self, luma_emulator, live_context, event_id):
         pending = luma_emulator.seed_guests(event_id, 3, approval_status="pending_approval")
         declined = luma_emulator.seed_guests(event_id, 1, approval_status="declined")
@@ -201,6 +231,13 @@ class TestUpsertGuest:
         ok_data(await run("upsert_guest", first, live_context))
         again = ok_data(await run("upsert_guest", {**first, "email": "jürgen@BÜCHER.example"}, live_context))
         assert again["outcome"] == "unchanged" and len(luma_emulator.guests(event_id)) == 1
+
+    async def test_sharp_s_is_not_double_s(self, luma_emulator, live_context, event_id):
+        luma_emulator.call("POST", ADD, body={"event_id": event_id, "guests": [{"email": "x@strasse.de"}]})
+        inputs = {"event_api_id": event_id, "email": "x@straße.de", "send_email": False}
+        data = ok_data(await run("upsert_guest", inputs, live_context))
+        assert data["outcome"] == "added" and data["guest"]["email"] == "x@straße.de"
+        assert len(luma_emulator.guests(event_id)) == 2
 
     async def test_changes_status_then_nothing(self, luma_emulator, live_context, event_id):
         (guest,) = luma_emulator.seed_guests(event_id, 1, approval_status="declined")

@@ -705,6 +705,24 @@ class TestUpdateGuestsStatus:
         data = ok_data(await run("update_guests_status", {**first, "continuation": token}, mock_context))
         assert data["changed_count"] == 1
 
+    async def test_continuation_accepts_the_first_calls_emails_with_the_domain_in_its_other_form(self, mock_context):
+        FakeLuma([guest("j@xn--bcher-kva.example", "pending_approval")]).answering(mock_context)
+        first = {"event_api_id": EVENT_ID, "status": "approved", "emails": ["j@xn--bcher-kva.example"]}
+        token = bulk_status.encode_continuation(
+            EVENT_ID,
+            bulk_status.ChangeOptions("approved"),
+            bulk_status.rule_from(),
+            bulk_status._fingerprint(["j@xn--bcher-kva.example"]),
+            ["gst-j"],
+        )
+        again = {**first, "emails": ["J@Bücher.example"], "continuation": token}
+        assert ok_data(await run("update_guests_status", again, mock_context))["changed_count"] == 1
+
+    def test_a_continuations_rule_compares_domains_as_given_now(self):
+        # A token written before domains were compared in their Unicode form still means the same rule.
+        saved = bulk_status.Rule.from_dict({"exclude_email_domains": ["xn--bcher-kva.example"]})
+        assert saved == bulk_status.rule_from(exclude_email_domains=["bücher.example"])
+
     async def test_auth_error_before_any_change_is_an_error(self, mock_context):
         fake = FakeLuma(self.PENDING[:2]).answering(mock_context)
         fake.script[("POST", UPDATE)] = [luma_error(403, "No access")] * 2
