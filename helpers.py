@@ -263,8 +263,8 @@ def mask_secret(text: str, secret: str | None) -> str:
     if len(secret) < SECRET_FRAGMENT:
         return text.replace(secret, MASK)
     grams = _fragments(secret)
-    # Most text holds no piece of the key: substring searches say so without a walk over every position.
-    if not any(gram in text for gram in grams):
+    # Most text holds no piece of the key: one search says so without a walk over every position.
+    if not _piece_finder(secret).search(text):
         return text
     covered = [False] * len(text)
     for start in range(len(text) - SECRET_FRAGMENT + 1):
@@ -333,18 +333,18 @@ def safe_data(value: Any) -> Any:
     (a webhook URL with the key pasted into it is shown back by Luma as it was sent). Strings without a piece of
     the key, nearly all of them, are kept as they are, so a large answer is neither copied nor serialised."""
     secret = _run_secret.get()
-    if not secret or len(secret) < SECRET_FRAGMENT or not _holds_a_piece(value, _fragments(secret)):
+    if not secret or len(secret) < SECRET_FRAGMENT or not _holds_a_piece(value, _piece_finder(secret)):
         return mask_secret(value, secret) if isinstance(value, str) else value
     return _masked(value, secret)
 
 
-def _holds_a_piece(value: Any, grams: frozenset[str]) -> bool:
+def _holds_a_piece(value: Any, finder: re.Pattern[str]) -> bool:
     if isinstance(value, str):
-        return any(gram in value for gram in grams)
+        return finder.search(value) is not None
     if isinstance(value, dict):
-        return any(_holds_a_piece(key, grams) or _holds_a_piece(item, grams) for key, item in value.items())
+        return any(_holds_a_piece(key, finder) or _holds_a_piece(item, finder) for key, item in value.items())
     if isinstance(value, list):
-        return any(_holds_a_piece(item, grams) for item in value)
+        return any(_holds_a_piece(item, finder) for item in value)
     return False
 
 
@@ -356,6 +356,11 @@ def _masked(value: Any, secret: str) -> Any:
     if isinstance(value, list):
         return [_masked(item, secret) for item in value]
     return value
+
+
+@functools.lru_cache(maxsize=8)
+def _piece_finder(secret: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(gram) for gram in sorted(_fragments(secret))))
 
 
 @functools.lru_cache(maxsize=8)
