@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from validation import email_key
+from emails import email_key
 
 if TYPE_CHECKING:
     from helpers import LumaClient

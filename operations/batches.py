@@ -26,7 +26,7 @@ from helpers import (
     LumaRateLimitError,
     LumaUnconfirmedWriteError,
 )
-from validation import email_key
+from emails import email_key
 from writes import Partial, PerEmail
 
 Record = dict[str, Any]

@@ -35,7 +35,8 @@ from operations.event_summary import guest_counts
 from operations.events import get_event
 from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
 from operations.ticket_types import require_ticket_type
-from validation import domain_key, email_key, normalize_email
+from emails import domain_key, email_key
+from validation import normalize_email
 from writes import ReadBack
 
 # Status changes are independent requests: up to this many run at once, within what the key's window has left and

@@ -22,7 +22,8 @@ from helpers import (
 )
 from operations.batches import LOOKUP_CONCURRENCY, MAX_SPLIT_REQUESTS, EmailBatches, look_up_each
 from operations.batches import first_error  # noqa: F401 - callers and tests read it here, where it began
-from validation import email_key, luma_instant, normalize_email, other_domain_form
+from emails import email_key, other_domain_form
+from validation import luma_instant, normalize_email
 from writes import ReadBack
 
 # What one run can send and report on inside the time budget and the Lambda's response size.

@@ -22,7 +22,8 @@ from helpers import (
 )
 from operations.events import get_event
 from operations.removals import remove
-from validation import email_key, normalize_email, visible_text
+from emails import email_key
+from validation import normalize_email, visible_text
 from writes import ReadBack
 
 

@@ -14,7 +14,8 @@ from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import gone_or_unknown, remove
 from operations.tags import tag_names
-from validation import email_key, luma_instant, normalize_email, other_domain_form
+from emails import email_key, other_domain_form
+from validation import luma_instant, normalize_email
 from writes import Absent, ReadBack
 
 # The same cap as a guest list: what one run can send, check and report on in its time budget.

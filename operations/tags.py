@@ -13,7 +13,8 @@ from typing import Any
 import routes
 from helpers import InputError, LumaClient, LumaNotFoundError, LumaResponseError, compact, has_id
 from operations.removals import remove
-from validation import email_key, normalize_email, visible_text
+from emails import email_key
+from validation import normalize_email, visible_text
 from writes import Absent, FindNew, Landed, Outcome, Partial, ReadBack, gone_check, not_in
 
 # Luma documents no maximum for one apply/unapply. A call is one request, never split, so its counts are Luma's own

@@ -153,7 +153,8 @@ class TestPrices:
 
 class TestEmailKey:
     def test_one_mailbox_in_unicode_and_ascii_domain_has_one_key(self):
-        from validation import email_key, normalize_email, other_domain_form
+        from emails import email_key, other_domain_form
+        from validation import normalize_email
 
         assert (
             email_key("Jürgen@xn--BCHER-kva.example") == email_key("jürgen@Bücher.example") == "jürgen@bücher.example"
@@ -176,7 +177,7 @@ class TestEmailKey:
         ],
     )
     def test_domains_idna_2003_would_change_keep_their_idna_2008_form(self, email, ascii_form):
-        from validation import email_key, other_domain_form
+        from emails import email_key, other_domain_form
 
         # Python's "idna" codec (IDNA 2003) turns straße.de into strasse.de: another domain, maybe another guest.
         assert other_domain_form(email) == ascii_form
@@ -184,7 +185,7 @@ class TestEmailKey:
         assert email_key(other_domain_form(ascii_form)) == email_key(email)
 
     def test_sharp_s_and_double_s_are_two_mailboxes(self):
-        from validation import email_key
+        from emails import email_key
 
         assert email_key("x@straße.de") != email_key("x@strasse.de")
         assert email_key("x@xn--strae-oqa.de") == "x@straße.de"
