@@ -422,4 +422,6 @@ def has_id_form(name: str, value: str) -> bool:
     prefixes = ID_INPUTS[name][1]
     if _NOT_IN_IDS.search(value):
         return False
-    return not prefixes or value.lower().startswith(tuple(f"{prefix}-" for prefix in prefixes))
+    # Luma's ids are its prefix in lower case, a dash and letters and digits: "EVT-…", "tag-….", or one with an
+    # invisible character is a mistyped id, never one Luma removed.
+    return not prefixes or any(re.fullmatch(f"{prefix}-[A-Za-z0-9]+", value) for prefix in prefixes)

@@ -172,8 +172,11 @@ async def refuse_a_misspelt_name(client: LumaClient, watched: list[dict[str, Any
     found = await each_event(watched, types_of, one_asked=False, concurrency=client.concurrency(len(watched)))
     if has_type_named(found, type_name):
         return
-    names = sorted({str(entry.get("name") or "").strip() for entry in found} - {""})
-    nearest = difflib.get_close_matches(type_name.strip(), names, n=3, cutoff=0.6)
+    # Near in any case, as the filter matches in any case: "vipp" is as near to "VIP" as "VIPP" is.
+    names = {str(entry.get("name") or "").strip().casefold(): str(entry.get("name")).strip() for entry in found}
+    names.pop("", None)
+    folded = difflib.get_close_matches(type_name.strip().casefold(), sorted(names), n=3, cutoff=0.6)
+    nearest = [names[name] for name in folded]
     if nearest:
         raise InputError(
             f"ticket_type_name {type_name!r} is not the name of a ticket type of any watched event, so it would "

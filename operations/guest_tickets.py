@@ -6,6 +6,7 @@ from typing import Any
 import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, compact, has_id
 from operations.guests import describe_guest, find_guest, get_guest, guest_not_found, tickets_of
+from validation import has_id_form
 from writes import ReadBack
 
 
@@ -57,6 +58,15 @@ async def update_guest_tickets(
     # A ticket the guest does not hold is already gone (removed earlier) or was never theirs: nothing to send.
     to_remove = [ticket_id for ticket_id in removes if ticket_id in held_before]
     already_absent = [ticket_id for ticket_id in removes if ticket_id not in held_before]
+    # An id the guest does not hold counts as removed earlier only when it is a ticket id at all: an order id or a
+    # mistyped one never named a ticket, and the ticket meant would stay.
+    stray = next((ticket_id for ticket_id in already_absent if not has_id_form("remove_ticket_ids", ticket_id)), None)
+    if stray is not None:
+        raise InputError(
+            f"remove_ticket_ids holds '{stray}', which is neither a ticket this guest holds nor a ticket id (tkt-…), "
+            "so nothing was changed: get the ids of their tickets from get_guests with detail full "
+            "(event_tickets[].id)."
+        )
     if held_before and not adds and set(to_remove) == held_before:
         raise InputError(
             f"remove_ticket_ids would remove every ticket the guest holds ({len(held_before)}), and Luma keeps at "

@@ -116,16 +116,25 @@ async def list_ticket_types(client: LumaClient, event_id: str, *, include_hidden
 async def require_ticket_type(
     client: LumaClient, event_id: str, *, type_id: str | None = None, type_name: str | None = None
 ) -> None:
-    """Refuses a ticket type (by id, or by name in any case) the event does not have: as a filter it would match
-    nobody, silently. The error lists the event's ticket types, hidden ones included."""
+    """Refuses a ticket type (by id, or by name in any case, or both: one type with that id and name) the event
+    does not have: as a filter it would match nobody, silently. The error lists the event's ticket types, hidden
+    ones included."""
     if type_id is None and type_name is None:
         return
     types = await list_ticket_types(client, event_id, include_hidden=True)
-    if type_id is not None and any(entry.get("id") == type_id for entry in types):
+    if any(
+        (type_id is None or entry.get("id") == type_id) and (type_name is None or has_type_named([entry], type_name))
+        for entry in types
+    ):
         return
-    if type_name is not None and has_type_named(types, type_name):
-        return
-    given = f"event_ticket_type_id '{type_id}'" if type_id is not None else f"ticket_type_name '{type_name}'"
+    given = " with ".join(
+        text
+        for text in (
+            f"event_ticket_type_id '{type_id}'" if type_id is not None else "",
+            f"ticket_type_name '{type_name}'" if type_name is not None else "",
+        )
+        if text
+    )
     known = ", ".join(f"'{entry.get('name')}' ({entry.get('id')})" for entry in types) or "none"
     raise InputError(f"{given} is not a ticket type of event {event_id}; its ticket types are: {known}.")
 

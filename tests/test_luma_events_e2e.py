@@ -177,6 +177,12 @@ class TestCreateEvent:
         assert data["event"]["registration_open"] is False
         assert len(posts(luma_emulator, "/v1/events/create")) == 1
 
+    async def test_lost_answer_with_a_feedback_email_luma_gives_its_default_delay(self, luma_emulator, live_context):
+        luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
+        data = ok_data(await run("create_event", dict(self.INPUTS, feedback_email={"enabled": True}), live_context))
+        assert [e["id"] for e in luma_emulator.events()] == [data["event"]["id"]]
+        assert data["event"]["feedback_email"] == {"enabled": True, "delay": "PT0M"}
+
     async def test_lost_response_creates_exactly_one(self, luma_emulator, live_context):
         luma_emulator.inject("POST /v1/events/create", drop_after_work=True)
         data = ok_data(await run("create_event", self.INPUTS, live_context))
@@ -620,6 +626,11 @@ class TestWhatIsNotAnId:
         [
             ("cancel_event", {"event_api_id": "autohive-builders"}, "an event id (evt-…)"),
             ("cancel_event", {"event_api_id": "evt_b7c1"}, "an event id (evt-…)"),
+            # Luma's ids are case-sensitive and hold only letters and digits after the prefix.
+            ("cancel_event", {"event_api_id": "EVT-kg3RBYmNeLsJBN"}, "an event id (evt-…)"),
+            ("delete_ticket_type", {"event_ticket_type_id": "ttype-2N0Tzstj0cm4LI."}, "a ticket type id (ttype-…)"),
+            ("delete_ticket_type", {"event_ticket_type_id": "ttype-2N0Tzstj0cm4LI\u200b"}, "(ttype-…)"),
+            ("remove_person", {"contact_id": "USR-nothere"}, "a person's id (usr-…)"),
             ("delete_ticket_type", {"event_ticket_type_id": "general-admission"}, "a ticket type id (ttype-…)"),
             ("remove_person", {"contact_id": "aroha"}, "a person's id (usr-…)"),
         ],

@@ -55,6 +55,17 @@ class TestUpdateGuestTickets:
         assert (again["already_absent_ticket_ids"], again["already_absent"]) == ([added], True)
         assert len(posts(luma_emulator, UPDATE)) == 2
 
+    @pytest.mark.parametrize("stray", ["ord-s9qYo275BEQ2i5", "TKT-Vnw7HSN91BA3l9"])
+    async def test_what_is_not_a_ticket_id_is_refused_not_reported_removed(
+        self, luma_emulator, live_context, event_id, vip, ana, stray
+    ):
+        add = {"event_api_id": event_id, "guest_api_id": ana["id"], "add_ticket_type_ids": [vip["id"]]}
+        ok_data(await run("update_guest_tickets", add, live_context))
+        before = held(luma_emulator, event_id, ana)
+        remove = {"event_api_id": event_id, "guest_api_id": ana["id"], "remove_ticket_ids": [stray]}
+        failed(await run("update_guest_tickets", remove, live_context), f"'{stray}'", "tkt-", "nothing was changed")
+        assert held(luma_emulator, event_id, ana) == before and len(posts(luma_emulator, UPDATE)) == 1
+
     async def test_the_last_ticket_stays(self, luma_emulator, live_context, event_id, ana):
         inputs = {
             "event_api_id": event_id,

@@ -294,6 +294,20 @@ def regular(luma_emulator, watched, clock):
     return watched
 
 
+async def test_a_ticket_type_id_and_a_name_of_another_type_never_fire_and_are_refused(
+    luma_emulator, live_context, clock
+):
+    event = luma_emulator.seed_events(1)[0]
+    (general,) = luma_emulator.ticket_types(event["id"])
+    vip = {"event_id": event["id"], "name": "VIP", "type": "paid", "cents": 2500, "currency": "usd"}
+    luma_emulator.call("POST", "/v1/events/ticket-types/create", body=vip)
+    both = {"event_api_id": event["id"], "event_ticket_type_id": general["id"], "ticket_type_name": "VIP"}
+    with pytest.raises(TriggerError, match="event_ticket_type_id .* with ticket_type_name 'VIP' is not a ticket type"):
+        await luma.execute_polling_trigger("new_ticket", both, iso(NOV_1), live_context)
+    both["ticket_type_name"] = general["name"].upper()
+    assert await luma.execute_polling_trigger("new_ticket", both, iso(NOV_1), live_context) == []
+
+
 async def test_the_name_check_never_costs_a_full_calendar_its_first_poll(luma_emulator, live_context, clock):
     # 100 events: the poll's own 101 requests and a check of 100 more would not fit the key's 200 a minute.
     luma_emulator.seed_events(changes.WATCHED_EVENTS)
@@ -309,6 +323,9 @@ async def test_a_ticket_type_name_no_watched_event_has_is_refused_on_the_first_p
     with pytest.raises(TriggerError, match="'VIPP' is not the name of a ticket type .* never fire: did you mean 'VIP'"):
         await luma.execute_polling_trigger("new_ticket", {"ticket_type_name": "VIPP"}, None, live_context)
     assert await luma.execute_polling_trigger("new_ticket", {"ticket_type_name": "vip"}, None, live_context) == []
+    # Near in any case, as the filter matches in any case.
+    with pytest.raises(TriggerError, match="'vipp' is not the name .* did you mean 'VIP'"):
+        await luma.execute_polling_trigger("new_ticket", {"ticket_type_name": "vipp"}, None, live_context)
     # A name no event has, nor nearly has, may belong to an event made later; later polls do not check at all.
     for since in (None, iso(NOV_1)):
         assert (
