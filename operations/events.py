@@ -69,7 +69,14 @@ def event_summary(event: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get_event(client: LumaClient, event_id: str) -> dict[str, Any]:
-    return await client.get_object(routes.EVENTS_GET, {"event_id": event_id})
+    event = await client.get_object(routes.EVENTS_GET, {"event_id": event_id})
+    # Another event's answer would pass for this one's, its numbers and all (a summary of the wrong event).
+    if isinstance(event.get("id"), str) and event["id"] != event_id:
+        raise LumaResponseError(
+            f"Luma answered GET {routes.EVENTS_GET} for event {event_id} with another event ({event['id']}); retry "
+            "later."
+        )
+    return event
 
 
 def event_page(url: str) -> tuple[str, str]:

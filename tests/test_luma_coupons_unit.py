@@ -6,7 +6,11 @@ from autohive_integrations_sdk.integration import ResultType
 
 from tests.support.fakes import assert_input_error, assert_schema_error, endpoints, failed, lost, luma_error, methods
 from tests.support.fakes import ok, ok_data, page, requests, run, sent_body, unavailable
-from tests.support.samples import COUPON, EVENT
+from tests.support import samples
+from tests.support.samples import COUPON
+
+# The event these tests ask about by id: Luma answers an event read with that event.
+EVENT = dict(samples.EVENT, id="evt-1")
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fixed_now")]
 
