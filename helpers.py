@@ -200,7 +200,13 @@ def _error_for_status(status: int, luma_message: str | None, what: str, hint: st
         kind, failed, todo = LumaServerError, f"Luma had a server error ({status})", "Try again in a minute."
     else:
         kind, failed, todo = LumaInvalidRequestError, f"Luma answered {status}", "Check the input and retry."
-    if status == 400 and luma_message and AT_CAPACITY.search(luma_message):
+    if status == 400 and luma_message and "cursor" in luma_message.lower():
+        # Luma names its own parameter (pagination_cursor); the caller gave it as `cursor`.
+        todo = (
+            "The cursor input must come from the same action with the same filters: repeat that call's inputs "
+            "with it, or leave cursor out to start from the first page."
+        )
+    elif status == 400 and luma_message and AT_CAPACITY.search(luma_message):
         # Nothing in the input is wrong: the event has no room left.
         todo = (
             "There is no room left: raise the event's max_capacity (update_event), or the ticket type's "

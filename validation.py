@@ -73,20 +73,18 @@ def normalize_guests(entries: Any, field: str = "guests", max_count: int | None 
             f"{field} has {len(entries)} entries; at most {max_count} fit in one call (one run must answer within "
             f"Autohive's time limit). Send the first {max_count}, then call again with the rest."
         )
-    guests: list[dict[str, str]] = []
-    seen: set[str] = set()
+    guests: dict[str, dict[str, str]] = {}
     for position, entry in enumerate(entries):
         raw = entry.get("email") if isinstance(entry, dict) else entry
         email = normalize_email(raw, f"{field}[{position}]")
-        if email_key(email) in seen:
-            continue
-        seen.add(email_key(email))
-        guest = {"email": email}
         name = entry.get("name") if isinstance(entry, dict) else None
-        if isinstance(name, str) and shows(name):
-            guest["name"] = name.strip()
-        guests.append(guest)
-    return guests
+        name = name.strip() if isinstance(name, str) and shows(name) else None
+        guest = guests.setdefault(email_key(email), {"email": email})
+        # A repeat is one person sent once, with the first name any mention gives: a CRM export's duplicate rows
+        # often spell the name differently, and refusing the whole list for that would stop a sync.
+        if name is not None:
+            guest.setdefault("name", name)
+    return list(guests.values())
 
 
 # What people type for a zone, and the Area/City names they most likely mean.

@@ -311,6 +311,12 @@ async def set_submission_status(
     before = await find_submission(client, query)
     if before is not None and before.get("status") == status:
         return before, True
+    if before is not None and before.get("id") == calendar_event_id and calendar_event_id.startswith("evt-"):
+        # The calendar's entry for an event it manages carries the event's own id; a submission carries a calev- id.
+        raise InputError(
+            f"{calendar_event_id} is an event this calendar manages, not a submission to it, so it cannot be "
+            f"{status}: to take it off the calendar, cancel it with cancel_event."
+        )
     path = routes.CALENDAR_EVENTS_APPROVE if status == "approved" else routes.CALENDAR_EVENTS_REJECT
     body = compact({"calendar_event_id": calendar_event_id, "message": message})
     confirm = ReadBack(

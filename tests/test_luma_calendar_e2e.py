@@ -175,6 +175,14 @@ class TestApproveCalendarEvent:
 
 
 class TestRejectCalendarEvent:
+    async def test_an_event_the_calendar_manages_is_not_a_submission_and_nothing_is_sent(
+        self, luma_emulator, live_context
+    ):
+        own = luma_emulator.seed_events(1)[0]
+        result = await run("reject_calendar_event", {"calendar_event_id": own["id"]}, live_context)
+        failed(result, "is an event this calendar manages, not a submission", "cancel_event")
+        assert posts(luma_emulator, "/v1/calendars/events/reject") == []
+
     async def test_a_submission_is_rejected_with_a_message(self, luma_emulator, live_context):
         event_id = submitted_event(luma_emulator)
         inputs = {"calendar_event_id": event_id, "message": "Outside our city, sorry."}

@@ -68,6 +68,13 @@ class TestGetGuests:
         limits = [dict(r.query).get("pagination_limit") for r in luma_emulator.requests_to(LIST)]
         assert limits == ["100", "20", "100"]
 
+    async def test_a_cursor_with_other_filters_says_how_to_continue(self, luma_emulator, live_context, event_id):
+        luma_emulator.seed_guests(event_id, 5)
+        first = ok_data(await run("get_guests", {"event_api_id": event_id, "limit": 2}, live_context))
+        other = {"event_api_id": event_id, "approval_status": "approved", "cursor": first["next_cursor"]}
+        message = failed(await run("get_guests", other, live_context), "same action with the same filters")
+        assert "Correct the input Luma names" not in message
+
     async def test_filter_and_sort(self, luma_emulator, live_context, event_id):
         luma_emulator.seed_guests(event_id, 3)
         pending = luma_emulator.seed_guests(event_id, 4, approval_status="pending_approval")

@@ -51,12 +51,18 @@ class TestEmails:
         with pytest.raises(InputError, match="not a valid email address"):
             normalize_email(email)
 
-    def test_guests_are_deduplicated_case_insensitively_keeping_the_first(self):
+    def test_guests_are_deduplicated_case_insensitively_keeping_the_first_spelling_and_any_name(self):
         guests = normalize_guests(
-            ["Ada@Example.com", {"email": "ada@example.com", "name": "Dup"}, {"email": "b@c.io", "name": " Bo "}]
+            ["Ada@Example.com", {"email": "ada@example.com", "name": "Ada"}, {"email": "b@c.io", "name": " Bo "}]
         )
-        # email-validator lowercases the domain (case-insensitive by definition) and keeps the local part.
-        assert guests == [{"email": "Ada@example.com"}, {"email": "b@c.io", "name": "Bo"}]
+        # email-validator lowercases the domain (case-insensitive by definition) and keeps the local part; the
+        # repeat is one person, with the name only it gave.
+        assert guests == [{"email": "Ada@example.com", "name": "Ada"}, {"email": "b@c.io", "name": "Bo"}]
+
+    def test_a_repeat_with_another_name_keeps_the_first_name(self):
+        # A CRM export's duplicate rows often spell a name differently; the list still goes through.
+        given = [{"email": "ada@example.com", "name": "Ana"}, {"email": "ADA@example.com", "name": "Anna"}]
+        assert normalize_guests(given) == [{"email": "ada@example.com", "name": "Ana"}]
 
     def test_null_and_blank_names_are_dropped(self):
         assert normalize_guests([{"email": "a@b.io", "name": None}, {"email": "c@d.io", "name": "  "}]) == [
@@ -190,8 +196,11 @@ class TestEmailKey:
         assert email_key("x@straße.de") != email_key("x@strasse.de")
         assert email_key("x@xn--strae-oqa.de") == "x@straße.de"
 
-    def test_repeats_in_either_form_are_dropped_keeping_the_first(self):
+    def test_repeats_in_either_form_are_one_person_in_the_first_spelling(self):
         from validation import normalize_guests
 
         given = ["jürgen@xn--bcher-kva.example", {"email": "Jürgen@bücher.example", "name": "J"}, "a@b.example"]
-        assert normalize_guests(given) == [{"email": "jürgen@xn--bcher-kva.example"}, {"email": "a@b.example"}]
+        assert normalize_guests(given) == [
+            {"email": "jürgen@xn--bcher-kva.example", "name": "J"},
+            {"email": "a@b.example"},
+        ]
