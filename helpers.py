@@ -268,10 +268,10 @@ def mask_secret(text: str, secret: str | None) -> str:
         return text
     if len(secret) < SECRET_FRAGMENT:
         return text.replace(secret, MASK)
-    grams = _fragments(secret)
     # Most text holds no piece of the key: one search says so without a walk over every position.
     if not _piece_finder(secret).search(text):
         return text
+    grams = _fragments(secret)
     covered = [False] * len(text)
     for start in range(len(text) - SECRET_FRAGMENT + 1):
         if text[start : start + SECRET_FRAGMENT] in grams:
@@ -414,6 +414,12 @@ def _credentials(auth: Any) -> dict[str, Any]:
     return credentials if isinstance(credentials, dict) else auth
 
 
+def _fits_a_header(value: str) -> bool:
+    """The key and the Calendar ID travel as headers: a character no header may hold (a space, a line break, a
+    non-ASCII letter) would stop every call before it reaches Luma."""
+    return value.isprintable() and value.isascii() and not any(char.isspace() for char in value)
+
+
 def api_key_from(auth: Any) -> str:
     key = _credentials(auth).get("api_key")
     if key is None and isinstance(auth, dict):
@@ -421,7 +427,7 @@ def api_key_from(auth: Any) -> str:
     if not isinstance(key, str) or not key.strip():
         raise LumaAuthError(f"No Luma API key is connected. {API_KEY_HELP}")
     key = key.strip()
-    if not key.isprintable() or not key.isascii() or any(char.isspace() for char in key):
+    if not _fits_a_header(key):
         raise LumaAuthError(
             "The connected Luma API key contains spaces, line breaks or other characters a key never has; "
             f"paste it again exactly as Luma shows it. {API_KEY_HELP}"
@@ -440,8 +446,7 @@ def calendar_id_from(auth: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    # It travels as a header: a character no header may hold would stop every call before it reaches Luma.
-    if not value.isprintable() or not value.isascii() or any(char.isspace() for char in value):
+    if not _fits_a_header(value):
         raise LumaAuthError(
             "The connection's Calendar ID contains spaces, line breaks or other characters an id never has; set it "
             "again exactly as Luma shows it (cal-...; list_organization_calendars shows them), or leave it empty for "
@@ -650,7 +655,7 @@ class LumaClient:
         the pacer). The pacer alone keeps every request inside the window; this keeps work from being committed to
         a wait the run cannot make, while a run that starts just before its slots free (a continuation called when
         the wait it was told is over) still goes at full width."""
-        return max(1, min(wanted, MAX_IN_FLIGHT, self.limiter.free(_now(), within=max(0.0, self.time_left() - 1.0))))
+        return max(1, min(wanted, MAX_IN_FLIGHT, self.affordable(reserve=1.0)))
 
     # -- reads
 
