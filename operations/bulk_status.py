@@ -33,7 +33,7 @@ from helpers import (
 )
 from operations.event_summary import guest_counts
 from operations.events import get_event
-from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice
+from operations.guests import answers_by_label, describe_guest, find_guest, find_guests, send_limit_advice, tickets_of
 from operations.ticket_types import require_ticket_type
 from emails import domain_key, email_key
 from validation import normalize_email
@@ -106,8 +106,7 @@ class Rule:
             if not set(_answer_values(given.get(label.strip().casefold()))) & set(allowed):
                 return f"their answer to '{label}' is not one of answers['{label}']"
         if self.event_ticket_type_id and not any(
-            isinstance(ticket, dict) and ticket.get("event_ticket_type_id") == self.event_ticket_type_id
-            for ticket in guest.get("event_tickets") or []
+            ticket.get("event_ticket_type_id") == self.event_ticket_type_id for ticket in tickets_of(guest)
         ):
             return f"they hold no ticket of type {self.event_ticket_type_id} (event_ticket_type_id)"
         return None

@@ -8,6 +8,7 @@ from typing import Any
 import routes
 from helpers import LumaClient, LumaNotFoundError
 from operations import events, people
+from operations.tags import tag_names
 from operations.changes import (
     Record,
     all_or_error,
@@ -40,8 +41,7 @@ FINGERPRINT_LENGTH = 16
 
 
 def _tag_names(entry: dict[str, Any]) -> list[str]:
-    tags = entry.get("tags")
-    return [str(tag.get("name")) for tag in tags if isinstance(tag, dict) and tag.get("name")] if tags else []
+    return [str(name) for name in tag_names(entry) or [] if name]
 
 
 def event_fields(event: dict[str, Any]) -> dict[str, Any]:

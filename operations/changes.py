@@ -188,12 +188,17 @@ def _sort_key(value: Any) -> tuple[int, str]:
 # ---- Which events a trigger watches -------------------------------------------------------------------------
 
 
+def _from_a_day_ago() -> dict[str, str]:
+    """The calendar's events by start time, from those that started up to STARTED_WITHIN ago."""
+    return {"after": to_luma_datetime(now() - STARTED_WITHIN), "sort_column": "start_at", "sort_direction": "asc"}
+
+
 async def watched_events(client: LumaClient, event_id: str | None) -> list[dict[str, Any]]:
     """The one event asked for (no request: reading its guests says whether it exists), or every event of the
     calendar that starts later than STARTED_WITHIN ago, when there are at most WATCHED_EVENTS of them."""
     if event_id is not None:
         return [{"id": event_id}]
-    params = {"after": to_luma_datetime(now() - STARTED_WITHIN), "sort_column": "start_at", "sort_direction": "asc"}
+    params = _from_a_day_ago()
     found: list[dict[str, Any]] = []
     listed = 0
     # Every page or an error (never `collect`, which hands back part of a list): a watched event missing from one
@@ -216,7 +221,7 @@ async def watched_events(client: LumaClient, event_id: str | None) -> list[dict[
 
 async def upcoming_events(client: LumaClient) -> list[dict[str, Any]]:
     """Every event of the calendar that starts later than STARTED_WITHIN ago, all pages."""
-    params = {"after": to_luma_datetime(now() - STARTED_WITHIN), "sort_column": "start_at", "sort_direction": "asc"}
+    params = _from_a_day_ago()
     return await every_entry(client, routes.CALENDAR_EVENTS_LIST, params)
 
 

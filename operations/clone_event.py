@@ -25,7 +25,7 @@ from operations.event_summary import guest_counts
 from operations.events import create_event, event_summary, get_event, later
 from operations.guests import first_error
 from operations.ticket_types import create_ticket_type, list_ticket_types, ticket_type_shows
-from validation import luma_instant, parse_datetime, to_luma_datetime, validate_timezone
+from validation import known_zone, luma_instant, parse_datetime, to_luma_datetime, validate_timezone
 from writes import ReadBack
 
 # Event settings Luma's API takes on create but never shows on an event, so a clone cannot read them to copy.
@@ -394,7 +394,4 @@ def check_target(target: dict[str, Any], start: datetime, name: Any) -> None:
 
 
 def _zone(name: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(validate_timezone(name)) if isinstance(name, str) else ZoneInfo("UTC")
-    except InputError:
-        return ZoneInfo("UTC")
+    return ZoneInfo(known_zone(name) or "UTC")

@@ -18,6 +18,7 @@ from helpers import (
     lean,
     not_found,
 )
+from operations.calendar import get_calendar
 from operations.events import get_event
 from operations.ticket_types import decimal_text, minor_units
 from validation import (
@@ -90,7 +91,7 @@ async def event_zone(client: LumaClient, event_id: str) -> str:
 
 async def calendar_zone(client: LumaClient) -> str | None:
     """The calendar's time zone when Luma ties it to a city (location.timezone); None (UTC) otherwise."""
-    location = (await client.get_object(routes.CALENDARS_GET)).get("location")
+    location = (await get_calendar(client)).get("location")
     return known_zone(location.get("timezone")) if isinstance(location, dict) else None
 
 
@@ -253,7 +254,8 @@ class CodeLookup:
 
 
 async def coupon_before(client: LumaClient, place: CouponPlace, code: str) -> dict[str, Any] | None:
-    """The coupon holding the code before a create is sent, if any."""
+    """The coupon holding the code before a create is sent, if any (apart from the check after a lost answer, which
+    looks the same way, so that tests can script the two apart)."""
     return await find_coupon(client, place, code)
 
 

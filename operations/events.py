@@ -236,10 +236,7 @@ def _find_created(client: LumaClient, body: dict[str, Any]) -> FindNew:
         return [entry async for page in client.pages(routes.CALENDAR_EVENTS_LIST, window) for entry in page.entries]
 
     async def in_full(entry: dict[str, Any]) -> dict[str, Any] | None:
-        try:
-            return await get_event(client, entry["id"])
-        except LumaNotFoundError:
-            return None
+        return await event_or_none(client, entry["id"])
 
     def matches(entry: dict[str, Any]) -> bool:
         # Name and start must be there to compare; every other sent field Luma shows must agree as well, so an

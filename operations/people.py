@@ -13,7 +13,7 @@ import routes
 from helpers import InputError, LumaClient, LumaError, LumaNotFoundError, Paging, compact, lean, not_found
 from operations.batches import EmailBatches, Record, look_up_each
 from operations.removals import gone_or_unknown, remove
-from operations.tags import tag_names
+from operations.tags import tag_ids, tag_names
 from emails import email_key, other_domain_form
 from validation import luma_instant, normalize_email
 from writes import Absent, ReadBack
@@ -198,10 +198,9 @@ async def existing_people(
 # ---- import -------------------------------------------------------------------------------------------------
 
 
-def has_tags(tag_ids: list[str]) -> Callable[[Record], bool]:
+def has_tags(wanted: list[str]) -> Callable[[Record], bool]:
     def shows(record: Record) -> bool:
-        held = {tag.get("id") for tag in record.get("tags") or [] if isinstance(tag, dict)}
-        return set(tag_ids) <= held
+        return set(wanted) <= tag_ids(record)
 
     return shows
 

@@ -105,6 +105,12 @@ EVENT_TAGS = TagKind(
 # ---- The calendar's tags -----------------------------------------------------------------------------------
 
 
+def tag_ids(holder: dict[str, Any]) -> set[Any]:
+    """The ids of the tags an event or a person carries."""
+    tags = holder.get("tags")
+    return {tag.get("id") for tag in tags if isinstance(tag, dict)} if isinstance(tags, list) else set()
+
+
 def tag_names(holder: dict[str, Any]) -> list[Any] | None:
     """The names of the tags an event or a person carries, for a summary; None when Luma shows no list of them."""
     tags = holder.get("tags")
@@ -352,8 +358,7 @@ class TagsShow:
         async for page in client.pages(self.kind.holders_route, self.kind.holders_params(self.tag["id"])):
             for entry in page.entries:
                 keys = self.kind.keys_of(entry) & set(wanted)
-                tags = entry.get("tags") if isinstance(entry.get("tags"), list) else []
-                tagged = any(isinstance(tag, dict) and tag.get("id") == self.tag["id"] for tag in tags)
+                tagged = self.tag["id"] in tag_ids(entry)
                 (carrying if tagged else without).update(wanted[key] for key in keys)
             pages += 1
             complete = not page.has_more
