@@ -15,7 +15,6 @@ import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import helpers
@@ -35,8 +34,8 @@ from helpers import (
 )
 from operations import events
 from operations.guests import first_error
-from operations.ticket_types import NO_DECIMAL_CONVERSION
-from validation import currency_exponent, luma_instant, to_luma_datetime
+from operations.ticket_types import decimal_text
+from validation import luma_instant, to_luma_datetime
 
 # A first poll has no last poll to start from: it reports what changed in this recent window.
 FIRST_POLL_WINDOW = timedelta(hours=1)
@@ -295,13 +294,8 @@ def money(cents: Any, currency: Any) -> dict[str, Any]:
     """An amount as Luma keeps it (integer minor units) and as a person reads it ("15.00", "1500" for JPY)."""
     minor = int(cents) if isinstance(cents, (int, float)) and not isinstance(cents, bool) else 0
     code = currency.lower() if isinstance(currency, str) and currency else None
-    if code is None:
-        shown = "0" if minor == 0 else None
-    elif code in NO_DECIMAL_CONVERSION:
-        shown = None  # Luma does not document the minor unit of its crypto currencies
-    else:
-        exponent = currency_exponent(code)
-        shown = f"{Decimal(minor).scaleb(-exponent):.{exponent}f}"
+    # Nothing paid reads "0" in any currency; otherwise None where the unit is unknown (no currency, or a crypto one).
+    shown = "0" if code is None and minor == 0 else decimal_text(minor, code)
     return {"amount_cents": minor, "amount": shown, "currency": code}
 
 

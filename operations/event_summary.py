@@ -2,15 +2,13 @@
 currency and check-ins, read in as few requests as Luma allows."""
 
 import asyncio
-from decimal import Decimal
 from typing import Any
 
 import routes
 from helpers import LumaClient
 from operations.events import get_event
 from operations.guests import first_error, tickets_of
-from operations.ticket_types import NO_DECIMAL_CONVERSION, list_ticket_types
-from validation import currency_exponent
+from operations.ticket_types import decimal_text, list_ticket_types
 
 # Luma's guest_counts, in the order a person reads them.
 STATUSES = ("approved", "pending_approval", "waitlist", "invited", "declined", "checked_in")
@@ -18,15 +16,6 @@ STATUSES = ("approved", "pending_approval", "waitlist", "invited", "declined", "
 # theirs yet (Luma captures the payment on approval); invited guests hold none; declined guests gave theirs up.
 GOING = "approved"
 WAITING = ("pending_approval", "waitlist")
-
-
-def decimal_amount(cents: int, currency: str) -> str | None:
-    """Minor units as the exact decimal a person reads ("25.00" USD, "1500" JPY); None where Luma does not say
-    the currency's minor unit."""
-    if currency.lower() in NO_DECIMAL_CONVERSION:
-        return None
-    exponent = currency_exponent(currency)
-    return f"{Decimal(cents).scaleb(-exponent):.{exponent}f}"
 
 
 def _count(value: Any) -> int:
@@ -94,7 +83,7 @@ def ticket_sales(guests: list[dict[str, Any]], ticket_types: list[dict[str, Any]
         "tickets_sold": sum(entry["sold"] for entry in types.values()),
         "complimentary": sum(entry["complimentary"] for entry in types.values()),
         "revenue": [
-            {"currency": currency, "cents": cents, "amount": decimal_amount(cents, currency)}
+            {"currency": currency, "cents": cents, "amount": decimal_text(cents, currency)}
             for currency, cents in sorted(revenue.items())
         ],
     }

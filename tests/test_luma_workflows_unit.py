@@ -13,7 +13,7 @@ from autohive_integrations_sdk import RateLimitError
 
 import helpers
 from operations import bulk_status, event_summary
-from operations.event_summary import decimal_amount
+from operations.ticket_types import decimal_text
 from tests.support.fakes import assert_input_error, assert_schema_error, failed, luma_error, ok, ok_data, run
 from tests.support.samples import COUPON, EVENT, TICKET_TYPE, guest_record
 
@@ -315,7 +315,7 @@ class TestGetEventSummary:
         ],
     )
     def test_decimal_amounts_are_exact(self, cents, currency, text):
-        assert decimal_amount(cents, currency) == text
+        assert decimal_text(cents, currency) == text
 
 
 # ---- update_guests_status ------------------------------------------------------------------------------------
