@@ -26,7 +26,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
 from helpers import LumaError, action_error, error_message, run_scope, safe_data, safe_message
-from validation import ALSO_TAKEN, ID_INPUTS, ID_KINDS, not_an_id
+from validation import id_problem
 
 SHOWN_CHOICES = 8
 SHOWN_VALUE = 40
@@ -164,25 +164,6 @@ def _is_id_input(name: str) -> bool:
     return name.endswith(("_id", "_ids"))
 
 
-def _wrong_kind(name: str, value: Any) -> str | None:
-    """The sentence for an id input given an id of another kind (by its prefix), else None."""
-    expected = ID_INPUTS.get(name)
-    if expected is None:
-        return None
-    noun, prefixes, source = expected
-    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
-        # user_id also takes an email, whose local part may look like a prefix.
-        if not isinstance(item, str) or "-" not in item or "@" in item:
-            continue
-        prefix = item.split("-", 1)[0].lower()
-        if prefix not in ID_KINDS or prefix in prefixes or prefix in ALSO_TAKEN.get(name, ()):
-            continue
-        where = name if index is None else f"{name}[{index}]"
-        takes = f"starts with {' or '.join(f'{p}-' for p in prefixes)}: get it" if prefixes else "comes"
-        return f"input '{where}' is {ID_KINDS[prefix]} ({prefix}-…); {noun} {takes} from {source}."
-    return None
-
-
 def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """Tidied inputs, or the one-sentence reason they cannot be used."""
     properties = schema.get("properties") or {}
@@ -194,7 +175,7 @@ def prepare_inputs(inputs: dict[str, Any], schema: dict[str, Any]) -> tuple[dict
             if value == "" or (isinstance(value, list) and "" in value):
                 return inputs, f"input '{name}' is blank; give the id, or leave the input out."
             # An input the action does not take is the schema's to name ("unknown input ..., did you mean ...").
-            wrong = (_wrong_kind(name, value) or not_an_id(name, value)) if name in properties else None
+            wrong = id_problem(name, value) if name in properties else None
             if wrong is not None:
                 return inputs, wrong
         tidy[name] = _enum_spelling(value, spec)

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -394,17 +395,46 @@ def id_form(name: str) -> str:
     return f"{noun}{form}{' or an email' if name in _TAKES_EMAIL else ''}"
 
 
-def not_an_id(name: str, value: Any) -> str | None:
-    """The sentence for an id input given what cannot be an id (a link, a name: Luma's ids hold no whitespace, "/" or
-    ":"), else None. Luma answers such a value "not found", which a delete would take for already gone."""
+def id_problem(name: str, value: Any) -> str | None:
+    """The one sentence saying why an id input's value (or one of a list's) cannot be sent, else None: Luma answers
+    such a value "not found", which a delete or a poll would take for gone."""
+    return wrong_kind(name, value) or not_an_id(name, value)
+
+
+def _given(name: str, value: Any) -> Iterator[tuple[str, str]]:
+    """(where, id) for each text an id input holds: `name`, or `name[i]` in a list."""
+    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        if isinstance(item, str):
+            yield (name if index is None else f"{name}[{index}]"), item
+
+
+def wrong_kind(name: str, value: Any) -> str | None:
+    """The sentence for an id input given an id of another kind (by its prefix), else None."""
     if name not in ID_INPUTS:
         return None
-    for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
-        if not isinstance(item, str) or not _NOT_IN_IDS.search(item):
+    noun, prefixes, source = ID_INPUTS[name]
+    for where, item in _given(name, value):
+        # user_id also takes an email, whose local part may look like a prefix.
+        if "-" not in item or "@" in item:
+            continue
+        prefix = item.split("-", 1)[0].lower()
+        if prefix not in ID_KINDS or prefix in prefixes or prefix in ALSO_TAKEN.get(name, ()):
+            continue
+        takes = f"starts with {' or '.join(f'{p}-' for p in prefixes)}: get it" if prefixes else "comes"
+        return f"input '{where}' is {ID_KINDS[prefix]} ({prefix}-…); {noun} {takes} from {source}."
+    return None
+
+
+def not_an_id(name: str, value: Any) -> str | None:
+    """The sentence for an id input given what cannot be an id (a link, a name: Luma's ids hold no whitespace, "/" or
+    ":"), else None."""
+    if name not in ID_INPUTS:
+        return None
+    for where, item in _given(name, value):
+        if not _NOT_IN_IDS.search(item):
             continue
         if name in _TAKES_EMAIL and "@" in item:
             continue  # an email, which normalize_email judges
-        where = name if index is None else f"{name}[{index}]"
         what = "a link" if _LINK.search(item) else "a name" if re.search(r"[\s/]", item) else "text"
         shown = item if len(item) <= 60 else item[:59] + "…"
         source = ID_INPUTS[name][2]

@@ -494,7 +494,7 @@ class TestIdsOfAnotherKind:
         ],
     )
     def test_an_id_of_its_kind_or_without_a_known_prefix_passes(self, name, value):
-        assert luma_integration._wrong_kind(name, value) is None
+        assert validation.wrong_kind(name, value) is None
 
     def test_every_id_input_has_its_kind(self):
         def id_inputs(schema):
@@ -507,4 +507,4 @@ class TestIdsOfAnotherKind:
 
         handlers = {**luma.config.actions, **luma.config.polling_triggers}
         names = {name for handler in handlers.values() for name in id_inputs(handler.input_schema or {})}
-        assert names - set(luma_integration.ID_INPUTS) == set()
+        assert names - set(validation.ID_INPUTS) == set()
