@@ -53,20 +53,20 @@ def first_error(group: BaseExceptionGroup) -> BaseException:
     return next((error for error in leaves if isinstance(error, LumaError)), leaves[0])
 
 
-async def look_up_each(
-    emails: list[str], one: Callable[[str], Awaitable[Record | None]], *, concurrency: int = LOOKUP_CONCURRENCY
-) -> list[Record | None]:
-    """`one(email)` for every email, `concurrency` at a time, in the order given."""
+async def look_up_each[T, R](
+    items: list[T], one: Callable[[T], Awaitable[R]], *, concurrency: int = LOOKUP_CONCURRENCY
+) -> list[R]:
+    """`one(item)` for every item (an email, a watched event), `concurrency` at a time, in the order given."""
     limit = asyncio.Semaphore(concurrency)
 
-    async def guarded(email: str) -> Record | None:
+    async def guarded(item: T) -> R:
         async with limit:
-            return await one(email)
+            return await one(item)
 
-    # A TaskGroup cancels the other look-ups when one fails, so none keeps running after the action answered.
+    # A TaskGroup cancels the other look-ups when one fails, so none keeps running after the run has answered.
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(guarded(email)) for email in emails]
+            tasks = [group.create_task(guarded(item)) for item in items]
     except BaseExceptionGroup as errors:
         raise first_error(errors) from None
     return [task.result() for task in tasks]

@@ -10,7 +10,6 @@ is still running. Two polls given the same `last_poll_ts` (a retry) report the s
 which the platform's de-duplication drops.
 """
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from helpers import (
     has_id,
 )
 from operations import events
-from operations.guests import first_error
+from operations.batches import look_up_each
 from operations.ticket_types import decimal_text
 from validation import luma_instant, to_luma_datetime
 
@@ -234,24 +233,17 @@ async def each_event(
     """What `read` finds in each watched event, `concurrency` events at a time. An event of the calendar that is
     gone since it was listed (cancelled: Luma deletes it) has nothing more to report; the one event a trigger was
     asked to watch must exist."""
-    limit = asyncio.Semaphore(concurrency)
 
     async def one(event: dict[str, Any]) -> list[Record]:
-        async with limit:
-            try:
-                return await read(event)
-            except LumaNotFoundError:
-                if one_asked:
-                    raise
-                return []
+        try:
+            return await read(event)
+        except LumaNotFoundError:
+            if one_asked:
+                raise
+            return []
 
-    # A TaskGroup cancels the other reads when one fails, so none keeps running after the poll has failed.
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(event)) for event in watched]
-    except BaseExceptionGroup as errors:
-        raise first_error(errors) from None
-    return [item for task in tasks for item in task.result()]
+    found = await look_up_each(watched, one, concurrency=concurrency)
+    return [item for records in found for item in records]
 
 
 async def per_event(
